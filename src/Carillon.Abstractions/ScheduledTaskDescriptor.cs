@@ -1,0 +1,88 @@
+namespace Carillon;
+
+/// <summary>
+/// Invokes a scheduled method. Generated code supplies it as a direct call: no reflection.
+/// </summary>
+public delegate ValueTask ScheduledTaskInvoker(IServiceProvider services, ScheduledActionContext context, CancellationToken cancellationToken);
+
+/// <summary>One scheduled action of the registry, as declared by its attribute.</summary>
+public sealed class ScheduledTaskDescriptor
+{
+    private readonly ScheduledTaskInvoker _invoker;
+
+    /// <summary>Creates a descriptor. Called by generated code.</summary>
+    public ScheduledTaskDescriptor(
+        string id,
+        string cron,
+        string? timeZone,
+        bool allowOverlap,
+        int timeoutSeconds,
+        bool exclusive,
+        bool enabled,
+        MisfirePolicy misfire,
+        string version,
+        string declaringType,
+        string methodName,
+        ScheduledTaskInvoker invoker)
+    {
+        Id = id ?? throw new ArgumentNullException(nameof(id));
+        Cron = cron ?? throw new ArgumentNullException(nameof(cron));
+        TimeZone = string.IsNullOrEmpty(timeZone) ? "UTC" : timeZone!;
+        AllowOverlap = allowOverlap;
+        Timeout = timeoutSeconds > 0 ? TimeSpan.FromSeconds(timeoutSeconds) : null;
+        Exclusive = exclusive;
+        Enabled = enabled;
+        Misfire = misfire;
+        Version = version ?? throw new ArgumentNullException(nameof(version));
+        DeclaringType = declaringType ?? throw new ArgumentNullException(nameof(declaringType));
+        MethodName = methodName ?? throw new ArgumentNullException(nameof(methodName));
+        _invoker = invoker ?? throw new ArgumentNullException(nameof(invoker));
+    }
+
+    /// <summary>The task ID, unique in the application.</summary>
+    public string Id { get; }
+
+    /// <summary>The cron expression, as written.</summary>
+    public string Cron { get; }
+
+    /// <summary>The time-zone ID the cron expression is evaluated in (<c>UTC</c> when none was given).</summary>
+    public string TimeZone { get; }
+
+    /// <summary>Whether a run may start while the previous one is still executing.</summary>
+    public bool AllowOverlap { get; }
+
+    /// <summary>Run timeout, or null for none.</summary>
+    public TimeSpan? Timeout { get; }
+
+    /// <summary>True: one instance cluster-wide runs the task; false: every instance does.</summary>
+    public bool Exclusive { get; }
+
+    /// <summary>Initial enabled state.</summary>
+    public bool Enabled { get; }
+
+    /// <summary>Misfire policy.</summary>
+    public MisfirePolicy Misfire { get; }
+
+    /// <summary>The task's version: the nearest <see cref="ScheduleVersionAttribute"/>.</summary>
+    public string Version { get; }
+
+    /// <summary>Fully qualified name of the declaring type.</summary>
+    public string DeclaringType { get; }
+
+    /// <summary>Name of the scheduled method.</summary>
+    public string MethodName { get; }
+
+    /// <summary>Runs the method with the given context.</summary>
+    public ValueTask InvokeAsync(IServiceProvider services, ScheduledActionContext context, CancellationToken cancellationToken)
+        => _invoker(services, context, cancellationToken);
+
+    /// <summary>Runs the method now, outside any schedule (for tests and tools).</summary>
+    public ValueTask InvokeAsync(IServiceProvider services, CancellationToken cancellationToken)
+    {
+        var now = DateTimeOffset.UtcNow;
+        return _invoker(services, new ScheduledActionContext(Id, now, now, Environment.MachineName, ScheduledRunTrigger.Manual), cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public override string ToString() => $"{Id} ({Cron})";
+}

@@ -1,0 +1,63 @@
+using Carillon.Kafka.Embedded;
+
+namespace Carillon.Testing;
+
+/// <summary>
+/// An in-memory Kafka cluster (librdkafka's mock cluster) that speaks the real protocol on loopback TCP.
+/// Point any Kafka client at <see cref="BootstrapServers"/>. Nothing is persisted; for tests and local work only.
+/// </summary>
+public sealed class EmbeddedKafka : IDisposable
+{
+    private readonly MockCluster _cluster;
+
+    private EmbeddedKafka(MockCluster cluster) => _cluster = cluster;
+
+    /// <summary>Starts a cluster with <paramref name="brokers"/> brokers (IDs 1..n).</summary>
+    public static EmbeddedKafka Start(int brokers = 1) => new(MockCluster.Start(brokers));
+
+    /// <summary>The bootstrap servers string, e.g. <c>127.0.0.1:40123</c>.</summary>
+    public string BootstrapServers => _cluster.BootstrapServers;
+
+    /// <summary>The number of brokers.</summary>
+    public int BrokerCount => _cluster.BrokerCount;
+
+    /// <summary>Creates a topic with an explicit partition count (topics are otherwise auto-created on first use).</summary>
+    public void CreateTopic(string topic, int partitions = 1, int replicationFactor = 1) => _cluster.CreateTopic(topic, partitions, replicationFactor);
+
+    /// <summary>Takes a broker down: its connections are closed and new ones refused.</summary>
+    public void SetBrokerDown(int brokerId) => _cluster.SetBrokerDown(brokerId);
+
+    /// <summary>Brings a broker back up.</summary>
+    public void SetBrokerUp(int brokerId) => _cluster.SetBrokerUp(brokerId);
+
+    /// <summary>Makes the next requests of a Kafka API fail with the given errors, one per request.</summary>
+    public void InjectRequestErrors(KafkaApiKey api, params Confluent.Kafka.ErrorCode[] errors)
+        => _cluster.PushRequestErrors((short)api, errors.Select(e => (int)e).ToArray());
+
+    /// <summary>Removes errors injected for an API that were not consumed yet.</summary>
+    public void ClearRequestErrors(KafkaApiKey api) => _cluster.ClearRequestErrors((short)api);
+
+    /// <summary>Stops the cluster.</summary>
+    public void Dispose() => _cluster.Dispose();
+}
+
+/// <summary>Kafka protocol API keys, for error injection.</summary>
+public enum KafkaApiKey : short
+{
+    Produce = 0,
+    Fetch = 1,
+    ListOffsets = 2,
+    Metadata = 3,
+    OffsetCommit = 8,
+    OffsetFetch = 9,
+    FindCoordinator = 10,
+    JoinGroup = 11,
+    Heartbeat = 12,
+    LeaveGroup = 13,
+    SyncGroup = 14,
+    InitProducerId = 22,
+    AddPartitionsToTxn = 24,
+    AddOffsetsToTxn = 25,
+    EndTxn = 26,
+    TxnOffsetCommit = 28,
+}
