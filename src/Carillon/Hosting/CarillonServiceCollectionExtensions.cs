@@ -1,0 +1,30 @@
+using Carillon;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace Microsoft.Extensions.DependencyInjection;
+
+/// <summary>
+/// Registers the Carillon runtime. Applications call the generated <c>AddGeneratedSchedules()</c>, which calls this
+/// with the compile-time registry.
+/// </summary>
+public static class CarillonServiceCollectionExtensions
+{
+    /// <summary>Registers the runtime for <paramref name="registry"/>; options bind from the <c>Carillon</c> section.</summary>
+    public static IServiceCollection AddCarillon(this IServiceCollection services, IScheduleRegistry registry, Action<CarillonOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(registry);
+
+        services.TryAddSingleton(registry);
+        var options = services.AddOptions<CarillonOptions>();
+        options.BindConfiguration(CarillonOptions.SectionName);
+        if (configure is not null)
+        {
+            options.Configure(configure);
+        }
+
+        services.TryAddSingleton(TimeProvider.System);
+        return services;
+    }
+}
