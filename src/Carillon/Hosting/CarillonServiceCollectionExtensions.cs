@@ -1,6 +1,11 @@
 using Carillon;
+using Carillon.Delayed;
+using Carillon.Kafka;
+using Carillon.Kafka.Embedded;
+using Carillon.Recurring;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
@@ -25,6 +30,15 @@ public static class CarillonServiceCollectionExtensions
         }
 
         services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<EmbeddedDevelopmentBroker>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IPostConfigureOptions<CarillonOptions>, EmbeddedBrokerOptionsSetup>());
+        services.TryAddSingleton<KafkaClientFactory>();
+        services.TryAddSingleton<TopicProvisioner>();
+
+        // Hosted services start in registration order: the warning comes first, where operators look.
+        services.AddHostedService<EmbeddedBrokerWarning>();
+        services.AddCarillonRecurring();
+        services.AddCarillonDelayed();
         return services;
     }
 }

@@ -1,0 +1,9 @@
+using System.CommandLine;
+using Carillon.Cli.Commands;
+
+var root = new RootCommand("carillon: operate Carillon schedules and delayed messages on Kafka")
+{
+    KafkaCommand.Create(),
+};
+
+return await root.Parse(args).InvokeAsync();

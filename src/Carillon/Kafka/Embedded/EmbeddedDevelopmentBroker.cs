@@ -1,0 +1,75 @@
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Carillon.Kafka.Embedded;
+
+/// <summary>
+/// With no <see cref="CarillonOptions.BootstrapServers"/> configured, starts an in-process Kafka (librdkafka's mock
+/// cluster) so that <c>dotnet run</c> works with no setup. It keeps nothing: a loud warning says so.
+/// </summary>
+internal sealed class EmbeddedDevelopmentBroker : IDisposable
+{
+    private readonly Lazy<MockCluster> _cluster;
+
+    public EmbeddedDevelopmentBroker()
+    {
+        _cluster = new Lazy<MockCluster>(() => MockCluster.Start(brokers: 1), LazyThreadSafetyMode.ExecutionAndPublication);
+    }
+
+    public bool Started => _cluster.IsValueCreated;
+
+    public string BootstrapServers => _cluster.Value.BootstrapServers;
+
+    /// <summary>The mock has no CreateTopics, so the development broker creates Carillon's topics itself.</summary>
+    public void CreateTopics(CarillonOptions options)
+    {
+        foreach (var (name, partitions) in CarillonTopics.All(options))
+        {
+            _cluster.Value.CreateTopic(name, partitions);
+        }
+    }
+
+    public void Dispose()
+    {
+        if (_cluster.IsValueCreated)
+        {
+            _cluster.Value.Dispose();
+        }
+    }
+}
+
+/// <summary>Points the options at the development broker when no servers are configured.</summary>
+internal sealed class EmbeddedBrokerOptionsSetup(EmbeddedDevelopmentBroker broker) : IPostConfigureOptions<CarillonOptions>
+{
+    public void PostConfigure(string? name, CarillonOptions options)
+    {
+        if (!string.IsNullOrWhiteSpace(options.BootstrapServers))
+        {
+            return;
+        }
+
+        options.BootstrapServers = broker.BootstrapServers;
+        broker.CreateTopics(options);
+    }
+}
+
+/// <summary>Logs the warning at startup, where operators look.</summary>
+internal sealed partial class EmbeddedBrokerWarning(EmbeddedDevelopmentBroker broker, IOptions<CarillonOptions> options, ILogger<EmbeddedBrokerWarning> logger) : IHostedService
+{
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        var servers = options.Value.BootstrapServers;
+        if (broker.Started)
+        {
+            LogEmbedded(servers!);
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    [LoggerMessage(1, LogLevel.Warning, "*** Carillon is using an EMBEDDED in-memory Kafka at {Servers} because Carillon:BootstrapServers is not set. It is for development only: it keeps NOTHING across restarts and is not shared with other processes. Set Carillon:BootstrapServers for any real use. ***")]
+    private partial void LogEmbedded(string servers);
+}

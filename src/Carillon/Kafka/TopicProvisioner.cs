@@ -1,0 +1,71 @@
+using Confluent.Kafka;
+using Confluent.Kafka.Admin;
+using Microsoft.Extensions.Logging;
+
+namespace Carillon.Kafka;
+
+/// <summary>
+/// Creates missing Carillon topics once per process. A cluster that refuses or cannot answer CreateTopics (ACLs,
+/// managed clusters, clusters that auto-create) is tolerated: Carillon logs it and relies on the topics existing or
+/// being auto-created. Every component awaits <see cref="EnsureAsync"/> before it subscribes.
+/// </summary>
+internal sealed partial class TopicProvisioner(KafkaClientFactory clients, ILogger<TopicProvisioner> logger)
+{
+    private static readonly TimeSpan s_timeout = TimeSpan.FromSeconds(10);
+    private readonly object _gate = new();
+    private Task? _provisioning;
+
+    public Task EnsureAsync(CancellationToken cancellationToken)
+    {
+        lock (_gate)
+        {
+            _provisioning ??= Task.Run(ProvisionAsync, CancellationToken.None);
+        }
+
+        return _provisioning.WaitAsync(cancellationToken);
+    }
+
+    private async Task ProvisionAsync()
+    {
+        var options = clients.Options;
+        if (!options.ProvisionTopics)
+        {
+            return;
+        }
+
+        try
+        {
+            using var admin = new AdminClientBuilder(clients.Admin()).Build();
+
+            // Listing all topics never triggers auto-creation, unlike a metadata request naming a topic.
+            var metadata = admin.GetMetadata(s_timeout);
+            var existing = metadata.Topics.Where(t => t.Error.Code == ErrorCode.NoError).Select(t => t.Topic).ToHashSet(StringComparer.Ordinal);
+            var replication = (short)Math.Clamp(options.ReplicationFactor, 1, Math.Max(1, metadata.Brokers.Count));
+            var missing = CarillonTopics.All(options)
+                .Where(t => !existing.Contains(t.Name))
+                .Select(t => new TopicSpecification { Name = t.Name, NumPartitions = t.Partitions, ReplicationFactor = replication })
+                .ToList();
+            if (missing.Count == 0)
+            {
+                return;
+            }
+
+            await admin.CreateTopicsAsync(missing, new CreateTopicsOptions { RequestTimeout = s_timeout, OperationTimeout = s_timeout }).ConfigureAwait(false);
+            LogCreated(string.Join(", ", missing.Select(t => $"{t.Name} ({t.NumPartitions})")));
+        }
+        catch (CreateTopicsException e) when (e.Results.All(r => r.Error.Code is ErrorCode.NoError or ErrorCode.TopicAlreadyExists))
+        {
+            // Another instance created them first.
+        }
+        catch (KafkaException e)
+        {
+            LogNotProvisioned(e.Error.Reason);
+        }
+    }
+
+    [LoggerMessage(1, LogLevel.Information, "Created Kafka topics: {Topics}")]
+    private partial void LogCreated(string topics);
+
+    [LoggerMessage(2, LogLevel.Warning, "Could not create Carillon's topics ({Reason}); relying on them existing or being auto-created by the cluster")]
+    private partial void LogNotProvisioned(string reason);
+}
