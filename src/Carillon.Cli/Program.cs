@@ -4,6 +4,7 @@ using Carillon.Cli.Commands;
 var root = new RootCommand("carillon: operate Carillon schedules and delayed messages on Kafka")
 {
     KafkaCommand.Create(),
+    TopicsCommand.Create(),
 };
 
 return await root.Parse(args).InvokeAsync();
