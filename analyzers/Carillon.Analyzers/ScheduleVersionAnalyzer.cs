@@ -38,6 +38,16 @@ namespace Carillon.Analyzers
                 return;
             }
 
+            // Binding every attribute of the compilation is the costly part; skip those whose name cannot be ours.
+            // (A using-alias to ScheduleVersionAttribute is not checked here; the generator still ignores a bad value.)
+            var name = attribute.Name is QualifiedNameSyntax qualified ? qualified.Right.Identifier.ValueText
+                : attribute.Name is AliasQualifiedNameSyntax aliased ? aliased.Name.Identifier.ValueText
+                : (attribute.Name as SimpleNameSyntax)?.Identifier.ValueText;
+            if (name != "ScheduleVersion" && name != "ScheduleVersionAttribute")
+            {
+                return;
+            }
+
             var constructor = context.SemanticModel.GetSymbolInfo(attribute, context.CancellationToken).Symbol as IMethodSymbol;
             if (!SymbolEqualityComparer.Default.Equals(constructor?.ContainingType, versionType))
             {

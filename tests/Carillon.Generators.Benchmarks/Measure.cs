@@ -23,32 +23,35 @@ internal static class Measure
     }
 
     /// <summary>
-    /// Medians of two actions measured alternately, so drift on a shared machine (other builds, JIT tiering) hits
-    /// both sides alike.
+    /// Medians of several actions measured round-robin (starting point rotating), so drift on a shared machine
+    /// (other builds, JIT tiering) hits every side alike.
     /// </summary>
-    public static (double A, double B) MedianPairMilliseconds(int runs, Action a, Action b)
+    public static double[] MedianSetMilliseconds(int runs, params Action[] actions)
     {
-        a();
-        b();
-        var samplesA = new double[runs];
-        var samplesB = new double[runs];
+        foreach (var action in actions)
+        {
+            action();
+        }
+
+        var samples = actions.Select(_ => new double[runs]).ToArray();
         for (var i = 0; i < runs; i++)
         {
-            var firstA = i % 2 == 0;
-            for (var k = 0; k < 2; k++)
+            for (var k = 0; k < actions.Length; k++)
             {
+                var index = (i + k) % actions.Length;
                 GC.Collect();
                 GC.WaitForPendingFinalizers();
-                var runA = (k == 0) == firstA;
                 var watch = Stopwatch.StartNew();
-                (runA ? a : b)();
-                (runA ? samplesA : samplesB)[i] = watch.Elapsed.TotalMilliseconds;
+                actions[index]();
+                samples[index][i] = watch.Elapsed.TotalMilliseconds;
             }
         }
 
-        Array.Sort(samplesA);
-        Array.Sort(samplesB);
-        return (samplesA[runs / 2], samplesB[runs / 2]);
+        return samples.Select(s =>
+        {
+            Array.Sort(s);
+            return s[runs / 2];
+        }).ToArray();
     }
 
     public static double Once(Action action)

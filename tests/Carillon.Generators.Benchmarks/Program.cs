@@ -2,6 +2,7 @@ using Carillon.Generators.Benchmarks;
 
 // Compile-time and startup figures for docs/benchmarks-compile-time.md. Usage:
 //   dotnet run -c Release --project tests/Carillon.Generators.Benchmarks [-- runs]
+
 var runs = args.Length > 0 && int.TryParse(args[0], out var n) ? n : 7;
 const int Classes = 100;
 const int MethodsPerClass = 10;

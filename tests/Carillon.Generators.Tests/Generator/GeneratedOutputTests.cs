@@ -44,24 +44,36 @@ public class GeneratedOutputTests
                     {
                     }
 
-                    private static global::Carillon.ScheduledTaskDescriptor[] CreateTasks() => new global::Carillon.ScheduledTaskDescriptor[]
+            #nullable disable
+                    private static global::Carillon.ScheduledTaskDescriptor[] CreateTasks()
                     {
-                        new global::Carillon.ScheduledTaskDescriptor("Reports.Nightly", "0 2 * * *", "Europe/Paris", false, 60, true, true, global::Carillon.MisfirePolicy.RunOnce, "2.0.0", "Shop.Reports", "Nightly", Invoke0),
-                        new global::Carillon.ScheduledTaskDescriptor("cleanup", "*/10 * * * * *", null, false, 0, false, true, global::Carillon.MisfirePolicy.Skip, "2.1.0-beta", "Shop.Cleanup", "Run", Invoke1),
-                    };
+                        var tasks = new global::Carillon.ScheduledTaskDescriptor[2];
+                        tasks[0] = new global::Carillon.ScheduledTaskDescriptor("Reports.Nightly", "0 2 * * *", "Europe/Paris", false, 60, true, true, global::Carillon.MisfirePolicy.RunOnce, "2.0.0", "Shop.Reports", "Nightly", Invoker(0));
+                        tasks[1] = new global::Carillon.ScheduledTaskDescriptor("cleanup", "*/10 * * * * *", null, false, 0, false, true, global::Carillon.MisfirePolicy.Skip, "2.1.0-beta", "Shop.Cleanup", "Run", Invoker(1));
+                        return tasks;
+                    }
 
-                    private static global::System.Threading.Tasks.ValueTask Invoke0(global::System.IServiceProvider services, global::Carillon.ScheduledActionContext context, global::System.Threading.CancellationToken cancellationToken)
+                    private static global::Carillon.ScheduledTaskInvoker Invoker(int index)
+                        => (services, context, cancellationToken) => Invoke(index, services, context, cancellationToken);
+
+                    private static global::System.Threading.Tasks.ValueTask Invoke(int index, global::System.IServiceProvider services, global::Carillon.ScheduledActionContext context, global::System.Threading.CancellationToken cancellationToken)
                     {
-                        var instance = services.GetService(typeof(global::Shop.Reports)) as global::Shop.Reports
+                        switch (index)
+                        {
+                            case 0:
+                                return new global::System.Threading.Tasks.ValueTask(Create0(services).Nightly(cancellationToken));
+                            case 1:
+                                global::Shop.Cleanup.Run(context);
+                                return default;
+                            default:
+                                throw new global::System.ArgumentOutOfRangeException(nameof(index));
+                        }
+                    }
+            #nullable enable
+
+                    private static global::Shop.Reports Create0(global::System.IServiceProvider services)
+                        => services.GetService(typeof(global::Shop.Reports)) as global::Shop.Reports
                             ?? new global::Shop.Reports();
-                        return new global::System.Threading.Tasks.ValueTask(instance.Nightly(cancellationToken));
-                    }
-
-                    private static global::System.Threading.Tasks.ValueTask Invoke1(global::System.IServiceProvider services, global::Carillon.ScheduledActionContext context, global::System.Threading.CancellationToken cancellationToken)
-                    {
-                        global::Shop.Cleanup.Run(context);
-                        return default;
-                    }
                 }
 
                 /// <summary>This assembly's scheduled actions followed by those of referenced libraries' registries.</summary>
@@ -194,5 +206,17 @@ public class GeneratedOutputTests
             """));
         Assert.Contains("\"a\\\"b\\\\c\"", Compiler.GeneratedText(run, "ScheduleRegistry.g.cs"), StringComparison.Ordinal);
         Assert.Empty(output.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error));
+    }
+
+    [Fact]
+    public void Generated_code_compiles_without_warnings_when_the_project_disables_nullable()
+    {
+        var compilation = Compiler.Create("""
+            public interface IClock { }
+            public class Jobs(IClock clock) { [ScheduledAction("* * * * *")] public Task Run(IClock other, CancellationToken ct) => Task.CompletedTask; }
+            """);
+        compilation = compilation.WithOptions(compilation.Options.WithNullableContextOptions(Microsoft.CodeAnalysis.NullableContextOptions.Disable));
+        var (output, _) = Compiler.Generate(compilation);
+        Assert.Empty(output.GetDiagnostics().Where(d => d.Severity >= DiagnosticSeverity.Warning && d.Id != "CS9113"));
     }
 }
