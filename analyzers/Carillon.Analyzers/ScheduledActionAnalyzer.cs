@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Collections.Immutable;
 using Carillon.CompileTime;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Diagnostics;
 
@@ -37,6 +38,9 @@ namespace Carillon.Analyzers
 
                 var ids = new ConcurrentBag<TaskIdDeclaration>();
                 start.RegisterSymbolAction(symbolContext => AnalyzeMethod(symbolContext, attributeType, ids), SymbolKind.Method);
+
+                // Symbol actions never visit local functions, yet the attribute is allowed on them: say why nothing runs.
+                start.RegisterSyntaxNodeAction(node => AnalyzeLocalFunction(node, attributeType), SyntaxKind.LocalFunctionStatement);
                 start.RegisterCompilationEndAction(end => DuplicateTaskIds.Report(end, ids));
             });
         }
@@ -103,6 +107,25 @@ namespace Carillon.Analyzers
             else if (method.IsAsync && method.ReturnsVoid)
             {
                 context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.AsyncVoid, ReturnTypeLocation(method, context), methodName));
+            }
+        }
+
+        private static void AnalyzeLocalFunction(SyntaxNodeAnalysisContext context, INamedTypeSymbol attributeType)
+        {
+            var declaration = (LocalFunctionStatementSyntax)context.Node;
+            if (declaration.AttributeLists.Count == 0
+                || context.SemanticModel.GetDeclaredSymbol(declaration, context.CancellationToken) is not IMethodSymbol function)
+            {
+                return;
+            }
+
+            foreach (var attribute in function.GetAttributes())
+            {
+                if (SymbolEqualityComparer.Default.Equals(attribute.AttributeClass, attributeType))
+                {
+                    context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.UnsupportedMethod, declaration.Identifier.GetLocation(), function.Name, "local functions cannot be scheduled"));
+                    return;
+                }
             }
         }
 

@@ -82,4 +82,21 @@ public class Crl005UnsupportedMethodTests
     public Task Type_without_accessible_constructor_is_reported() => Verify.VerifyAsync("""
         public class Jobs { private Jobs() { } [ScheduledAction("* * * * *")] public void {|CRL005:Run|}() { } }
         """);
+
+    [Fact]
+    public Task Local_function_is_reported_on_its_name() => Verify.VerifyAsync("""
+        public class Jobs
+        {
+            public void Outer()
+            {
+                [ScheduledAction("* * * * *")] void {|CRL005:Inner|}() { }
+                Inner();
+            }
+        }
+        """);
+
+    [Fact]
+    public Task Instance_method_of_a_struct_is_reported() => Verify.VerifyAsync("""
+        public struct Jobs { [ScheduledAction("* * * * *")] public void {|CRL005:Run|}() { } }
+        """);
 }
