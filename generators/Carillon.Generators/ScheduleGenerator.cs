@@ -23,6 +23,7 @@ namespace Carillon.Generators
                     transform: static (ctx, ct) => ScheduledTaskParser.Parse(ctx, ct))
                 .WithTrackingName(TrackingNames.ScheduledActions)
                 .Where(static task => task is not null)
+                .WithTrackingName(TrackingNames.ParsedScheduledActions)
                 .Select(static (task, _) => task!)
                 .WithTrackingName(TrackingNames.ValidScheduledActions)
                 .Collect()

@@ -4,6 +4,7 @@ namespace Carillon.Generators
     internal static class TrackingNames
     {
         public const string ScheduledActions = nameof(ScheduledActions);
+        public const string ParsedScheduledActions = nameof(ParsedScheduledActions);
         public const string ValidScheduledActions = nameof(ValidScheduledActions);
         public const string AllScheduledActions = nameof(AllScheduledActions);
         public const string CompilationFacts = nameof(CompilationFacts);

@@ -8,7 +8,7 @@ public class IncrementalCachingTests
 {
     private static readonly string[] TrackedSteps =
     {
-        "ScheduledActions", "ValidScheduledActions", "AllScheduledActions", "CompilationFacts", "Schedule",
+        "ScheduledActions", "ParsedScheduledActions", "ValidScheduledActions", "AllScheduledActions", "CompilationFacts", "Schedule",
     };
 
     private const string Source = """
