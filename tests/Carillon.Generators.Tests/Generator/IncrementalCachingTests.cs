@@ -54,4 +54,17 @@ public class IncrementalCachingTests
         Assert.Contains(result.TrackedSteps["ScheduledActions"].SelectMany(s => s.Outputs), o => o.Reason == IncrementalStepRunReason.Modified);
         Assert.Contains("\"0 3 * * *\"", result.GeneratedSources.Single(s => s.HintName.EndsWith("ScheduleRegistry.g.cs", StringComparison.Ordinal)).SourceText.ToString(), StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void Editing_a_class_version_in_another_partial_file_updates_the_task_version()
+    {
+        var compilation = Compiler.Create("""public partial class Jobs { [ScheduledAction("@hourly")] public void Run() { } }""")
+            .AddSyntaxTrees(CSharpSyntaxTree.ParseText("""[ScheduleVersion("1.0.0")] public partial class Jobs { }""", Compiler.ParseOptions, path: "Version.cs"));
+        var driver = Compiler.CreateDriver(trackSteps: true).RunGenerators(compilation);
+        var tree = compilation.SyntaxTrees.Single(t => t.FilePath == "Version.cs");
+        var edited = compilation.ReplaceSyntaxTree(tree, tree.WithChangedText(Microsoft.CodeAnalysis.Text.SourceText.From("""[ScheduleVersion("2.0.0")] public partial class Jobs { }""")));
+        var result = driver.RunGenerators(edited).GetRunResult().Results.Single();
+
+        Assert.Contains("\"2.0.0\", \"Jobs\", \"Run\"", result.GeneratedSources.Single(s => s.HintName.EndsWith("ScheduleRegistry.g.cs", StringComparison.Ordinal)).SourceText.ToString(), StringComparison.Ordinal);
+    }
 }
