@@ -60,7 +60,7 @@ internal static class StartupBenchmark
     }
 
     private static Assembly Load(byte[] image)
-        => new AssemblyLoadContext("bench-" + Guid.NewGuid().ToString("N"), isCollectible: true).LoadFromStream(new MemoryStream(image));
+        => new AssemblyLoadContext("bench-" + Guid.NewGuid().ToString("N"), isCollectible: false).LoadFromStream(new MemoryStream(image));
 
     private static void Generated(Assembly assembly, int expected)
     {
