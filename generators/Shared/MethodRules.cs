@@ -10,8 +10,11 @@ namespace Carillon.CompileTime
     /// </summary>
     internal static class MethodRules
     {
+        /// <summary>Namespace-qualified, without <c>global::</c> or <c>@</c> escapes: a name for people and logs, not code.</summary>
         public static readonly SymbolDisplayFormat DisplayFormat =
-            SymbolDisplayFormat.FullyQualifiedFormat.WithGlobalNamespaceStyle(SymbolDisplayGlobalNamespaceStyle.Omitted);
+            SymbolDisplayFormat.FullyQualifiedFormat
+                .WithGlobalNamespaceStyle(SymbolDisplayGlobalNamespaceStyle.Omitted)
+                .RemoveMiscellaneousOptions(SymbolDisplayMiscellaneousOptions.EscapeKeywordIdentifiers);
 
         public static bool TryAnalyze(IMethodSymbol method, Compilation compilation, out MethodShape? shape, out string reason)
         {

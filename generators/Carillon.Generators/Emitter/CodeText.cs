@@ -12,5 +12,9 @@ namespace Carillon.Generators.Emitter
         public static string Literal(string? value) => value is null ? "null" : SymbolDisplay.FormatLiteral(value, quote: true);
 
         public static string Literal(bool value) => value ? "true" : "false";
+
+        /// <summary>A method name as it must be written in code: <c>@event</c> for a method declared as <c>@event</c>.</summary>
+        public static string Identifier(string name)
+            => SyntaxFacts.GetKeywordKind(name) != SyntaxKind.None ? "@" + name : name;
     }
 }

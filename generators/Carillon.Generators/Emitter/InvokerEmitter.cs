@@ -37,7 +37,7 @@ namespace Carillon.Generators.Emitter
                     target = factory + "(services)";
                 }
 
-                var call = target + "." + task.MethodName + "(" + Arguments(task.Arguments) + ")";
+                var call = target + "." + CodeText.Identifier(task.MethodName) + "(" + Arguments(task.Arguments) + ")";
                 b.Append("                case ").Append(i).Append(":\n");
                 switch (task.ReturnKind)
                 {

@@ -92,6 +92,28 @@ public class InvocationTests
     }
 
     [Fact]
+    public async Task Method_and_type_named_with_keywords_are_called_with_escaped_identifiers()
+    {
+        var key = Guid.NewGuid().ToString("N");
+        var registry = BuildRegistry($$"""
+            namespace @namespace
+            {
+                public class @class
+                {
+                    [ScheduledAction("* * * * *")]
+                    public void @event() => {{Probe}}.Record("{{key}}:event");
+                }
+            }
+            """, out _);
+
+        using var provider = new ServiceCollection().BuildServiceProvider();
+        var task = registry.Tasks.Single();
+        await task.InvokeAsync(provider, CancellationToken.None);
+        Assert.Contains($"{key}:event", GeneratorProbe.Calls);
+        Assert.Equal(("class.event", "event", "namespace.class"), (task.Id, task.MethodName, task.DeclaringType));
+    }
+
+    [Fact]
     public void Descriptor_carries_every_attribute_value_and_the_nearest_version()
     {
         var registry = BuildRegistry("""
