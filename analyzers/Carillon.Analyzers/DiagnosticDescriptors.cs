@@ -1,0 +1,81 @@
+using Microsoft.CodeAnalysis;
+
+namespace Carillon.Analyzers
+{
+    /// <summary>Every Carillon diagnostic. IDs are fixed (documented in docs/diagnostics.md and the release tracking files).</summary>
+    public static class DiagnosticDescriptors
+    {
+        public const string Category = "Carillon";
+
+        private const string HelpBase = "https://github.com/carillon-dotnet/carillon/blob/main/docs/diagnostics.md#";
+
+        public static readonly DiagnosticDescriptor InvalidCron = Create(
+            "CRL001",
+            "Invalid cron expression",
+            "Cron expression '{0}' is invalid: {1}",
+            DiagnosticSeverity.Error,
+            "The cron expression must be accepted by Cronos, the parser the runtime uses: 5 fields, 6 fields with seconds first, or a macro such as @hourly.");
+
+        public static readonly DiagnosticDescriptor DuplicateTaskId = Create(
+            "CRL002",
+            "Duplicate scheduled task ID",
+            "Task ID '{0}' is declared more than once ({1})",
+            DiagnosticSeverity.Error,
+            "Task IDs must be unique across the application, including the libraries it references.",
+            WellKnownDiagnosticTags.CompilationEnd);
+
+        public static readonly DiagnosticDescriptor InvalidTaskId = Create(
+            "CRL003",
+            "Invalid scheduled task ID",
+            "Task ID '{0}' is invalid: it must match ^[A-Za-z0-9_.-]{{1,200}}$",
+            DiagnosticSeverity.Error,
+            "Task IDs are 1 to 200 characters: letters, digits, '_', '.' and '-'.");
+
+        public static readonly DiagnosticDescriptor InvalidVersion = Create(
+            "CRL004",
+            "Invalid schedule version",
+            "Schedule version '{0}' is invalid: expected MAJOR.MINOR.PATCH with an optional -prerelease",
+            DiagnosticSeverity.Error,
+            "Schedule versions are compared by the runtime to fence out older deployments; they must be semantic versions.");
+
+        public static readonly DiagnosticDescriptor UnsupportedMethod = Create(
+            "CRL005",
+            "Unsupported scheduled method",
+            "Method '{0}' cannot be scheduled: {1}",
+            DiagnosticSeverity.Error,
+            "Scheduled methods are non-generic, return void, Task or ValueTask, take services, a CancellationToken or a ScheduledActionContext by value, and are callable from the generated registry.");
+
+        public static readonly DiagnosticDescriptor NegativeTimeout = Create(
+            "CRL006",
+            "Negative timeout",
+            "Timeout of scheduled method '{0}' is negative ({1} s); use 0 for no timeout",
+            DiagnosticSeverity.Error,
+            "Timeout is in seconds; 0 means no timeout.");
+
+        public static readonly DiagnosticDescriptor UnknownTimeZone = Create(
+            "CRL007",
+            "Unknown time zone",
+            "Time zone '{0}' is not a known IANA or Windows time-zone ID",
+            DiagnosticSeverity.Warning,
+            "The time zone must be an IANA (Europe/Paris) or Windows (Romance Standard Time) ID known to the runtime.");
+
+        public static readonly DiagnosticDescriptor AsyncVoid = Create(
+            "CRL008",
+            "Scheduled method is async void",
+            "Scheduled method '{0}' is async void: the runtime cannot await it or observe its exceptions; return Task",
+            DiagnosticSeverity.Warning,
+            "An async void method returns at its first await, so timeouts, overlap control and failure recording do not work.");
+
+        private static DiagnosticDescriptor Create(string id, string title, string message, DiagnosticSeverity severity, string description, params string[] tags)
+            => new DiagnosticDescriptor(
+                id,
+                title,
+                message,
+                Category,
+                severity,
+                isEnabledByDefault: true,
+                description: description,
+                helpLinkUri: HelpBase + id.ToLowerInvariant(),
+                customTags: tags);
+    }
+}

@@ -1,0 +1,145 @@
+using System.Collections.Concurrent;
+using System.Collections.Immutable;
+using Carillon.CompileTime;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Diagnostics;
+
+namespace Carillon.Analyzers
+{
+    /// <summary>
+    /// Checks each <c>[ScheduledAction]</c> method as the user types (CRL001, CRL003, CRL005–CRL008) and, at the end of
+    /// the compilation, task IDs across the assembly and its references (CRL002).
+    /// </summary>
+    [DiagnosticAnalyzer(LanguageNames.CSharp)]
+    public sealed class ScheduledActionAnalyzer : DiagnosticAnalyzer
+    {
+        public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(
+            DiagnosticDescriptors.InvalidCron,
+            DiagnosticDescriptors.DuplicateTaskId,
+            DiagnosticDescriptors.InvalidTaskId,
+            DiagnosticDescriptors.UnsupportedMethod,
+            DiagnosticDescriptors.NegativeTimeout,
+            DiagnosticDescriptors.UnknownTimeZone,
+            DiagnosticDescriptors.AsyncVoid);
+
+        public override void Initialize(AnalysisContext context)
+        {
+            context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
+            context.EnableConcurrentExecution();
+            context.RegisterCompilationStartAction(start =>
+            {
+                var attributeType = start.Compilation.GetTypeByMetadataName(KnownNames.ScheduledActionAttribute);
+                if (attributeType is null)
+                {
+                    return;
+                }
+
+                var ids = new ConcurrentBag<TaskIdDeclaration>();
+                start.RegisterSymbolAction(symbolContext => AnalyzeMethod(symbolContext, attributeType, ids), SymbolKind.Method);
+
+                // Symbol actions never visit local functions, yet the attribute is allowed on them: say why nothing runs.
+                start.RegisterSyntaxNodeAction(node => AnalyzeLocalFunction(node, attributeType), SyntaxKind.LocalFunctionStatement);
+                start.RegisterCompilationEndAction(end => DuplicateTaskIds.Report(end, ids));
+            });
+        }
+
+        private static void AnalyzeMethod(SymbolAnalysisContext context, INamedTypeSymbol attributeType, ConcurrentBag<TaskIdDeclaration> ids)
+        {
+            var method = (IMethodSymbol)context.Symbol;
+            AttributeData? attribute = null;
+            foreach (var candidate in method.GetAttributes())
+            {
+                if (SymbolEqualityComparer.Default.Equals(candidate.AttributeClass, attributeType))
+                {
+                    attribute = candidate;
+                    break;
+                }
+            }
+
+            if (attribute is null)
+            {
+                return;
+            }
+
+            var arguments = ScheduledActionArguments.Read(attribute);
+            if (!arguments.IsComplete)
+            {
+                return;
+            }
+
+            var syntax = AttributeSyntaxLocator.GetSyntax(attribute, context.CancellationToken);
+            var methodName = method.ContainingType is null ? method.Name : method.ContainingType.Name + "." + method.Name;
+
+            if (!CronRules.TryValidate(arguments.Cron, out var cronError))
+            {
+                context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.InvalidCron, AttributeSyntaxLocator.Positional(syntax, 0), arguments.Cron ?? "null", cronError));
+            }
+
+            var id = arguments.EffectiveId(method);
+            var idLocation = AttributeSyntaxLocator.Named(syntax, "Id") ?? syntax?.GetLocation() ?? Location.None;
+            if (!TaskIdRules.IsValid(id))
+            {
+                context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.InvalidTaskId, idLocation, id));
+            }
+            else
+            {
+                ids.Add(new TaskIdDeclaration(id, idLocation));
+            }
+
+            if (arguments.Timeout < 0)
+            {
+                var location = AttributeSyntaxLocator.Named(syntax, "Timeout") ?? idLocation;
+                context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.NegativeTimeout, location, methodName, arguments.Timeout));
+            }
+
+            if (arguments.TimeZone is not null && !TimeZoneRules.IsKnown(arguments.TimeZone))
+            {
+                var location = AttributeSyntaxLocator.Named(syntax, "TimeZone") ?? idLocation;
+                context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.UnknownTimeZone, location, arguments.TimeZone));
+            }
+
+            if (!MethodRules.TryAnalyze(method, context.Compilation, out _, out var reason))
+            {
+                context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.UnsupportedMethod, method.Locations.Length > 0 ? method.Locations[0] : Location.None, methodName, reason));
+            }
+            else if (method.IsAsync && method.ReturnsVoid)
+            {
+                context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.AsyncVoid, ReturnTypeLocation(method, context), methodName));
+            }
+        }
+
+        private static void AnalyzeLocalFunction(SyntaxNodeAnalysisContext context, INamedTypeSymbol attributeType)
+        {
+            var declaration = (LocalFunctionStatementSyntax)context.Node;
+            if (declaration.AttributeLists.Count == 0
+                || context.SemanticModel.GetDeclaredSymbol(declaration, context.CancellationToken) is not IMethodSymbol function)
+            {
+                return;
+            }
+
+            foreach (var attribute in function.GetAttributes())
+            {
+                if (SymbolEqualityComparer.Default.Equals(attribute.AttributeClass, attributeType))
+                {
+                    context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.UnsupportedMethod, declaration.Identifier.GetLocation(), function.Name, "local functions cannot be scheduled"));
+                    return;
+                }
+            }
+        }
+
+        private static Location ReturnTypeLocation(IMethodSymbol method, SymbolAnalysisContext context)
+        {
+            foreach (var reference in method.DeclaringSyntaxReferences)
+            {
+                if (reference.GetSyntax(context.CancellationToken) is MethodDeclarationSyntax declaration)
+                {
+                    return declaration.ReturnType.GetLocation();
+                }
+            }
+
+            return method.Locations.Length > 0 ? method.Locations[0] : Location.None;
+        }
+    }
+}

@@ -1,0 +1,26 @@
+using Carillon.CompileTime;
+
+namespace Carillon.Generators.Models
+{
+    /// <summary>
+    /// One valid scheduled action, as plain values: no symbols or syntax, so the incremental pipeline can compare it.
+    /// </summary>
+    /// <param name="MemberVersion">The method- or type-level version, or null when the assembly's applies.</param>
+    internal sealed record ScheduledTaskModel(
+        string Id,
+        string Cron,
+        string? TimeZone,
+        bool AllowOverlap,
+        int TimeoutSeconds,
+        bool Exclusive,
+        bool Enabled,
+        int Misfire,
+        string? MemberVersion,
+        string DeclaringTypeName,
+        string DeclaringTypeDisplayName,
+        string MethodName,
+        bool IsStatic,
+        ReturnKind ReturnKind,
+        EquatableArray<ArgumentModel> Arguments,
+        EquatableArray<ArgumentModel> ConstructorArguments);
+}

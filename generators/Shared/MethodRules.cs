@@ -1,0 +1,197 @@
+using System.Collections.Immutable;
+using System.Linq;
+using Microsoft.CodeAnalysis;
+
+namespace Carillon.CompileTime
+{
+    /// <summary>
+    /// Which methods can be scheduled (CRL005). The generated registry lives in the same assembly, so "callable from
+    /// generated code" means accessible within the assembly; every reason is phrased for the diagnostic message.
+    /// </summary>
+    internal static class MethodRules
+    {
+        /// <summary>Namespace-qualified, without <c>global::</c> or <c>@</c> escapes: a name for people and logs, not code.</summary>
+        public static readonly SymbolDisplayFormat DisplayFormat =
+            SymbolDisplayFormat.FullyQualifiedFormat
+                .WithGlobalNamespaceStyle(SymbolDisplayGlobalNamespaceStyle.Omitted)
+                .RemoveMiscellaneousOptions(SymbolDisplayMiscellaneousOptions.EscapeKeywordIdentifiers);
+
+        public static bool TryAnalyze(IMethodSymbol method, Compilation compilation, out MethodShape? shape, out string reason)
+        {
+            shape = null;
+            var within = compilation.Assembly;
+            var type = method.ContainingType;
+            if (type is null || method.MethodKind != MethodKind.Ordinary)
+            {
+                reason = "only ordinary methods of a type can be scheduled (not local functions, accessors or operators)";
+                return false;
+            }
+
+            if (method.IsGenericMethod)
+            {
+                reason = "generic methods are not supported";
+                return false;
+            }
+
+            if (method.IsAbstract)
+            {
+                reason = "abstract methods are not supported";
+                return false;
+            }
+
+            for (var t = type; t is not null; t = t.ContainingType)
+            {
+                if (t.TypeParameters.Length > 0)
+                {
+                    reason = $"the declaring type '{t.Name}' is generic";
+                    return false;
+                }
+            }
+
+            if (!method.IsStatic && (type.TypeKind != TypeKind.Class || type.IsAbstract))
+            {
+                reason = $"instance methods need a non-abstract class; '{type.Name}' is {(type.IsAbstract && type.TypeKind == TypeKind.Class ? "abstract" : "not a class")}";
+                return false;
+            }
+
+            if (!compilation.IsSymbolAccessibleWithin(method, within))
+            {
+                reason = "the method or its declaring type is not accessible from generated code (make it internal or public)";
+                return false;
+            }
+
+            if (!TryGetReturnKind(method, compilation, out var returnKind))
+            {
+                reason = $"it returns '{method.ReturnType.ToDisplayString()}'; only void, Task and ValueTask are supported";
+                return false;
+            }
+
+            if (!TryBindParameters(method.Parameters, compilation, out var arguments, out reason))
+            {
+                return false;
+            }
+
+            var constructorArguments = ImmutableArray<ArgumentBinding>.Empty;
+            if (!method.IsStatic && !TryChooseConstructor(type, compilation, out constructorArguments))
+            {
+                reason = $"'{type.Name}' has no accessible constructor whose parameters can be resolved from services";
+                return false;
+            }
+
+            shape = new MethodShape(
+                returnKind,
+                method.IsStatic,
+                type.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat),
+                type.ToDisplayString(DisplayFormat),
+                arguments,
+                constructorArguments);
+            reason = string.Empty;
+            return true;
+        }
+
+        private static bool TryGetReturnKind(IMethodSymbol method, Compilation compilation, out ReturnKind kind)
+        {
+            kind = ReturnKind.Void;
+            if (method.ReturnsVoid)
+            {
+                return true;
+            }
+
+            if (method.ReturnsByRef || method.ReturnsByRefReadonly)
+            {
+                return false;
+            }
+
+            var returnType = method.ReturnType;
+            if (SymbolEqualityComparer.Default.Equals(returnType, compilation.GetTypeByMetadataName(KnownNames.Task)))
+            {
+                kind = ReturnKind.Task;
+                return true;
+            }
+
+            if (SymbolEqualityComparer.Default.Equals(returnType, compilation.GetTypeByMetadataName(KnownNames.ValueTask)))
+            {
+                kind = ReturnKind.ValueTask;
+                return true;
+            }
+
+            return false;
+        }
+
+        private static bool TryBindParameters(ImmutableArray<IParameterSymbol> parameters, Compilation compilation, out ImmutableArray<ArgumentBinding> bindings, out string reason)
+        {
+            var cancellationToken = compilation.GetTypeByMetadataName(KnownNames.CancellationToken);
+            var context = compilation.GetTypeByMetadataName(KnownNames.ScheduledActionContext);
+            var builder = ImmutableArray.CreateBuilder<ArgumentBinding>(parameters.Length);
+            foreach (var parameter in parameters)
+            {
+                var type = parameter.Type;
+                if (parameter.RefKind != RefKind.None)
+                {
+                    reason = $"parameter '{parameter.Name}' is passed by reference (ref, out or in)";
+                    bindings = default;
+                    return false;
+                }
+
+                if (type.TypeKind == TypeKind.Pointer || type.TypeKind == TypeKind.FunctionPointer || type.IsRefLikeType || type.TypeKind == TypeKind.Error)
+                {
+                    reason = $"parameter '{parameter.Name}' has a type that cannot be resolved from services";
+                    bindings = default;
+                    return false;
+                }
+
+                if (!compilation.IsSymbolAccessibleWithin(type, compilation.Assembly))
+                {
+                    reason = $"parameter '{parameter.Name}' has a type not accessible from generated code";
+                    bindings = default;
+                    return false;
+                }
+
+                var typeName = type.WithNullableAnnotation(NullableAnnotation.NotAnnotated).ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat);
+                ArgumentKind kind;
+                if (SymbolEqualityComparer.Default.Equals(type, cancellationToken))
+                {
+                    kind = ArgumentKind.CancellationToken;
+                }
+                else if (SymbolEqualityComparer.Default.Equals(type.WithNullableAnnotation(NullableAnnotation.NotAnnotated), context))
+                {
+                    kind = ArgumentKind.Context;
+                }
+                else if (type.IsReferenceType && (type.NullableAnnotation == NullableAnnotation.Annotated || (parameter.HasExplicitDefaultValue && parameter.ExplicitDefaultValue is null)))
+                {
+                    // A nullable or defaulted-to-null service is optional: resolved with GetService, null when absent.
+                    kind = ArgumentKind.OptionalService;
+                }
+                else
+                {
+                    kind = ArgumentKind.RequiredService;
+                }
+
+                builder.Add(new ArgumentBinding(kind, typeName));
+            }
+
+            bindings = builder.MoveToImmutable();
+            reason = string.Empty;
+            return true;
+        }
+
+        /// <summary>The accessible constructor with the most parameters that generated code can satisfy.</summary>
+        private static bool TryChooseConstructor(INamedTypeSymbol type, Compilation compilation, out ImmutableArray<ArgumentBinding> arguments)
+        {
+            var candidates = type.InstanceConstructors
+                .Where(c => compilation.IsSymbolAccessibleWithin(c, compilation.Assembly))
+                .OrderByDescending(c => c.Parameters.Length);
+            foreach (var constructor in candidates)
+            {
+                if (TryBindParameters(constructor.Parameters, compilation, out var bindings, out _))
+                {
+                    arguments = bindings;
+                    return true;
+                }
+            }
+
+            arguments = default;
+            return false;
+        }
+    }
+}

@@ -1,0 +1,23 @@
+using Carillon;
+using Microsoft.Extensions.Logging;
+
+namespace Carillon.Sample.Controllers;
+
+/// <summary>An instance task: the generated code resolves the controller (and its logger) from the service scope.</summary>
+public sealed class ReportsController(ILogger<ReportsController> logger)
+{
+    [ScheduledAction("0 2 * * *", TimeZone = "Europe/Paris", Timeout = 600)]
+    public async Task NightlyReport(CancellationToken cancellationToken)
+    {
+        logger.LogInformation("Building the nightly report");
+        await Task.Delay(TimeSpan.FromMilliseconds(100), cancellationToken);
+    }
+
+    [ScheduledAction("0 8 * * 1", Id = "reports.weekly-digest", Misfire = MisfirePolicy.Skip)]
+    [ScheduleVersion("1.1.0")]
+    public ValueTask WeeklyDigest(ScheduledActionContext context)
+    {
+        logger.LogInformation("Weekly digest for the occurrence of {Occurrence}", context.Occurrence);
+        return ValueTask.CompletedTask;
+    }
+}

@@ -1,0 +1,88 @@
+using System.Collections.Immutable;
+using Carillon.Analyzers;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.Diagnostics;
+using Microsoft.CodeAnalysis.Text;
+
+namespace Carillon.Generators.Benchmarks;
+
+/// <summary>
+/// (a) Full build cost with the generator and analyzers versus the same compilation without them;
+/// (b) the generator's cost after an unrelated edit, with the driver's incremental state.
+/// </summary>
+internal static class CompileTimeBenchmark
+{
+    private static readonly CSharpParseOptions ParseOptions = new(LanguageVersion.Latest);
+
+    public static void Run(IReadOnlyList<string> sources, int runs, TextWriter output)
+    {
+        var references = BenchReferences.Runtime;
+        var options = new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable);
+        CSharpCompilation Create() => CSharpCompilation.Create("Bench", sources.Select((s, i) => CSharpSyntaxTree.ParseText(s, ParseOptions, path: $"File{i}.cs")), references, options);
+
+        var analyzers = ImmutableArray.Create<DiagnosticAnalyzer>(new ScheduledActionAnalyzer(), new ScheduleVersionAnalyzer());
+        Compilation Generate(CSharpCompilation compilation)
+        {
+            CSharpGeneratorDriver.Create(new[] { new ScheduleGenerator().AsSourceGenerator() }, parseOptions: ParseOptions)
+                .RunGeneratorsAndUpdateCompilation(compilation, out var updated, out _);
+            return updated;
+        }
+
+        void Analyze(Compilation compilation)
+        {
+            var diagnostics = compilation.WithAnalyzers(analyzers).GetAnalyzerDiagnosticsAsync().GetAwaiter().GetResult();
+            if (diagnostics.Any(d => d.Severity == DiagnosticSeverity.Error))
+            {
+                throw new InvalidOperationException(string.Join("\n", diagnostics));
+            }
+        }
+
+        var medians = Measure.MedianSetMilliseconds(
+            runs,
+            () => EmitOrThrow(Create()),
+            () => EmitOrThrow(Generate(Create())),
+            () =>
+            {
+                var updated = Generate(Create());
+                Analyze(updated);
+                EmitOrThrow(updated);
+            },
+            () => Generate(Create()),
+            () => Analyze(Create()));
+        var (baseline, withGenerator, full, generatorOnly, analyzersOnly) = (medians[0], medians[1], medians[2], medians[3], medians[4]);
+
+        // (b) Incremental: the driver keeps its state; each run edits an unrelated method body in one file.
+        var first = Create();
+        GeneratorDriver driver = CSharpGeneratorDriver.Create(new[] { new ScheduleGenerator().AsSourceGenerator() }, parseOptions: ParseOptions);
+        driver = driver.RunGenerators(first);
+        var current = first;
+        var counter = 1;
+        var tree = first.SyntaxTrees.ElementAt(1);
+        var incremental = Measure.MedianMilliseconds(runs, () =>
+        {
+            counter++;
+            var text = tree.GetText().ToString().Replace("public int Unrelated() => 1;", $"public int Unrelated() => {counter};");
+            var edited = current.ReplaceSyntaxTree(current.SyntaxTrees.ElementAt(1), tree.WithChangedText(SourceText.From(text)));
+            driver = driver.RunGenerators(edited);
+            current = edited;
+        });
+
+        output.WriteLine($"| (a) parse + compile + emit, no generator/analyzers (baseline) | {baseline:F0} ms |");
+        output.WriteLine($"| (a) + generator, emitting the generated registry too | {withGenerator:F0} ms (x{withGenerator / baseline:F2}) |");
+        output.WriteLine($"| (a) + generator + analyzers + emit | {full:F0} ms (x{full / baseline:F2}) |");
+        output.WriteLine($"| generator alone, fresh driver (parse + the binding it needs) | {generatorOnly:F0} ms |");
+        output.WriteLine($"| analyzers alone (GetAnalyzerDiagnostics, incl. the binding they need) | {analyzersOnly:F0} ms |");
+        output.WriteLine($"| (b) generator re-run after an unrelated edit (incremental state) | {incremental:F1} ms |");
+    }
+
+    private static void EmitOrThrow(Compilation compilation)
+    {
+        using var stream = new MemoryStream();
+        var result = compilation.Emit(stream);
+        if (!result.Success)
+        {
+            throw new InvalidOperationException(string.Join("\n", result.Diagnostics.Where(d => d.Severity == DiagnosticSeverity.Error).Take(5)));
+        }
+    }
+}

@@ -1,0 +1,15 @@
+using Carillon.Generators.Benchmarks;
+
+// Compile-time and startup figures for docs/benchmarks-compile-time.md. Usage:
+//   dotnet run -c Release --project tests/Carillon.Generators.Benchmarks [-- runs]
+
+var runs = args.Length > 0 && int.TryParse(args[0], out var n) ? n : 7;
+const int Classes = 100;
+const int MethodsPerClass = 10;
+
+Console.WriteLine($"{Classes * MethodsPerClass} scheduled methods in {Classes} files; median of {runs} runs after a warm-up; {Environment.ProcessorCount} cores; .NET {Environment.Version}");
+Console.WriteLine();
+Console.WriteLine("| measurement | value |");
+Console.WriteLine("|---|---|");
+CompileTimeBenchmark.Run(SourceFactory.Create(Classes, MethodsPerClass, withAttributes: true), runs, Console.Out);
+StartupBenchmark.Run(SourceFactory.Create(Classes, MethodsPerClass, withAttributes: true), SourceFactory.Create(1, 1, withAttributes: true), runs, Console.Out);

@@ -1,0 +1,60 @@
+namespace Carillon.Package.Tests;
+
+/// <summary>
+/// Packs Carillon.Abstractions and Carillon (which carries the generator, analyzers, code fixes and Cronos) in Release
+/// into a temporary feed once, and prepares a consumer project outside the repository that references only the
+/// Carillon package. The version is unique per run and the consumer restores into its own packages folder, so no
+/// stale package from an earlier run (or another engineer's) can be picked up.
+/// </summary>
+public sealed class PackageFixture : IAsyncLifetime
+{
+    public static readonly TimeSpan CommandTimeout = TimeSpan.FromMinutes(15);
+
+    public string Root { get; } = Path.Combine(Path.GetTempPath(), "carillon-package-test-" + Guid.NewGuid().ToString("N")[..12]);
+
+    public string Version { get; } = "0.1.0-pkgtest." + DateTime.UtcNow.ToString("yyyyMMddHHmmss");
+
+    public string Feed => Path.Combine(Root, "feed");
+
+    public string App => Path.Combine(Root, "app");
+
+    public static string RepositoryRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "Framework.sln")))
+            {
+                return dir.FullName;
+            }
+        }
+
+        throw new InvalidOperationException("Framework.sln not found above " + AppContext.BaseDirectory);
+    }
+
+    public async Task InitializeAsync()
+    {
+        Directory.CreateDirectory(Feed);
+        var repo = RepositoryRoot();
+        foreach (var project in new[] { "src/Carillon.Abstractions/Carillon.Abstractions.csproj", "src/Carillon/Carillon.csproj" })
+        {
+            var pack = await DotnetCli.RunAsync(repo, CommandTimeout, "pack", project, "-c", "Release", "-o", Feed, "-p:Version=" + Version, "-nodeReuse:false");
+            Assert.True(pack.ExitCode == 0, pack.Output);
+        }
+
+        ConsumerProject.Write(App, Root, Feed, Version);
+    }
+
+    public Task DisposeAsync()
+    {
+        try
+        {
+            Directory.Delete(Root, recursive: true);
+        }
+        catch (IOException)
+        {
+            // Best effort: a leftover temp folder is harmless.
+        }
+
+        return Task.CompletedTask;
+    }
+}
