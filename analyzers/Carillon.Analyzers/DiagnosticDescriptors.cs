@@ -12,9 +12,9 @@ namespace Carillon.Analyzers
         public static readonly DiagnosticDescriptor InvalidCron = Create(
             "CRL001",
             "Invalid cron expression",
-            "Cron expression '{0}' is invalid: {1}",
+            "Cron expression '{0}' {1}",
             DiagnosticSeverity.Error,
-            "The cron expression must be accepted by Cronos, the parser the runtime uses: 5 fields, 6 fields with seconds first, or a macro such as @hourly.");
+            "The cron expression must be accepted by Cronos, the parser the runtime uses (5 fields, 6 fields with seconds first, or a macro such as @hourly), and must match at least one date.");
 
         public static readonly DiagnosticDescriptor DuplicateTaskId = Create(
             "CRL002",

@@ -54,6 +54,39 @@ public class Crl001CronTests
         }
         """);
 
+    [Theory]
+    [InlineData("0 0 30 2 *")]
+    [InlineData("0 0 31 4 *")]
+    [InlineData("0 0 0 31 11 *")]
+    [InlineData("0 0 30,31 2 *")]
+    public Task Cron_that_never_fires_is_reported_on_the_cron_argument(string cron) => Verify.VerifyAsync($$"""
+        public class Jobs
+        {
+            [ScheduledAction("@daily")] public void Fine() { }
+            [ScheduledAction({|CRL001:"{{cron}}"|}, Id = "never")] public void Run() { }
+        }
+        """);
+
+    [Theory]
+    [InlineData("0 0 29 2 *")]
+    [InlineData("0 0 0 29 2 *")]
+    [InlineData("0 0 29 2 1")]
+    [InlineData("0 0 29,30 2 *")]
+    [InlineData("0 0 L 2 *")]
+    public Task Cron_that_fires_only_on_leap_days_or_rare_dates_is_accepted(string cron) => Verify.VerifyAsync($$"""
+        public class Jobs { [ScheduledAction("{{cron}}")] public void Run() { } }
+        """);
+
+    [Fact]
+    public async Task Never_firing_cron_message_says_it_never_fires_and_no_task_is_generated()
+    {
+        var compilation = Compiler.Create("""public class Jobs { [ScheduledAction("0 0 30 2 *")] public void Run() { } }""");
+        var diagnostic = Assert.Single(await Compiler.DiagnosticsAsync(compilation), d => d.Id == "CRL001");
+        Assert.StartsWith("Cron expression '0 0 30 2 *' never fires: ", diagnostic.GetMessage(), StringComparison.Ordinal);
+        var (_, run) = Compiler.Generate(compilation);
+        Assert.DoesNotContain("Jobs.Run", Compiler.GeneratedText(run, "ScheduleRegistry.g.cs"), StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task Cron_message_names_the_expression_and_the_reason()
     {
