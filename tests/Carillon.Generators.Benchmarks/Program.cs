@@ -1,7 +1,8 @@
 using Carillon.Generators.Benchmarks;
 
 // Compile-time and startup figures for docs/benchmarks-compile-time.md. Usage:
-//   dotnet run -c Release --project tests/Carillon.Generators.Benchmarks [-- runs]
+//   dotnet run -c Release --project tests/Carillon.Generators.Benchmarks [-- runs [startup]]
+// "startup" skips the compile-time rows (a, b), which take most of the run, to iterate on (c) alone.
 
 var runs = args.Length > 0 && int.TryParse(args[0], out var n) ? n : 7;
 const int Classes = 100;
@@ -11,5 +12,9 @@ Console.WriteLine($"{Classes * MethodsPerClass} scheduled methods in {Classes} f
 Console.WriteLine();
 Console.WriteLine("| measurement | value |");
 Console.WriteLine("|---|---|");
-CompileTimeBenchmark.Run(SourceFactory.Create(Classes, MethodsPerClass, withAttributes: true), runs, Console.Out);
+if (args.Length < 2 || args[1] != "startup")
+{
+    CompileTimeBenchmark.Run(SourceFactory.Create(Classes, MethodsPerClass, withAttributes: true), runs, Console.Out);
+}
+
 StartupBenchmark.Run(SourceFactory.Create(Classes, MethodsPerClass, withAttributes: true), SourceFactory.Create(1, 1, withAttributes: true), runs, Console.Out);

@@ -49,34 +49,14 @@ namespace Carillon.Generators.Emitter
             b.Append("    public sealed class ").Append(name).Append(" : global::Carillon.ScheduleRegistry\n    {\n");
             b.Append("        /// <summary>Creates the registry.</summary>\n");
             b.Append("        public ").Append(name).Append("()\n            : base(").Append(CodeText.Literal(compilation.ScheduleVersion)).Append(", CreateTasks())\n        {\n        }\n\n");
-            // Statements rather than one array initializer, one dispatch method instead of a method (and a delegate
-            // creation) per task, and one factory per declaring type: with 1,000 tasks this compiles and starts
-            // noticeably faster (see docs/benchmarks-compile-time.md). The dispatch is only compiled by the JIT when
-            // the first task runs, not at startup.
-            // Nullable analysis of these two methods (one statement or case per task) was half the cost of compiling
-            // the registry for 1,000 tasks; they only pass literals and services, so it is switched off around them.
+            // The descriptors are a data table decoded by one loop, one dispatch method serves every task (instead
+            // of a method and a delegate creation per task), and there is one factory per declaring type: with
+            // 1,000 tasks this compiles and starts noticeably faster (see docs/benchmarks-compile-time.md). The
+            // dispatch is only compiled by the JIT when the first task runs, not at startup.
+            // Nullable analysis of the dispatch (one case per task) was half the cost of compiling the registry for
+            // 1,000 tasks; it only passes services and literals, so it is switched off there.
             b.Append("#nullable disable\n");
-            b.Append("        private static global::Carillon.ScheduledTaskDescriptor[] CreateTasks()\n        {\n");
-            b.Append("            var tasks = new global::Carillon.ScheduledTaskDescriptor[").Append(tasks.Count).Append("];\n");
-            for (var i = 0; i < tasks.Count; i++)
-            {
-                var t = tasks[i];
-                b.Append("            tasks[").Append(i).Append("] = new global::Carillon.ScheduledTaskDescriptor(")
-                    .Append(CodeText.Literal(t.Id)).Append(", ")
-                    .Append(CodeText.Literal(t.Cron)).Append(", ")
-                    .Append(CodeText.Literal(t.TimeZone)).Append(", ")
-                    .Append(CodeText.Literal(t.AllowOverlap)).Append(", ")
-                    .Append(t.TimeoutSeconds).Append(", ")
-                    .Append(CodeText.Literal(t.Exclusive)).Append(", ")
-                    .Append(CodeText.Literal(t.Enabled)).Append(", ")
-                    .Append(Misfire(t.Misfire)).Append(", ")
-                    .Append(CodeText.Literal(t.MemberVersion ?? compilation.ScheduleVersion)).Append(", ")
-                    .Append(CodeText.Literal(t.DeclaringTypeDisplayName)).Append(", ")
-                    .Append(CodeText.Literal(t.MethodName)).Append(", ")
-                    .Append("Invoker(").Append(i).Append("));\n");
-            }
-
-            b.Append("            return tasks;\n        }\n");
+            DescriptorTableEmitter.Emit(b, compilation, tasks);
             var factories = new Dictionary<string, string>(StringComparer.Ordinal);
             b.Append('\n');
             InvokerEmitter.EmitDispatch(b, tasks, factories);
@@ -112,13 +92,6 @@ namespace Carillon.Generators.Emitter
 
             b.Append("            return tasks;\n        }\n    }\n");
         }
-
-        private static string Misfire(int value) => value switch
-        {
-            0 => "global::Carillon.MisfirePolicy.RunOnce",
-            1 => "global::Carillon.MisfirePolicy.Skip",
-            _ => "(global::Carillon.MisfirePolicy)" + value,
-        };
 
         private static string Xml(string text) => text.Replace("&", "&amp;").Replace("<", "&lt;").Replace(">", "&gt;");
     }

@@ -45,11 +45,38 @@ public class GeneratedOutputTests
                     }
 
             #nullable disable
+                    // Every distinct string of the table below, concatenated; string i ends at StringEnds[i].
+                    private const string Strings = "Reports.Nightly0 2 * * *Europe/Paris2.0.0Shop.ReportsNightlycleanup*/10 * * * * *2.1.0-betaShop.CleanupRun";
+
+                    private static global::System.ReadOnlySpan<int> StringEnds => new int[] { 15, 24, 36, 41, 53, 60, 67, 81, 91, 103, 106 };
+
+                    // One row per task, in declaration order: ID, cron, time zone (-1: none), allow overlap, timeout (s), exclusive,
+                    // enabled, misfire, version, declaring type, method. Strings are indexes into StringEnds.
+                    private static global::System.ReadOnlySpan<int> Rows => new int[]
+                    {
+                        0, 1, 2, 0, 60, 1, 1, 0, 3, 4, 5, // Reports.Nightly
+                        6, 7, -1, 0, 0, 0, 1, 1, 8, 9, 10, // cleanup
+                    };
+
                     private static global::Carillon.ScheduledTaskDescriptor[] CreateTasks()
                     {
+                        var ends = StringEnds;
+                        var strings = new string[ends.Length];
+                        for (int i = 0, start = 0; i < strings.Length; start = ends[i], i++)
+                        {
+                            strings[i] = Strings.Substring(start, ends[i] - start);
+                        }
+
+                        var rows = Rows;
                         var tasks = new global::Carillon.ScheduledTaskDescriptor[2];
-                        tasks[0] = new global::Carillon.ScheduledTaskDescriptor("Reports.Nightly", "0 2 * * *", "Europe/Paris", false, 60, true, true, global::Carillon.MisfirePolicy.RunOnce, "2.0.0", "Shop.Reports", "Nightly", Invoker(0));
-                        tasks[1] = new global::Carillon.ScheduledTaskDescriptor("cleanup", "*/10 * * * * *", null, false, 0, false, true, global::Carillon.MisfirePolicy.Skip, "2.1.0-beta", "Shop.Cleanup", "Run", Invoker(1));
+                        for (int i = 0, r = 0; i < tasks.Length; i++, r += 11)
+                        {
+                            tasks[i] = new global::Carillon.ScheduledTaskDescriptor(
+                                strings[rows[r]], strings[rows[r + 1]], rows[r + 2] < 0 ? null : strings[rows[r + 2]], rows[r + 3] != 0, rows[r + 4],
+                                rows[r + 5] != 0, rows[r + 6] != 0, (global::Carillon.MisfirePolicy)rows[r + 7], strings[rows[r + 8]], strings[rows[r + 9]],
+                                strings[rows[r + 10]], Invoker(i));
+                        }
+
                         return tasks;
                     }
 
@@ -95,6 +122,45 @@ public class GeneratedOutputTests
 
             """;
         Assert.Equal(expected.ReplaceLineEndings("\n"), Compiler.GeneratedText(run, "ScheduleRegistry.g.cs"));
+    }
+
+    [Fact]
+    public void Descriptors_carry_every_attribute_value_in_declaration_order()
+    {
+        // The table stores strings once and numbers as integers: check what the runtime reads, field by field,
+        // including values a 16-bit or boolean encoding would lose (a day-long timeout, a misfire value outside the enum).
+        var (output, _) = Compiler.Generate(Compiler.Create("""
+            [assembly: ScheduleVersion("2.0.0")]
+            namespace Shop
+            {
+                public class Reports
+                {
+                    [ScheduledAction("0 2 * * *", TimeZone = "Europe/Paris", Timeout = 60)]
+                    public Task Nightly(CancellationToken cancellationToken) => Task.CompletedTask;
+
+                    [ScheduledAction("0 2 * * *", AllowOverlap = true, Enabled = false, Timeout = 86400, Misfire = (MisfirePolicy)7)]
+                    public void @event() { }
+                }
+
+                public static class Cleanup
+                {
+                    [ScheduledAction("*/10 * * * * *", Id = "cleanup", Exclusive = false, Misfire = MisfirePolicy.Skip), ScheduleVersion("2.1.0-beta")]
+                    public static void Run(ScheduledActionContext context) { }
+                }
+            }
+            """, assemblyName: "Shop.App"));
+
+        var registry = Compiler.LoadOwnRegistry(output);
+        Assert.Equal("2.0.0", registry.Version);
+        var actual = registry.Tasks.Select(t => (t.Id, t.Cron, t.TimeZone, t.AllowOverlap, t.Timeout, t.Exclusive, t.Enabled, t.Misfire, t.Version, t.DeclaringType, t.MethodName));
+        Assert.Equal(
+            new (string, string, string, bool, TimeSpan?, bool, bool, MisfirePolicy, string, string, string)[]
+            {
+                ("Reports.Nightly", "0 2 * * *", "Europe/Paris", false, TimeSpan.FromSeconds(60), true, true, MisfirePolicy.RunOnce, "2.0.0", "Shop.Reports", "Nightly"),
+                ("Reports.event", "0 2 * * *", "UTC", true, TimeSpan.FromDays(1), true, false, (MisfirePolicy)7, "2.0.0", "Shop.Reports", "event"),
+                ("cleanup", "*/10 * * * * *", "UTC", false, null, false, true, MisfirePolicy.Skip, "2.1.0-beta", "Shop.Cleanup", "Run"),
+            },
+            actual);
     }
 
     [Fact]
@@ -194,8 +260,8 @@ public class GeneratedOutputTests
     [Fact]
     public void Task_with_unknown_time_zone_is_still_generated()
     {
-        var (_, run) = Compiler.Generate(Compiler.Create("""public class Jobs { [ScheduledAction("* * * * *", TimeZone = "Mars/Base")] public void Run() { } }"""));
-        Assert.Contains("\"Mars/Base\"", Compiler.GeneratedText(run, "ScheduleRegistry.g.cs"), StringComparison.Ordinal);
+        var (output, _) = Compiler.Generate(Compiler.Create("""public class Jobs { [ScheduledAction("* * * * *", TimeZone = "Mars/Base")] public void Run() { } }"""));
+        Assert.Equal("Mars/Base", Assert.Single(Compiler.LoadOwnRegistry(output).Tasks).TimeZone);
     }
 
     [Fact]
@@ -204,8 +270,9 @@ public class GeneratedOutputTests
         var (output, run) = Compiler.Generate(Compiler.Create("""
             public class Jobs { [ScheduledAction("* * * * *", TimeZone = "a\"b\\c")] public void Run() { } }
             """));
-        Assert.Contains("\"a\\\"b\\\\c\"", Compiler.GeneratedText(run, "ScheduleRegistry.g.cs"), StringComparison.Ordinal);
+        Assert.Contains("a\\\"b\\\\c", Compiler.GeneratedText(run, "ScheduleRegistry.g.cs"), StringComparison.Ordinal);
         Assert.Empty(output.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error));
+        Assert.Equal("a\"b\\c", Assert.Single(Compiler.LoadOwnRegistry(output).Tasks).TimeZone);
     }
 
     [Fact]

@@ -52,7 +52,9 @@ public class IncrementalCachingTests
         var result = driver.RunGenerators(edited).GetRunResult().Results.Single();
 
         Assert.Contains(result.TrackedSteps["ScheduledActions"].SelectMany(s => s.Outputs), o => o.Reason == IncrementalStepRunReason.Modified);
-        Assert.Contains("\"0 3 * * *\"", result.GeneratedSources.Single(s => s.HintName.EndsWith("ScheduleRegistry.g.cs", StringComparison.Ordinal)).SourceText.ToString(), StringComparison.Ordinal);
+        var registry = Compiler.LoadOwnRegistry(edited.AddSyntaxTrees(result.GeneratedSources.Select(s => s.SyntaxTree)));
+        Assert.Contains(registry.Tasks, t => t.Cron == "0 3 * * *");
+        Assert.DoesNotContain(registry.Tasks, t => t.Cron == "0 2 * * *");
     }
 
     [Fact]
@@ -65,6 +67,7 @@ public class IncrementalCachingTests
         var edited = compilation.ReplaceSyntaxTree(tree, tree.WithChangedText(Microsoft.CodeAnalysis.Text.SourceText.From("""[ScheduleVersion("2.0.0")] public partial class Jobs { }""")));
         var result = driver.RunGenerators(edited).GetRunResult().Results.Single();
 
-        Assert.Contains("\"2.0.0\", \"Jobs\", \"Run\"", result.GeneratedSources.Single(s => s.HintName.EndsWith("ScheduleRegistry.g.cs", StringComparison.Ordinal)).SourceText.ToString(), StringComparison.Ordinal);
+        var task = Assert.Single(Compiler.LoadOwnRegistry(edited.AddSyntaxTrees(result.GeneratedSources.Select(s => s.SyntaxTree))).Tasks);
+        Assert.Equal(("2.0.0", "Jobs", "Run"), (task.Version, task.DeclaringType, task.MethodName));
     }
 }

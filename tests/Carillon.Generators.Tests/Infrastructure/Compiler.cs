@@ -61,6 +61,17 @@ internal static class Compiler
         return stream.ToArray();
     }
 
+    /// <summary>
+    /// Emits and loads a compilation that already contains the generated sources and creates its own registry: the
+    /// descriptors' values are checked as the runtime sees them, whatever form the generated code stores them in.
+    /// </summary>
+    public static IScheduleRegistry LoadOwnRegistry(Compilation output)
+    {
+        var assembly = Load(Emit(output));
+        var type = assembly.GetType("Carillon.Generated." + output.AssemblyName!.Replace('.', '_') + "ScheduleRegistry", throwOnError: true)!;
+        return (IScheduleRegistry)Activator.CreateInstance(type)!;
+    }
+
     /// <summary>Loads an emitted assembly in its own context; framework and Carillon types resolve to the host's.</summary>
     public static Assembly Load(byte[] image, params byte[][] dependencies)
     {
