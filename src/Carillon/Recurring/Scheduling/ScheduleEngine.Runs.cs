@@ -145,7 +145,8 @@ internal sealed partial class ScheduleEngine
             }
         }
 
-        await RunAsync(rt, claim).ConfigureAwait(false);
+        // Not awaited: the task's loop moves on to the next occurrence while this one runs (overlap decisions).
+        Track(RunAsync(rt, claim));
     }
 
     private async Task RunAsync(TaskRuntime rt, ClaimRecord claim)

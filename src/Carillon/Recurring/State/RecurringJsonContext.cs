@@ -3,10 +3,11 @@ using Carillon.Recurring.Logs;
 
 namespace Carillon.Recurring.State;
 
-/// <summary>Source-generated JSON metadata: no reflection, and missing or null required fields are decode errors.</summary>
+/// <summary>Source-generated JSON metadata: no reflection, and every field is written (nulls too) and a missing
+/// field or a null where none is allowed is a decode error.</summary>
 [JsonSourceGenerationOptions(
     PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase,
-    DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+    DefaultIgnoreCondition = JsonIgnoreCondition.Never,
     UseStringEnumConverter = true,
     RespectNullableAnnotations = true,
     RespectRequiredConstructorParameters = true)]
