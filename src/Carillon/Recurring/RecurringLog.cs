@@ -20,8 +20,8 @@ internal static partial class RecurringLog
     [LoggerMessage(3004, LogLevel.Warning, "Ignored {Command} command at offset {Offset} for unknown task '{TaskId}'")]
     public static partial void UnknownTaskCommand(this ILogger logger, string command, long offset, string taskId);
 
-    [LoggerMessage(3005, LogLevel.Warning, "Task {TaskId}: occurrence {Occurrence:o} was claimed by {Instance} but never completed; recorded as Interrupted and not re-run")]
-    public static partial void Interrupted(this ILogger logger, string taskId, DateTimeOffset occurrence, string instance);
+    [LoggerMessage(3005, LogLevel.Warning, "Task {TaskId}: occurrence {Occurrence:o} ({Trigger}) was claimed by a previous owner but never completed; recorded as Interrupted and not re-run")]
+    public static partial void Interrupted(this ILogger logger, string taskId, DateTimeOffset occurrence, ScheduledRunTrigger trigger);
 
     [LoggerMessage(3006, LogLevel.Information, "Task {TaskId}: running missed occurrence {Occurrence:o} once (misfire policy RunOnce)")]
     public static partial void MisfireRun(this ILogger logger, string taskId, DateTimeOffset occurrence);

@@ -129,7 +129,7 @@ internal sealed partial class ScheduleEngine
 
         foreach (var record in interrupted)
         {
-            _logger.Interrupted(record.TaskId, record.Occurrence, _settings.InstanceId);
+            _logger.Interrupted(record.TaskId, record.Occurrence, record.Trigger);
             RecurringMetrics.RecordOutcome(record.TaskId, record.Outcome, null);
             Track(RecordOrLogAsync(record));
         }
