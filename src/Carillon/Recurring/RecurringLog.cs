@@ -65,6 +65,9 @@ internal static partial class RecurringLog
     [LoggerMessage(3019, LogLevel.Error, "The schedules owner loop failed; ownership is released")]
     public static partial void OwnerLoopFailed(this ILogger logger, Exception exception);
 
+    [LoggerMessage(3021, LogLevel.Information, "Schedules partition assigned to instance {Instance}: fencing the previous owner and replaying")]
+    public static partial void Assigned(this ILogger logger, string instance);
+
     [LoggerMessage(3020, LogLevel.Information, "Task {TaskId}: applied {Command} (offset {Offset})")]
     public static partial void CommandApplied(this ILogger logger, string taskId, string command, long offset);
 }

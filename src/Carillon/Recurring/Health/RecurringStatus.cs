@@ -32,10 +32,21 @@ internal sealed class RecurringStatus
         }
     }
 
-    public void LostOwnership()
+    /// <summary>How many times a running ownership ended, and why the last one did.</summary>
+    public int Losses { get; private set; }
+
+    public string? LastLossReason { get; private set; }
+
+    public void LostOwnership(string reason)
     {
         lock (_gate)
         {
+            if (IsOwner)
+            {
+                Losses++;
+                LastLossReason = reason;
+            }
+
             IsOwner = false;
             OwnerSince = null;
         }

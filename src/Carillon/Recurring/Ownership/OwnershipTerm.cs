@@ -72,7 +72,7 @@ internal sealed class OwnershipTerm
             throw;
         }
 
-        _writer = new TransactionalWriter(producer, consumer.ConsumerGroupMetadata, _partition, _options.LogsTopic, _options.Recurring, _time, _logger, reason => OnFenced(reason));
+        _writer = new TransactionalWriter(producer, consumer.ConsumerGroupMetadata, _partition, _options.LogsTopic, _options.Recurring, _time, _logger, reason => OnFenced(reason), offset => CommitPlain(consumer, offset));
         _ = _writer.WriteAsync(new TakeoverRecord(_termId, _options.InstanceId, _registry.Version, _time.GetUtcNow()))
             .ContinueWith(t => _failed |= !t.Result, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
     }
@@ -142,7 +142,7 @@ internal sealed class OwnershipTerm
         }
         finally
         {
-            _status.LostOwnership();
+            _status.LostOwnership(reason);
             if (_writer is not null)
             {
                 _writer.Stop(grace > TimeSpan.Zero ? grace : TimeSpan.FromMilliseconds(500));
@@ -196,13 +196,27 @@ internal sealed class OwnershipTerm
         _replay.Clear();
     }
 
+    private void CommitPlain(IConsumer<byte[], byte[]> consumer, TopicPartitionOffset offset)
+    {
+        try
+        {
+            // librdkafka handles are thread-safe for commits; this runs on the writer thread.
+            consumer.Commit([offset]);
+        }
+        catch (Exception e) when (e is KafkaException or ObjectDisposedException or InvalidOperationException)
+        {
+            // A commit refused after a rebalance is harmless: the transactional commit is the authoritative one.
+            _logger.ConsumerError("offset commit outside the transaction failed: " + e.Message);
+        }
+    }
+
     private void OnFenced(string reason)
     {
         _failed = true;
 
         // Stop starting runs right away; the consumer thread ends the term on its next turn.
         _ = _engine?.StopAsync(cancelRuns: false, TimeSpan.Zero);
-        _status.LostOwnership();
+        _status.LostOwnership("fenced: " + reason);
         _logger.OwnershipEnded(_options.InstanceId, "fenced: " + reason);
     }
 }

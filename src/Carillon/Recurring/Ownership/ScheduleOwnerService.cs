@@ -68,8 +68,14 @@ internal sealed class ScheduleOwnerService(
             c.EnableAutoOffsetStore = false;
             c.IsolationLevel = IsolationLevel.ReadCommitted;
             c.AutoOffsetReset = AutoOffsetReset.Earliest;
-            c.SessionTimeoutMs = session;
-            c.HeartbeatIntervalMs = heartbeat;
+            if (!IsNextGenerationProtocol(_options))
+            {
+                // Classic protocol: the client sets its session; a short heartbeat makes standbys notice a rebalance fast.
+                // With group.protocol=consumer (KIP-848) both are broker settings and librdkafka rejects them here.
+                c.SessionTimeoutMs = session;
+                c.HeartbeatIntervalMs = heartbeat;
+            }
+
             c.FetchWaitMaxMs = 10;
             c.EnablePartitionEof = false;
         });
@@ -166,9 +172,13 @@ internal sealed class ScheduleOwnerService(
         }
     }
 
+    private static bool IsNextGenerationProtocol(CarillonOptions options)
+        => options.Kafka.TryGetValue("group.protocol", out var protocol) && string.Equals(protocol, "consumer", StringComparison.OrdinalIgnoreCase);
+
     private void StartTerm(IConsumer<byte[], byte[]> consumer)
     {
         var term = new OwnershipTerm(clients, registry, services, time, logger, status);
+        logger.Assigned(_options.InstanceId);
         try
         {
             // Replay always starts at the committed offset (the latest snapshot's), whatever was fetched before.

@@ -8,6 +8,8 @@ namespace Carillon.Recurring.Scheduling;
 
 internal sealed partial class ScheduleEngine
 {
+    private static readonly TimeSpan s_spinThreshold = TimeSpan.FromMilliseconds(2);
+
     /// <summary>Decides one occurrence (or manual trigger) and, when it is to run, claims it and starts the method on time.</summary>
     private async Task FireAsync(TaskRuntime rt, DateTimeOffset occurrence, ScheduledRunTrigger trigger, long? triggerOffset)
     {
@@ -307,15 +309,27 @@ internal sealed partial class ScheduleEngine
     /// <summary>Waits on the time provider until <paramref name="when"/>; false if the engine stopped meanwhile.</summary>
     private async Task<bool> DelayUntilAsync(DateTimeOffset when)
     {
-        var delay = when - _time.GetUtcNow();
-        if (delay <= TimeSpan.Zero)
-        {
-            return true;
-        }
-
         try
         {
-            await Task.Delay(delay, _time, _stopping.Token).ConfigureAwait(false);
+            // OS timers may fire up to a tick early: wait again for what is left, and spin through the last
+            // sub-millisecond on the system clock, so that a method never starts before its occurrence.
+            for (var delay = when - _time.GetUtcNow(); delay > TimeSpan.Zero; delay = when - _time.GetUtcNow())
+            {
+                if (delay < s_spinThreshold && ReferenceEquals(_time, TimeProvider.System))
+                {
+                    var spinner = default(SpinWait);
+                    while (_time.GetUtcNow() < when)
+                    {
+                        _stopping.Token.ThrowIfCancellationRequested();
+                        spinner.SpinOnce(sleep1Threshold: -1);
+                    }
+
+                    break;
+                }
+
+                await Task.Delay(delay, _time, _stopping.Token).ConfigureAwait(false);
+            }
+
             return true;
         }
         catch (OperationCanceledException)
