@@ -68,6 +68,9 @@ internal static partial class RecurringLog
     [LoggerMessage(3021, LogLevel.Information, "Schedules partition assigned to instance {Instance}: fencing the previous owner and replaying")]
     public static partial void Assigned(this ILogger logger, string instance);
 
+    [LoggerMessage(3022, LogLevel.Warning, "Ignored {Command} command at offset {Offset} for task '{TaskId}': it is not exclusive, and commands apply to exclusive tasks only")]
+    public static partial void NonExclusiveTaskCommand(this ILogger logger, string command, long offset, string taskId);
+
     [LoggerMessage(3020, LogLevel.Information, "Task {TaskId}: applied {Command} (offset {Offset})")]
     public static partial void CommandApplied(this ILogger logger, string taskId, string command, long offset);
 }

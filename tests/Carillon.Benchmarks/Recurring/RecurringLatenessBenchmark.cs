@@ -17,6 +17,18 @@ public sealed class RecurringLatenessBenchmark : IBenchmark
 
     public string Description => "Fire lateness p50/p99/max of 1-second tasks (CARILLON_BENCH_SECONDS, default 150)";
 
+    internal static string LoadAverage()
+    {
+        try
+        {
+            return string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) + $" on {Environment.ProcessorCount} cores";
+        }
+        catch (IOException)
+        {
+            return "n/a";
+        }
+    }
+
     public async Task RunAsync(TextWriter output)
     {
         var seconds = int.TryParse(Environment.GetEnvironmentVariable("CARILLON_BENCH_SECONDS"), CultureInfo.InvariantCulture, out var s) ? s : 150;
@@ -52,6 +64,8 @@ public sealed class RecurringLatenessBenchmark : IBenchmark
         using var host = builder.Build();
         await host.StartAsync();
 
+        output.WriteLine("machine load (1/5/15 min) at the start: " + LoadAverage());
+
         // Warm-up: ownership (the mock's first join waits 3 s) and JIT.
         await Task.Delay(TimeSpan.FromSeconds(8));
         Volatile.Write(ref measuring, true);
@@ -61,6 +75,7 @@ public sealed class RecurringLatenessBenchmark : IBenchmark
         await host.StopAsync();
 
         var sorted = lateness.Order().ToList();
+        output.WriteLine("machine load (1/5/15 min) at the end: " + LoadAverage());
         output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"tasks: {taskCount} x every second, measured {clock.Elapsed.TotalSeconds:F0} s, runs: {sorted.Count} (expected ~{taskCount * seconds})"));
         output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"lateness at the method: p50 {Percentiles.Of(sorted, 50):F2} ms, p90 {Percentiles.Of(sorted, 90):F2} ms, p99 {Percentiles.Of(sorted, 99):F2} ms, max {sorted.LastOrDefault():F2} ms, min {sorted.FirstOrDefault():F2} ms"));
     }

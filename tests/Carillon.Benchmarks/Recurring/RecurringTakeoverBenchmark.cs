@@ -40,6 +40,8 @@ public sealed class RecurringTakeoverBenchmark : IBenchmark
         {
             var crash = new List<(double Owner, double Run)>();
             var graceful = new List<(double Owner, double Run)>();
+            var replay = new List<double>();
+            var stops = new List<double>();
             for (var i = 0; i < rounds * 2; i++)
             {
                 var kill = i % 2 == 0;
@@ -60,9 +62,17 @@ public sealed class RecurringTakeoverBenchmark : IBenchmark
                 var firstRun = await FirstRunAsync(successor, at);
                 var figure = ((tookOver - at).TotalMilliseconds, (firstRun - at).TotalMilliseconds);
                 (kill ? crash : graceful).Add(figure);
+
+                // Carillon's own share: from the partition assignment to the clock running (fence, marker, replay).
+                var assigned = successor.TimesOf("partition assigned").Where(t => t <= tookOver).DefaultIfEmpty(tookOver).Max();
+                replay.Add((tookOver - assigned).TotalMilliseconds);
                 output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {(kill ? "SIGKILL " : "SIGTERM ")} {owner.Name} -> {successor.Name}: owner after {figure.Item1:F0} ms, first run after {figure.Item2:F0} ms"));
                 var exited = owner.WaitForExit(TimeSpan.FromSeconds(10));
                 var exitedAfter = (DateTimeOffset.UtcNow - at).TotalMilliseconds;
+                if (!kill && owner.TimesOf("ended: shutdown").Where(t => t > at).DefaultIfEmpty(DateTimeOffset.MinValue).Max() is var ended && ended > at)
+                {
+                    stops.Add((ended - at).TotalMilliseconds);
+                }
                 if (Environment.GetEnvironmentVariable("CARILLON_BENCH_VERBOSE") == "1")
                 {
                     foreach (var (t, line) in owner.Lines.Concat(successor.Lines).Where(l => l.At > at.AddSeconds(-1) && !l.Line.StartsWith("RUN", StringComparison.Ordinal)).OrderBy(l => l.At))
@@ -84,6 +94,8 @@ public sealed class RecurringTakeoverBenchmark : IBenchmark
             output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"session timeout {Session.TotalSeconds} s, heartbeat {Session.TotalMilliseconds / 10} ms, 3 processes, {rounds} rounds each"));
             output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"after SIGKILL:  median owner {Percentiles.Median(crash.Select(c => c.Owner)):F0} ms, first run {Percentiles.Median(crash.Select(c => c.Run)):F0} ms (min {crash.Min(c => c.Owner):F0}, max {crash.Max(c => c.Owner):F0})"));
             output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"after SIGTERM:  median owner {Percentiles.Median(graceful.Select(c => c.Owner)):F0} ms, first run {Percentiles.Median(graceful.Select(c => c.Run)):F0} ms (min {graceful.Min(c => c.Owner):F0}, max {graceful.Max(c => c.Owner):F0})"));
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"carillon's share: assignment -> clock running median {Percentiles.Median(replay):F0} ms (max {replay.DefaultIfEmpty().Max():F0}); graceful owner stop (SIGTERM -> ownership ended, consumer closing) median {Percentiles.Median(stops):F0} ms"));
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"the mock's JoinGroup barrier (session - 1 s = {(Session.TotalMilliseconds - 1000):F0} ms) is included in both; see docs/recurring.md"));
         }
         finally
         {

@@ -116,8 +116,7 @@ internal sealed class OwnershipTerm
         {
             if (!_engine.Apply(command, offset))
             {
-                _logger.UnknownTaskCommand(command.Command.ToString(), offset, command.TaskId);
-                RecurringMetrics.RecordInvalid("unknown_task");
+                RejectCommand(command, offset);
             }
 
             _writer?.NoteApplied();
@@ -163,8 +162,7 @@ internal sealed class OwnershipTerm
         state.AppliedThrough = Math.Max(state.AppliedThrough, markerOffset);
         foreach (var r in rejected)
         {
-            _logger.UnknownTaskCommand(r.Command.Command.ToString(), r.Offset, r.Command.TaskId);
-            RecurringMetrics.RecordInvalid("unknown_task");
+            RejectCommand(r.Command, r.Offset);
         }
 
         if (state.ScheduleVersion is { } stored && SemanticVersion.Compare(_registry.Version, stored) < 0)
@@ -194,6 +192,18 @@ internal sealed class OwnershipTerm
         RecurringMetrics.Takeovers.Add(1);
         _logger.TookOver(_options.InstanceId, _registry.Version, _replay.Count, _started.ElapsedMilliseconds);
         _replay.Clear();
+    }
+
+    private void RejectCommand(CommandRecord command, long offset)
+    {
+        if (_registry.TryGetTask(command.TaskId, out var task) && !task.Exclusive)
+        {
+            _logger.NonExclusiveTaskCommand(command.Command.ToString(), offset, command.TaskId);
+            return;
+        }
+
+        _logger.UnknownTaskCommand(command.Command.ToString(), offset, command.TaskId);
+        RecurringMetrics.RecordInvalid("unknown_task");
     }
 
     private void CommitPlain(IConsumer<byte[], byte[]> consumer, TopicPartitionOffset offset)
