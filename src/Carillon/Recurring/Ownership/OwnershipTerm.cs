@@ -144,6 +144,12 @@ internal sealed class OwnershipTerm
             _status.LostOwnership(reason);
             if (_writer is not null)
             {
+                if (wasOwner && grace > TimeSpan.Zero && !_writer.Fenced)
+                {
+                    // A last snapshot on a clean exit: the next owner's replay starts at the very end.
+                    _ = _writer.SnapshotAsync();
+                }
+
                 _writer.Stop(grace > TimeSpan.Zero ? grace : TimeSpan.FromMilliseconds(500));
                 _writer.Dispose();
             }
