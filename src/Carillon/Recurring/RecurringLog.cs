@@ -71,6 +71,23 @@ internal static partial class RecurringLog
     [LoggerMessage(3022, LogLevel.Warning, "Ignored {Command} command at offset {Offset} for task '{TaskId}': it is not exclusive, and commands apply to exclusive tasks only")]
     public static partial void NonExclusiveTaskCommand(this ILogger logger, string command, long offset, string taskId);
 
+    [LoggerMessage(EventId = 3023, Message = "librdkafka {Client} {Facility}: {Text}")]
+    public static partial void Librdkafka(this ILogger logger, LogLevel level, string client, string facility, string text);
+
+    /// <summary>Routes librdkafka's own log lines (otherwise written to stderr) to the application's logger.</summary>
+    public static void Librdkafka(this ILogger logger, Confluent.Kafka.LogMessage message)
+    {
+        var level = message.Level switch
+        {
+            Confluent.Kafka.SyslogLevel.Emergency or Confluent.Kafka.SyslogLevel.Alert or Confluent.Kafka.SyslogLevel.Critical => LogLevel.Critical,
+            Confluent.Kafka.SyslogLevel.Error => LogLevel.Error,
+            Confluent.Kafka.SyslogLevel.Warning => LogLevel.Warning,
+            Confluent.Kafka.SyslogLevel.Notice or Confluent.Kafka.SyslogLevel.Info => LogLevel.Information,
+            _ => LogLevel.Debug,
+        };
+        logger.Librdkafka(level, message.Name, message.Facility, message.Message);
+    }
+
     [LoggerMessage(3020, LogLevel.Information, "Task {TaskId}: applied {Command} (offset {Offset})")]
     public static partial void CommandApplied(this ILogger logger, string taskId, string command, long offset);
 }

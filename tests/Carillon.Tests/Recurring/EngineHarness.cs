@@ -143,10 +143,18 @@ internal sealed class EngineHarness : IAsyncDisposable
         }
     }
 
-    private static async Task Settle()
+    private async Task Settle()
     {
-        // Lets thread-pool continuations (timer callbacks, method bodies) register their next timers.
-        for (var i = 0; i < 3; i++)
+        // Before the clock moves, every running engine's loops must be parked on a timer: then everything due before
+        // the next timer (claims, skips, records) has happened, and no occurrence can be overtaken by the fake clock.
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(5);
+        while (DateTime.UtcNow < deadline && _engines.Any(e => !e.IsStopped && e.TimerWaits < e.LoopCount))
+        {
+            await System.Threading.Tasks.Task.Delay(1);
+        }
+
+        // Lets other thread-pool continuations (method bodies, outcome records) run.
+        for (var i = 0; i < 2; i++)
         {
             await System.Threading.Tasks.Task.Delay(1);
         }

@@ -2,6 +2,7 @@ using Carillon.Kafka;
 using Carillon.Recurring.Ownership;
 using Carillon.Recurring.State;
 using Confluent.Kafka;
+using Microsoft.Extensions.Logging;
 
 namespace Carillon.Recurring.Commands;
 
@@ -18,7 +19,7 @@ internal sealed class KafkaScheduleCommands : IScheduleCommands, IDisposable
     private readonly TimeProvider _time;
     private readonly Lazy<IProducer<byte[], byte[]>> _producer;
 
-    public KafkaScheduleCommands(KafkaClientFactory clients, TopicProvisioner provisioner, IScheduleRegistry registry, TimeProvider time)
+    public KafkaScheduleCommands(KafkaClientFactory clients, TopicProvisioner provisioner, IScheduleRegistry registry, TimeProvider time, ILogger<KafkaScheduleCommands> logger)
     {
         _clients = clients;
         _provisioner = provisioner;
@@ -29,7 +30,7 @@ internal sealed class KafkaScheduleCommands : IScheduleCommands, IDisposable
             {
                 c.EnableIdempotence = true;
                 c.LingerMs = 0;
-            })).Build(),
+            })).SetLogHandler((_, message) => logger.Librdkafka(message)).Build(),
             LazyThreadSafetyMode.ExecutionAndPublication);
     }
 

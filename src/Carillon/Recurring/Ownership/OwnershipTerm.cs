@@ -61,7 +61,7 @@ internal sealed class OwnershipTerm
             c.EnableIdempotence = true;
             c.LingerMs = 0;
             c.TransactionTimeoutMs = 30_000;
-        })).Build();
+        })).SetLogHandler((_, message) => _logger.Librdkafka(message)).Build();
         try
         {
             producer.InitTransactions(TimeSpan.FromSeconds(30));

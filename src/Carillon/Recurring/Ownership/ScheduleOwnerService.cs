@@ -81,6 +81,7 @@ internal sealed class ScheduleOwnerService(
         });
 
         using var consumer = new ConsumerBuilder<byte[], byte[]>(config)
+            .SetLogHandler((_, message) => logger.Librdkafka(message))
             .SetErrorHandler((_, e) =>
             {
                 status.KafkaError(e.Reason, time.GetUtcNow());

@@ -327,7 +327,7 @@ internal sealed partial class ScheduleEngine
                     break;
                 }
 
-                await Task.Delay(delay, _time, _stopping.Token).ConfigureAwait(false);
+                await WaitAsync(delay, _stopping.Token).ConfigureAwait(false);
             }
 
             return true;

@@ -24,6 +24,7 @@ internal sealed partial class ScheduleEngine
     private readonly CancellationTokenSource _runsCancelled = new();
     private readonly ConcurrentDictionary<Task, byte> _inFlight = new();
     private bool _stopped;
+    private int _timerWaits;
 
     public ScheduleEngine(
         EngineSettings settings,
@@ -60,6 +61,12 @@ internal sealed partial class ScheduleEngine
     {
         get { lock (_gate) { return _stopped; } }
     }
+
+    /// <summary>Timer waits in progress (tests use it to know that every loop is parked before moving a fake clock).</summary>
+    internal int TimerWaits => Volatile.Read(ref _timerWaits);
+
+    /// <summary>Tasks with a valid schedule, each with its own timer loop.</summary>
+    internal int LoopCount => _tasks.Values.Count(t => t.Cron is not null);
 
     /// <summary>Runs whose method has not returned yet.</summary>
     public int RunningCount
@@ -280,7 +287,7 @@ internal sealed partial class ScheduleEngine
                 var wake = next - _settings.ClaimLead;
                 if (wake > now)
                 {
-                    await Task.Delay(wake - now, _time, token).ConfigureAwait(false);
+                    await WaitAsync(wake - now, token).ConfigureAwait(false);
                 }
 
                 await FireAsync(rt, next, ScheduledRunTrigger.Schedule, null).ConfigureAwait(false);
@@ -288,6 +295,19 @@ internal sealed partial class ScheduleEngine
         }
         catch (OperationCanceledException) when (token.IsCancellationRequested)
         {
+        }
+    }
+
+    private async Task WaitAsync(TimeSpan delay, CancellationToken token)
+    {
+        Interlocked.Increment(ref _timerWaits);
+        try
+        {
+            await Task.Delay(delay, _time, token).ConfigureAwait(false);
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _timerWaits);
         }
     }
 
