@@ -34,6 +34,9 @@ public sealed class CarillonOptions
     /// <summary>Whether the recurring-task executor runs in this instance.</summary>
     public bool EnableScheduler { get; set; } = true;
 
+    /// <summary>Recurring-task executor tuning.</summary>
+    public RecurringOptions Recurring { get; set; } = new();
+
     /// <summary>Delayed-message settings.</summary>
     public DelayedMessageOptions Delayed { get; set; } = new();
 

@@ -1,0 +1,40 @@
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+
+namespace Carillon.Recurring.Health;
+
+/// <summary>
+/// <c>carillon-recurring</c>: Unhealthy after a schedule version conflict (this instance runs an older schedule than
+/// the one stored, so it left the group and runs nothing until redeployed); Degraded when the schedules client reported
+/// a Kafka error in the last 30 seconds; Healthy otherwise, with whether this instance is the owner in the data.
+/// </summary>
+internal sealed class RecurringHealthCheck(RecurringStatus status, TimeProvider time) : IHealthCheck
+{
+    public const string Name = "carillon-recurring";
+    private static readonly TimeSpan s_recentError = TimeSpan.FromSeconds(30);
+
+    public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    {
+        var data = new Dictionary<string, object>
+        {
+            ["owner"] = status.IsOwner,
+            ["terms"] = status.Terms,
+        };
+        if (status.OwnerSince is { } since)
+        {
+            data["ownerSince"] = since;
+        }
+
+        if (status.VersionConflict is { } conflict)
+        {
+            return Task.FromResult(HealthCheckResult.Unhealthy(conflict, data: data));
+        }
+
+        var (reason, at) = status.LastKafkaError;
+        if (reason is not null && at is { } when && time.GetUtcNow() - when < s_recentError)
+        {
+            return Task.FromResult(HealthCheckResult.Degraded("Kafka: " + reason, data: data));
+        }
+
+        return Task.FromResult(HealthCheckResult.Healthy(status.IsOwner ? "schedule owner" : "standby", data));
+    }
+}

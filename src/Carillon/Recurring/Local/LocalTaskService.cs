@@ -1,0 +1,53 @@
+using Carillon.Kafka;
+using Carillon.Recurring.Scheduling;
+using Carillon.Recurring.State;
+using Confluent.Kafka;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Carillon.Recurring.Local;
+
+/// <summary>
+/// Runs <c>Exclusive = false</c> tasks on every instance from local timers, whatever the schedule ownership: no claims,
+/// the attribute's <c>Enabled</c> applies, outcomes are still written to the logs topic.
+/// </summary>
+internal sealed class LocalTaskService(
+    KafkaClientFactory clients,
+    TopicProvisioner provisioner,
+    IScheduleRegistry registry,
+    IServiceProvider services,
+    TimeProvider time,
+    ILogger<LocalTaskService> logger) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var options = clients.Options;
+        var tasks = registry.Tasks.Where(t => !t.Exclusive).ToList();
+        if (!options.EnableScheduler || tasks.Count == 0)
+        {
+            return;
+        }
+
+        await provisioner.EnsureAsync(stoppingToken).ConfigureAwait(false);
+        using var producer = new ProducerBuilder<byte[], byte[]>(clients.Producer(c => c.LingerMs = 5)).SetLogHandler((_, message) => logger.Librdkafka(message)).Build();
+        var engine = new ScheduleEngine(
+            new EngineSettings(options.InstanceId, registry.Version, TimeSpan.Zero, UseClaims: false),
+            tasks,
+            new ScheduleState(),
+            new LogOnlyLedger(producer, options.LogsTopic),
+            services,
+            time,
+            logger);
+        engine.Start();
+        try
+        {
+            await Task.Delay(Timeout.Infinite, stoppingToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+        }
+
+        await engine.StopAsync(cancelRuns: true, options.Recurring.ShutdownGracePeriod).ConfigureAwait(false);
+        producer.Flush(TimeSpan.FromSeconds(2));
+    }
+}

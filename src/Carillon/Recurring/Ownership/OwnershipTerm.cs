@@ -1,0 +1,238 @@
+using System.Diagnostics;
+using Carillon.Kafka;
+using Carillon.Recurring.Health;
+using Carillon.Recurring.Scheduling;
+using Carillon.Recurring.State;
+using Confluent.Kafka;
+using Microsoft.Extensions.Logging;
+
+namespace Carillon.Recurring.Ownership;
+
+/// <summary>
+/// One period of ownership of schedules partition 0, driven from the consumer thread: fence the previous owner
+/// (<c>InitTransactions</c>), write a takeover marker, replay every record up to that marker, check versions, then
+/// run the engine and apply live commands. Ends on revocation, loss, fencing or shutdown.
+/// </summary>
+internal sealed class OwnershipTerm
+{
+    private readonly KafkaClientFactory _clients;
+    private readonly CarillonOptions _options;
+    private readonly IScheduleRegistry _registry;
+    private readonly IServiceProvider _services;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly RecurringStatus _status;
+    private readonly TopicPartition _partition;
+    private readonly List<(long Offset, StateRecord Record)> _replay = [];
+    private readonly string _termId = Guid.NewGuid().ToString("N");
+    private readonly Stopwatch _started = Stopwatch.StartNew();
+    private TransactionalWriter? _writer;
+    private ScheduleEngine? _engine;
+    private bool _slowReplayLogged;
+    private volatile bool _failed;
+
+    public OwnershipTerm(KafkaClientFactory clients, IScheduleRegistry registry, IServiceProvider services, TimeProvider time, ILogger logger, RecurringStatus status)
+    {
+        _clients = clients;
+        _options = clients.Options;
+        _registry = registry;
+        _services = services;
+        _time = time;
+        _logger = logger;
+        _status = status;
+        _partition = new TopicPartition(_options.SchedulesTopic, 0);
+    }
+
+    public bool Replaying => _engine is null && !Conflicted;
+
+    /// <summary>Set when replay found a newer stored schedule version: the instance must leave the group.</summary>
+    public bool Conflicted { get; private set; }
+
+    /// <summary>Fenced, or the takeover could not be written: the term must end (and may be retried).</summary>
+    public bool Failed => _failed || _writer?.Fenced == true;
+
+    /// <summary>Fences the previous owner and writes the takeover marker. Blocking: runs on the consumer thread.</summary>
+    public void Begin(IConsumer<byte[], byte[]> consumer)
+    {
+        var producer = new ProducerBuilder<byte[], byte[]>(_clients.Producer(c =>
+        {
+            // Shared by every instance of this schedule: InitTransactions by a new owner fences the old one.
+            c.TransactionalId = _options.SchedulesGroup + ".executor";
+            c.EnableIdempotence = true;
+            c.LingerMs = 0;
+            c.TransactionTimeoutMs = 30_000;
+        })).SetLogHandler((_, message) => _logger.Librdkafka(message)).Build();
+        try
+        {
+            producer.InitTransactions(TimeSpan.FromSeconds(30));
+        }
+        catch
+        {
+            producer.Dispose();
+            throw;
+        }
+
+        _writer = new TransactionalWriter(producer, consumer.ConsumerGroupMetadata, _partition, _options.LogsTopic, _options.Recurring, _time, _logger, reason => OnFenced(reason), offset => CommitPlain(consumer, offset));
+        _ = _writer.WriteAsync(new TakeoverRecord(_termId, _options.InstanceId, _registry.Version, _time.GetUtcNow()))
+            .ContinueWith(t => _failed |= !t.Result, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+    }
+
+    /// <summary>Handles a record of partition 0: replay input until the marker, then live commands.</summary>
+    public void OnRecord(ConsumeResult<byte[], byte[]> result)
+    {
+        var offset = result.Offset.Value;
+        var decoded = StateRecordCodec.Decode(result.Message.Value, StateRecordCodec.ReadKindHeader(result.Message.Headers));
+        if (decoded.Error is { } error)
+        {
+            _logger.InvalidRecord(offset, error);
+            RecurringMetrics.RecordInvalid("malformed");
+        }
+
+        if (Replaying)
+        {
+            if (decoded.Record is TakeoverRecord marker && marker.TermId == _termId)
+            {
+                FinishReplay(offset);
+            }
+            else if (decoded.Record is { } record)
+            {
+                _replay.Add((offset, record));
+            }
+            else if (!_slowReplayLogged && _started.ElapsedMilliseconds > 30_000)
+            {
+                _slowReplayLogged = true;
+                _logger.ReplaySlow(_started.ElapsedMilliseconds);
+            }
+
+            return;
+        }
+
+        if (_engine is null)
+        {
+            return;
+        }
+
+        if (decoded.Record is CommandRecord command)
+        {
+            if (!_engine.Apply(command, offset))
+            {
+                RejectCommand(command, offset);
+            }
+
+            _writer?.NoteApplied();
+        }
+        else
+        {
+            // Our own claims, outcomes and snapshots (already in memory), or a skipped bad record.
+            _engine.MarkApplied(offset);
+        }
+    }
+
+    /// <summary>
+    /// Ends the term: no run starts from now on. With a grace period (shutdown), runs in progress are cancelled and
+    /// get that long to finish so their outcomes are written before the producer goes.
+    /// </summary>
+    public void End(string reason, TimeSpan grace)
+    {
+        var wasOwner = _engine is not null && !Conflicted;
+        try
+        {
+            _engine?.StopAsync(cancelRuns: true, grace).GetAwaiter().GetResult();
+        }
+        finally
+        {
+            _status.LostOwnership(reason);
+            if (_writer is not null)
+            {
+                if (wasOwner && grace > TimeSpan.Zero && !_writer.Fenced)
+                {
+                    // A last snapshot on a clean exit: the next owner's replay starts at the very end.
+                    _ = _writer.SnapshotAsync();
+                }
+
+                _writer.Stop(grace > TimeSpan.Zero ? grace : TimeSpan.FromMilliseconds(500));
+                _writer.Dispose();
+            }
+
+            if (wasOwner)
+            {
+                _logger.OwnershipEnded(_options.InstanceId, reason);
+            }
+        }
+    }
+
+    private void FinishReplay(long markerOffset)
+    {
+        var exclusive = _registry.Tasks.Where(t => t.Exclusive).ToList();
+        var state = StateReplayer.Rebuild(_replay, exclusive.Select(t => t.Id).ToArray(), out var rejected);
+        state.AppliedThrough = Math.Max(state.AppliedThrough, markerOffset);
+        foreach (var r in rejected)
+        {
+            RejectCommand(r.Command, r.Offset);
+        }
+
+        if (state.ScheduleVersion is { } stored && SemanticVersion.Compare(_registry.Version, stored) < 0)
+        {
+            Conflicted = true;
+            _logger.VersionConflict(_registry.Version, stored);
+            RecurringMetrics.VersionConflicts.Add(1);
+            _status.Conflict($"Schedule version {_registry.Version} is older than the stored {stored}: this instance runs nothing and left the schedules group.");
+            return;
+        }
+
+        var engine = new ScheduleEngine(
+            new EngineSettings(_options.InstanceId, _registry.Version, _options.Recurring.ClaimLead, UseClaims: true),
+            exclusive,
+            state,
+            _writer!,
+            _services,
+            _time,
+            _logger);
+        _engine = engine;
+        _writer!.SetSnapshotSource(engine.CaptureSnapshot);
+        engine.Start();
+
+        // The takeover snapshot: stored versions upgraded, replay start moved to here.
+        _ = _writer.SnapshotAsync();
+        _status.BecameOwner(_time.GetUtcNow());
+        RecurringMetrics.Takeovers.Add(1);
+        _logger.TookOver(_options.InstanceId, _registry.Version, _replay.Count, _started.ElapsedMilliseconds);
+        _replay.Clear();
+    }
+
+    private void RejectCommand(CommandRecord command, long offset)
+    {
+        if (_registry.TryGetTask(command.TaskId, out var task) && !task.Exclusive)
+        {
+            _logger.NonExclusiveTaskCommand(command.Command.ToString(), offset, command.TaskId);
+            return;
+        }
+
+        _logger.UnknownTaskCommand(command.Command.ToString(), offset, command.TaskId);
+        RecurringMetrics.RecordInvalid("unknown_task");
+    }
+
+    private void CommitPlain(IConsumer<byte[], byte[]> consumer, TopicPartitionOffset offset)
+    {
+        try
+        {
+            // librdkafka handles are thread-safe for commits; this runs on the writer thread.
+            consumer.Commit([offset]);
+        }
+        catch (Exception e) when (e is KafkaException or ObjectDisposedException or InvalidOperationException)
+        {
+            // A commit refused after a rebalance is harmless: the transactional commit is the authoritative one.
+            _logger.ConsumerError("offset commit outside the transaction failed: " + e.Message);
+        }
+    }
+
+    private void OnFenced(string reason)
+    {
+        _failed = true;
+
+        // Stop starting runs right away; the consumer thread ends the term on its next turn.
+        _ = _engine?.StopAsync(cancelRuns: false, TimeSpan.Zero);
+        _status.LostOwnership("fenced: " + reason);
+        _logger.OwnershipEnded(_options.InstanceId, "fenced: " + reason);
+    }
+}

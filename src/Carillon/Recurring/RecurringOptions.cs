@@ -1,0 +1,23 @@
+namespace Carillon;
+
+/// <summary>Tuning of the recurring-task executor (<c>Carillon:Recurring</c>).</summary>
+public sealed class RecurringOptions
+{
+    /// <summary>
+    /// How long before an occurrence its claim is written, so that the claim's transaction is committed and the
+    /// method still starts on time. Default 200 ms.
+    /// </summary>
+    public TimeSpan ClaimLead { get; set; } = TimeSpan.FromMilliseconds(200);
+
+    /// <summary>A state snapshot is re-written after this many state records, keeping replay short. Default 200.</summary>
+    public int SnapshotEveryRecords { get; set; } = 200;
+
+    /// <summary>A state snapshot is re-written at least this often while records are written. Default 5 minutes.</summary>
+    public TimeSpan SnapshotInterval { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>On shutdown, how long runs in progress get to finish (their token is cancelled first). Default 2 s.</summary>
+    public TimeSpan ShutdownGracePeriod { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>Heartbeat interval of the schedules group; null: a tenth of the session timeout (fast rebalances).</summary>
+    public TimeSpan? HeartbeatInterval { get; set; }
+}

@@ -1,0 +1,125 @@
+namespace Carillon.Recurring.State;
+
+/// <summary>What the owner knows about one task. Mutated only under the engine's lock (or by the single-threaded replay).</summary>
+internal sealed class TaskState(string id)
+{
+    public string Id { get; } = id;
+
+    /// <summary>Null until a snapshot or command set it: the attribute's <c>Enabled</c> then applies.</summary>
+    public bool? Enabled { get; set; }
+
+    /// <summary>The task version stored by the newest owner so far (empty: unknown).</summary>
+    public string Version { get; set; } = string.Empty;
+
+    /// <summary>The latest cron occurrence handled (claimed or skipped): nothing at or before it is run again.</summary>
+    public DateTimeOffset? LastOccurrence { get; set; }
+
+    public ScheduledRunOutcome? LastOutcome { get; set; }
+
+    /// <summary>Claims without an outcome, by run ID.</summary>
+    public Dictionary<string, OpenRun> OpenRuns { get; } = new(StringComparer.Ordinal);
+
+    public TaskSnapshot ToSnapshot(bool defaultEnabled) =>
+        new(Id, Enabled ?? defaultEnabled, Version, LastOccurrence, LastOutcome, OpenRuns.Values.OrderBy(r => r.Occurrence).ToArray());
+}
+
+/// <summary>The schedule's state as rebuilt from the schedules topic and kept current by the owner.</summary>
+internal sealed class ScheduleState
+{
+    public Dictionary<string, TaskState> Tasks { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>The newest schedule version any owner wrote (null: none seen).</summary>
+    public string? ScheduleVersion { get; set; }
+
+    /// <summary>Offset of the last schedules record reflected in this state.</summary>
+    public long AppliedThrough { get; set; } = -1;
+
+    /// <summary>Trigger commands applied but not yet claimed, in order.</summary>
+    public List<PendingTrigger> PendingTriggers { get; } = [];
+
+    public TaskState GetOrAdd(string id)
+    {
+        if (!Tasks.TryGetValue(id, out var task))
+        {
+            task = new TaskState(id);
+            Tasks.Add(id, task);
+        }
+
+        return task;
+    }
+
+    public static ScheduleState FromSnapshot(SnapshotRecord snapshot)
+    {
+        var state = new ScheduleState { ScheduleVersion = snapshot.ScheduleVersion, AppliedThrough = snapshot.AppliedThrough };
+        foreach (var t in snapshot.Tasks)
+        {
+            var task = state.GetOrAdd(t.Id);
+            task.Enabled = t.Enabled;
+            task.Version = t.Version;
+            task.LastOccurrence = t.LastOccurrence;
+            task.LastOutcome = t.LastOutcome;
+            foreach (var run in t.OpenRuns)
+            {
+                task.OpenRuns[run.RunId] = run;
+            }
+        }
+
+        state.PendingTriggers.AddRange(snapshot.PendingTriggers);
+        return state;
+    }
+
+    public SnapshotRecord ToSnapshot(string scheduleVersion, string instance, DateTimeOffset at, Func<string, bool> defaultEnabled) => new(
+        scheduleVersion,
+        AppliedThrough,
+        instance,
+        at,
+        Tasks.Values.OrderBy(t => t.Id, StringComparer.Ordinal).Select(t => t.ToSnapshot(defaultEnabled(t.Id))).ToArray(),
+        PendingTriggers.ToArray());
+
+    /// <summary>Applies a claim: the occurrence is taken and the run is open until its outcome arrives.</summary>
+    public void Apply(ClaimRecord claim)
+    {
+        var task = GetOrAdd(claim.TaskId);
+        task.OpenRuns[claim.RunId] = new OpenRun(claim.RunId, claim.Occurrence, claim.Trigger, claim.TriggerOffset);
+        Advance(task, claim.Trigger, claim.Occurrence, claim.TriggerOffset, claim.ScheduleVersion, claim.TaskVersion);
+    }
+
+    /// <summary>Applies an outcome: the run (if any) is closed and the occurrence handled.</summary>
+    public void Apply(OutcomeRecord outcome)
+    {
+        var task = GetOrAdd(outcome.TaskId);
+        if (outcome.RunId is { } runId)
+        {
+            task.OpenRuns.Remove(runId);
+        }
+
+        task.LastOutcome = outcome.Outcome;
+        Advance(task, outcome.Trigger, outcome.Occurrence, outcome.TriggerOffset, outcome.ScheduleVersion, outcome.TaskVersion);
+    }
+
+    public void RemovePendingTrigger(string taskId, long offset) => PendingTriggers.RemoveAll(p => p.Offset == offset && p.TaskId == taskId);
+
+    private void Advance(TaskState task, ScheduledRunTrigger trigger, DateTimeOffset occurrence, long? triggerOffset, string scheduleVersion, string taskVersion)
+    {
+        // Manual triggers are not cron occurrences: they must not move the cron cursor.
+        if (trigger != ScheduledRunTrigger.Manual && (task.LastOccurrence is null || occurrence > task.LastOccurrence))
+        {
+            task.LastOccurrence = occurrence;
+        }
+
+        if (triggerOffset is { } offset)
+        {
+            RemovePendingTrigger(task.Id, offset);
+        }
+
+        if (Scheduling.SemanticVersion.Compare(taskVersion, task.Version) > 0)
+        {
+            task.Version = taskVersion;
+        }
+
+        if (ScheduleVersion is null || Scheduling.SemanticVersion.Compare(scheduleVersion, ScheduleVersion) > 0)
+        {
+            ScheduleVersion = scheduleVersion;
+        }
+    }
+}

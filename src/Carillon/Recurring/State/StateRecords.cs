@@ -1,0 +1,104 @@
+namespace Carillon.Recurring.State;
+
+/// <summary>
+/// Records of the schedules topic. Every value is JSON carrying <c>"v"</c> (the schema version) and <c>"kind"</c>;
+/// the kind is also in the <see cref="StateRecordCodec.KindHeader"/> header so that tools can filter without parsing.
+/// </summary>
+internal abstract record StateRecord
+{
+    public abstract string Kind { get; }
+}
+
+/// <summary>
+/// The owner's full state. <see cref="AppliedThrough"/> is the offset of the last schedules record the owner had
+/// applied when it took the snapshot; the group offset committed with it is <c>AppliedThrough + 1</c>, so a new owner
+/// reads every record the snapshot does not reflect (including commands written before the snapshot itself).
+/// </summary>
+internal sealed record SnapshotRecord(
+    string ScheduleVersion,
+    long AppliedThrough,
+    string Instance,
+    DateTimeOffset At,
+    IReadOnlyList<TaskSnapshot> Tasks,
+    IReadOnlyList<PendingTrigger> PendingTriggers) : StateRecord
+{
+    public override string Kind => RecordKinds.Snapshot;
+}
+
+internal sealed record TaskSnapshot(
+    string Id,
+    bool Enabled,
+    string Version,
+    DateTimeOffset? LastOccurrence,
+    ScheduledRunOutcome? LastOutcome,
+    IReadOnlyList<OpenRun> OpenRuns);
+
+/// <summary>A claimed run with no outcome yet.</summary>
+internal sealed record OpenRun(string RunId, DateTimeOffset Occurrence, ScheduledRunTrigger Trigger, long? TriggerOffset);
+
+/// <summary>A trigger command applied but not yet claimed (its offset identifies it).</summary>
+internal sealed record PendingTrigger(string TaskId, long Offset);
+
+/// <summary>Written and committed before a run starts: the occurrence is taken, cluster-wide, at most once.</summary>
+internal sealed record ClaimRecord(
+    string TaskId,
+    DateTimeOffset Occurrence,
+    string RunId,
+    string Instance,
+    ScheduledRunTrigger Trigger,
+    long? TriggerOffset,
+    string ScheduleVersion,
+    string TaskVersion) : StateRecord
+{
+    public override string Kind => RecordKinds.Claim;
+}
+
+/// <summary>How an occurrence ended (a run, or a skip decided without a run).</summary>
+internal sealed record OutcomeRecord(
+    string TaskId,
+    DateTimeOffset Occurrence,
+    string? RunId,
+    string Instance,
+    ScheduledRunTrigger Trigger,
+    long? TriggerOffset,
+    ScheduledRunOutcome Outcome,
+    DateTimeOffset Start,
+    DateTimeOffset End,
+    string? ErrorType,
+    string? ErrorMessage,
+    string ScheduleVersion,
+    string TaskVersion) : StateRecord
+{
+    public override string Kind => RecordKinds.Outcome;
+}
+
+internal enum ScheduleCommand
+{
+    Enable,
+    Disable,
+    Trigger,
+}
+
+/// <summary>Enable, disable or trigger one task or <c>*</c>; written by any client with a plain producer.</summary>
+internal sealed record CommandRecord(ScheduleCommand Command, string TaskId, string? Issuer, DateTimeOffset At) : StateRecord
+{
+    public override string Kind => RecordKinds.Command;
+}
+
+/// <summary>
+/// Written by a new owner right after fencing the previous one: replay ends when the owner reads its own marker, which
+/// is exact even on a partition that never shows EOF because commands keep arriving.
+/// </summary>
+internal sealed record TakeoverRecord(string TermId, string Instance, string ScheduleVersion, DateTimeOffset At) : StateRecord
+{
+    public override string Kind => RecordKinds.Takeover;
+}
+
+internal static class RecordKinds
+{
+    public const string Snapshot = "snapshot";
+    public const string Claim = "claim";
+    public const string Outcome = "outcome";
+    public const string Command = "command";
+    public const string Takeover = "takeover";
+}

@@ -1,0 +1,167 @@
+using System.Globalization;
+using Carillon.Testing;
+
+namespace Carillon.Benchmarks.Recurring;
+
+/// <summary>
+/// Takeover time with three app processes (Carillon.Recurring.TestApp) on an embedded broker hosted by this process:
+/// from SIGKILL (crash) or SIGTERM (graceful shutdown) of the owner to the moment another process has replayed and
+/// started its clock ("took over"), and to its first run. The owner is replaced by a fresh process after each round.
+/// </summary>
+public sealed class RecurringTakeoverBenchmark : IBenchmark
+{
+    private const string TookOver = "took over";
+    private static readonly TimeSpan Session = TimeSpan.FromSeconds(6);
+
+    public string Name => "recurring-takeover";
+
+    public string Description => "Takeover after SIGKILL and after graceful shutdown, 3 processes, session 6 s (CARILLON_BENCH_ROUNDS, default 5)";
+
+    public async Task RunAsync(TextWriter output)
+    {
+        var rounds = int.TryParse(Environment.GetEnvironmentVariable("CARILLON_BENCH_ROUNDS"), CultureInfo.InvariantCulture, out var r) ? r : 5;
+        using var kafka = EmbeddedKafka.Start(1);
+        var defaults = new CarillonOptions();
+        kafka.CreateTopic(defaults.SchedulesTopic, 1);
+        kafka.CreateTopic(defaults.LogsTopic, 1);
+        kafka.CreateTopic(defaults.Delayed.Topic, defaults.Delayed.Partitions);
+        kafka.CreateTopic(defaults.Delayed.DeadLetterTopic, 1);
+
+        var next = 0;
+        BenchProcess StartApp() => BenchProcess.Start("Carillon.Recurring.TestApp.dll", $"app-{++next}", new Dictionary<string, string>
+        {
+            ["Carillon__BootstrapServers"] = kafka.BootstrapServers,
+            ["Carillon__InstanceId"] = $"app-{next}",
+            ["Carillon__SessionTimeout"] = Session.ToString("c", CultureInfo.InvariantCulture),
+        });
+
+        var apps = new List<BenchProcess> { StartApp(), StartApp(), StartApp() };
+        try
+        {
+            var crash = new List<(double Owner, double Run)>();
+            var graceful = new List<(double Owner, double Run)>();
+            var replay = new List<double>();
+            var stops = new List<double>();
+            for (var i = 0; i < rounds * 2; i++)
+            {
+                var kill = i % 2 == 0;
+                var owner = await CurrentOwnerAsync(apps);
+                await Task.Delay(TimeSpan.FromSeconds(2)); // steady state, standbys settled
+                var at = DateTimeOffset.UtcNow;
+                if (kill)
+                {
+                    owner.Kill();
+                }
+                else
+                {
+                    owner.Terminate();
+                }
+
+                apps.Remove(owner);
+                var (successor, tookOver) = await NextOwnerAsync(apps, at);
+                var firstRun = await FirstRunAsync(successor, at);
+                var figure = ((tookOver - at).TotalMilliseconds, (firstRun - at).TotalMilliseconds);
+                (kill ? crash : graceful).Add(figure);
+
+                // Carillon's own share: from the partition assignment to the clock running (fence, marker, replay).
+                var assigned = successor.TimesOf("partition assigned").Where(t => t <= tookOver).DefaultIfEmpty(tookOver).Max();
+                replay.Add((tookOver - assigned).TotalMilliseconds);
+                output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {(kill ? "SIGKILL " : "SIGTERM ")} {owner.Name} -> {successor.Name}: owner after {figure.Item1:F0} ms, first run after {figure.Item2:F0} ms"));
+                var exited = owner.WaitForExit(TimeSpan.FromSeconds(10));
+                var exitedAfter = (DateTimeOffset.UtcNow - at).TotalMilliseconds;
+                if (!kill && owner.TimesOf("ended: shutdown").Where(t => t > at).DefaultIfEmpty(DateTimeOffset.MinValue).Max() is var ended && ended > at)
+                {
+                    stops.Add((ended - at).TotalMilliseconds);
+                }
+                if (Environment.GetEnvironmentVariable("CARILLON_BENCH_VERBOSE") == "1")
+                {
+                    foreach (var (t, line) in owner.Lines.Concat(successor.Lines).Where(l => l.At > at.AddSeconds(-1) && !l.Line.StartsWith("RUN", StringComparison.Ordinal)).OrderBy(l => l.At))
+                    {
+                        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"    +{(t - at).TotalMilliseconds,6:F0} ms {line}"));
+                    }
+
+                    output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"    exited: {exited} (checked at +{exitedAfter:F0} ms)"));
+                }
+
+                owner.Dispose();
+                apps.Add(StartApp());
+
+                // Let the replacement join and the group settle (the mock's JoinGroup phase lasts session - 1 s), so that
+                // the next round measures one takeover, not a takeover racing a join.
+                await Task.Delay(Session * 2);
+            }
+
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"session timeout {Session.TotalSeconds} s, heartbeat {Session.TotalMilliseconds / 10} ms, 3 processes, {rounds} rounds each"));
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"after SIGKILL:  median owner {Percentiles.Median(crash.Select(c => c.Owner)):F0} ms, first run {Percentiles.Median(crash.Select(c => c.Run)):F0} ms (min {crash.Min(c => c.Owner):F0}, max {crash.Max(c => c.Owner):F0})"));
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"after SIGTERM:  median owner {Percentiles.Median(graceful.Select(c => c.Owner)):F0} ms, first run {Percentiles.Median(graceful.Select(c => c.Run)):F0} ms (min {graceful.Min(c => c.Owner):F0}, max {graceful.Max(c => c.Owner):F0})"));
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"carillon's share: assignment -> clock running median {Percentiles.Median(replay):F0} ms (max {replay.DefaultIfEmpty().Max():F0}); graceful owner stop (SIGTERM -> ownership ended, consumer closing) median {Percentiles.Median(stops):F0} ms"));
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"the mock's JoinGroup barrier (session - 1 s = {(Session.TotalMilliseconds - 1000):F0} ms) is included in both; see docs/recurring.md"));
+        }
+        finally
+        {
+            foreach (var app in apps)
+            {
+                app.Dispose();
+            }
+        }
+    }
+
+    private static async Task<BenchProcess> CurrentOwnerAsync(List<BenchProcess> apps)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(90);
+        while (DateTime.UtcNow < deadline)
+        {
+            // The owner is the process with the latest takeover that has not ended since.
+            var owner = apps
+                .Select(a => (App: a, At: a.TimesOf(TookOver).DefaultIfEmpty(DateTimeOffset.MinValue).Max(), Ended: a.TimesOf("ownership of instance").DefaultIfEmpty(DateTimeOffset.MinValue).Max()))
+                .Where(x => x.At > x.Ended)
+                .OrderByDescending(x => x.At)
+                .FirstOrDefault();
+            if (owner.App is not null && owner.App.TimesOf("RUN every-second ").Any(t => t > owner.At))
+            {
+                return owner.App;
+            }
+
+            await Task.Delay(50);
+        }
+
+        throw new TimeoutException("No owner.");
+    }
+
+    private static async Task<(BenchProcess App, DateTimeOffset At)> NextOwnerAsync(List<BenchProcess> apps, DateTimeOffset after)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
+        while (DateTime.UtcNow < deadline)
+        {
+            foreach (var app in apps)
+            {
+                var at = app.TimesOf(TookOver).Where(t => t > after).DefaultIfEmpty(DateTimeOffset.MaxValue).Min();
+                if (at != DateTimeOffset.MaxValue)
+                {
+                    return (app, at);
+                }
+            }
+
+            await Task.Delay(10);
+        }
+
+        throw new TimeoutException("No takeover.");
+    }
+
+    private static async Task<DateTimeOffset> FirstRunAsync(BenchProcess app, DateTimeOffset after)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        while (DateTime.UtcNow < deadline)
+        {
+            var at = app.TimesOf("RUN ").Where(t => t > after).DefaultIfEmpty(DateTimeOffset.MaxValue).Min();
+            if (at != DateTimeOffset.MaxValue)
+            {
+                return at;
+            }
+
+            await Task.Delay(10);
+        }
+
+        throw new TimeoutException("No run.");
+    }
+}

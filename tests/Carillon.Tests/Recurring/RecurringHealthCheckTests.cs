@@ -1,0 +1,35 @@
+using Carillon.Recurring.Health;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Time.Testing;
+
+namespace Carillon.Tests.Recurring;
+
+public sealed class RecurringHealthCheckTests
+{
+    private static readonly DateTimeOffset Noon = new(2026, 6, 1, 12, 0, 0, TimeSpan.Zero);
+
+    [Fact]
+    public async Task Reports_owner_standby_kafka_errors_and_version_conflicts()
+    {
+        var time = new FakeTimeProvider(Noon);
+        var status = new RecurringStatus();
+        var check = new RecurringHealthCheck(status, time);
+        async Task<HealthCheckResult> Check() => await check.CheckHealthAsync(new HealthCheckContext());
+
+        Assert.Equal(HealthStatus.Healthy, (await Check()).Status);
+        Assert.Equal(false, (await Check()).Data["owner"]);
+
+        status.BecameOwner(Noon);
+        Assert.Equal(true, (await Check()).Data["owner"]);
+
+        status.KafkaError("1/1 brokers are down", Noon);
+        Assert.Equal(HealthStatus.Degraded, (await Check()).Status);
+        time.Advance(TimeSpan.FromSeconds(31));
+        Assert.Equal(HealthStatus.Healthy, (await Check()).Status);
+
+        status.LostOwnership("revoked");
+        Assert.Equal(1, status.Losses);
+        status.Conflict("older schedule");
+        Assert.Equal(HealthStatus.Unhealthy, (await Check()).Status);
+    }
+}
