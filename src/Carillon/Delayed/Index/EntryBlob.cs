@@ -1,0 +1,175 @@
+using Confluent.Kafka;
+using Carillon.Delayed.Envelope;
+
+namespace Carillon.Delayed.Index;
+
+/// <summary>
+/// Packs a held record into one byte array: <c>[keyLen][targetKeyLen+1][headersLen][key][targetKey][headers][value]</c>
+/// with 7-bit varint lengths (a target key length of 0 means a null key). User headers are encoded as
+/// <c>[nameLen][name][valueLen+1][value]</c>, control headers dropped. One array header per message instead of four or more.
+/// </summary>
+internal static class EntryBlob
+{
+    public static byte[] Build(ReadOnlySpan<byte> key, byte[]? targetKey, Headers? headers, ReadOnlySpan<byte> value)
+    {
+        var headersLength = UserHeadersLength(headers);
+        var targetKeyCode = targetKey is null ? 0 : targetKey.Length + 1;
+        var total = VarLen(key.Length) + VarLen(targetKeyCode) + VarLen(headersLength)
+            + key.Length + (targetKey?.Length ?? 0) + headersLength + value.Length;
+        var blob = GC.AllocateUninitializedArray<byte>(total);
+        var span = blob.AsSpan();
+        var pos = 0;
+        pos += WriteVar(span[pos..], key.Length);
+        pos += WriteVar(span[pos..], targetKeyCode);
+        pos += WriteVar(span[pos..], headersLength);
+        key.CopyTo(span[pos..]);
+        pos += key.Length;
+        if (targetKey is not null)
+        {
+            targetKey.CopyTo(span[pos..]);
+            pos += targetKey.Length;
+        }
+
+        if (headers is not null && headersLength > 0)
+        {
+            for (var i = 0; i < headers.Count; i++)
+            {
+                var header = headers[i];
+                if (ControlHeaders.IsControl(header.Key))
+                {
+                    continue;
+                }
+
+                var nameLength = System.Text.Encoding.UTF8.GetByteCount(header.Key);
+                pos += WriteVar(span[pos..], nameLength);
+                pos += System.Text.Encoding.UTF8.GetBytes(header.Key, span[pos..]);
+                var bytes = header.GetValueBytes();
+                pos += WriteVar(span[pos..], bytes is null ? 0 : bytes.Length + 1);
+                if (bytes is not null)
+                {
+                    bytes.CopyTo(span[pos..]);
+                    pos += bytes.Length;
+                }
+            }
+        }
+
+        value.CopyTo(span[pos..]);
+        return blob;
+    }
+
+    public static ReadOnlySpan<byte> Key(byte[] blob)
+    {
+        var pos = 0;
+        var keyLength = ReadVar(blob, ref pos);
+        _ = ReadVar(blob, ref pos);
+        _ = ReadVar(blob, ref pos);
+        return blob.AsSpan(pos, keyLength);
+    }
+
+    /// <summary>Splits a blob into its parts (copies: the target message needs arrays).</summary>
+    public static Parts Read(byte[] blob)
+    {
+        var pos = 0;
+        var keyLength = ReadVar(blob, ref pos);
+        var targetKeyCode = ReadVar(blob, ref pos);
+        var headersLength = ReadVar(blob, ref pos);
+        var key = blob.AsSpan(pos, keyLength).ToArray();
+        pos += keyLength;
+        byte[]? targetKey = null;
+        if (targetKeyCode > 0)
+        {
+            targetKey = blob.AsSpan(pos, targetKeyCode - 1).ToArray();
+            pos += targetKeyCode - 1;
+        }
+
+        var headers = new Headers();
+        var end = pos + headersLength;
+        while (pos < end)
+        {
+            var nameLength = ReadVar(blob, ref pos);
+            var name = System.Text.Encoding.UTF8.GetString(blob, pos, nameLength);
+            pos += nameLength;
+            var valueCode = ReadVar(blob, ref pos);
+            byte[]? headerValue = null;
+            if (valueCode > 0)
+            {
+                headerValue = blob.AsSpan(pos, valueCode - 1).ToArray();
+                pos += valueCode - 1;
+            }
+
+            headers.Add(name, headerValue);
+        }
+
+        return new Parts(key, targetKey, headers, blob.AsSpan(pos).ToArray());
+    }
+
+    internal readonly record struct Parts(byte[] Key, byte[]? TargetKey, Headers Headers, byte[] Value);
+
+    private static int UserHeadersLength(Headers? headers)
+    {
+        if (headers is null)
+        {
+            return 0;
+        }
+
+        var length = 0;
+        for (var i = 0; i < headers.Count; i++)
+        {
+            var header = headers[i];
+            if (ControlHeaders.IsControl(header.Key))
+            {
+                continue;
+            }
+
+            var nameLength = System.Text.Encoding.UTF8.GetByteCount(header.Key);
+            var valueLength = header.GetValueBytes()?.Length;
+            length += VarLen(nameLength) + nameLength + VarLen(valueLength is null ? 0 : valueLength.Value + 1) + (valueLength ?? 0);
+        }
+
+        return length;
+    }
+
+    private static int VarLen(int value)
+    {
+        var length = 1;
+        var v = (uint)value;
+        while (v >= 0x80)
+        {
+            v >>= 7;
+            length++;
+        }
+
+        return length;
+    }
+
+    private static int WriteVar(Span<byte> span, int value)
+    {
+        var v = (uint)value;
+        var i = 0;
+        while (v >= 0x80)
+        {
+            span[i++] = (byte)(v | 0x80);
+            v >>= 7;
+        }
+
+        span[i++] = (byte)v;
+        return i;
+    }
+
+    private static int ReadVar(byte[] blob, ref int pos)
+    {
+        var result = 0;
+        var shift = 0;
+        while (true)
+        {
+            var b = blob[pos++];
+            result |= (b & 0x7F) << shift;
+            if (b < 0x80)
+            {
+                return result;
+            }
+
+            shift += 7;
+        }
+    }
+}

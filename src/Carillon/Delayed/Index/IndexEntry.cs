@@ -1,0 +1,21 @@
+namespace Carillon.Delayed.Index;
+
+/// <summary>
+/// One held schedule, kept as a struct in an array so that a held message costs its payload plus a few dozen bytes:
+/// the key, target key, user headers and value share one byte array (<see cref="EntryBlob"/>) and the target topic is
+/// an ID into a per-partition table instead of a string per entry.
+/// </summary>
+internal struct IndexEntry
+{
+    public long DueMs;
+    public long Offset;
+    public long TimestampMs;
+    public byte[]? Blob;
+    public int TopicId;
+    public int KeyHash;
+
+    /// <summary>Position in the due-time heap; -1 when the slot is dead.</summary>
+    internal int HeapIndex;
+
+    public readonly bool IsLive => Blob is not null;
+}
