@@ -25,6 +25,11 @@ internal sealed class DelayedDispatcher(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        if (!_options.EnableDispatcher)
+        {
+            return;
+        }
+
         await provisioner.EnsureAsync(stoppingToken).ConfigureAwait(false);
         using var pending = DelayedMetrics.RegisterPending(() => _workers.Values.Sum(w => w.Pending));
 
