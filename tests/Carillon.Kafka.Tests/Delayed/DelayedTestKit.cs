@@ -49,10 +49,13 @@ internal sealed class DelayedTestKit : IDisposable
 
     /// <summary>Reads <paramref name="topic"/> read_committed from the beginning until <paramref name="until"/> holds or the deadline passes.</summary>
     public List<ConsumeResult<byte[]?, byte[]?>> ReadUntil(string topic, Func<List<ConsumeResult<byte[]?, byte[]?>>, bool> until, TimeSpan timeout)
+        => ReadUntil(Kafka.BootstrapServers, topic, until, timeout);
+
+    public static List<ConsumeResult<byte[]?, byte[]?>> ReadUntil(string bootstrapServers, string topic, Func<List<ConsumeResult<byte[]?, byte[]?>>, bool> until, TimeSpan timeout)
     {
         using var consumer = new ConsumerBuilder<byte[]?, byte[]?>(new ConsumerConfig
         {
-            BootstrapServers = Kafka.BootstrapServers,
+            BootstrapServers = bootstrapServers,
             GroupId = "reader",
             IsolationLevel = IsolationLevel.ReadCommitted,
             AutoOffsetReset = AutoOffsetReset.Earliest,
@@ -60,7 +63,7 @@ internal sealed class DelayedTestKit : IDisposable
             FetchWaitMaxMs = 10,
         }).Build();
         // Assigned, not subscribed: no group join delay, and every partition from its beginning.
-        using (var admin = new AdminClientBuilder(new AdminClientConfig { BootstrapServers = Kafka.BootstrapServers }).Build())
+        using (var admin = new AdminClientBuilder(new AdminClientConfig { BootstrapServers = bootstrapServers }).Build())
         {
             var partitions = admin.GetMetadata(topic, TimeSpan.FromSeconds(30)).Topics.Single().Partitions;
             consumer.Assign(partitions.Select(p => new TopicPartitionOffset(topic, p.PartitionId, Offset.Beginning)));
