@@ -22,10 +22,10 @@ public sealed class ScheduleIndexTests
     public void Records_come_out_by_due_time_then_offset()
     {
         var index = new ScheduleIndex();
-        index.Put(0, 30, 0, 0, Blob("a"));
-        index.Put(1, 10, 0, 0, Blob("b"));
-        index.Put(2, 20, 0, 0, Blob("c"));
-        index.Put(3, 10, 0, 0, Blob("d"));
+        index.Put(0, 30, 0, Blob("a"));
+        index.Put(1, 10, 0, Blob("b"));
+        index.Put(2, 20, 0, Blob("c"));
+        index.Put(3, 10, 0, Blob("d"));
         Assert.Equal([1, 3], DrainOffsets(index, 15));
         Assert.Equal([2, 0], DrainOffsets(index, 100));
         Assert.Equal(0, index.Count);
@@ -35,8 +35,8 @@ public sealed class ScheduleIndexTests
     public void A_newer_record_of_a_key_replaces_the_held_one()
     {
         var index = new ScheduleIndex();
-        Assert.False(index.Put(0, 10, 0, 0, Blob("k", "old")));
-        Assert.True(index.Put(5, 50, 0, 0, Blob("k", "new")));
+        Assert.False(index.Put(0, 10, 0, Blob("k", "old")));
+        Assert.True(index.Put(5, 50, 0, Blob("k", "new")));
         Assert.Equal(1, index.Count);
         Assert.Empty(DrainOffsets(index, 20));
         Assert.True(index.TryTakeDue(50, out var e));
@@ -47,11 +47,11 @@ public sealed class ScheduleIndexTests
     public void Cancel_removes_only_lower_offsets_and_a_dispatch_tombstone_only_its_own_offset()
     {
         var index = new ScheduleIndex();
-        index.Put(3, 10, 0, 0, Blob("k"));
+        index.Put(3, 10, 0, Blob("k"));
         Assert.False(index.RemoveBefore("k"u8, 3));
         Assert.False(index.RemoveExact("k"u8, 2));
         Assert.True(index.RemoveExact("k"u8, 3));
-        index.Put(4, 10, 0, 0, Blob("k"));
+        index.Put(4, 10, 0, Blob("k"));
         Assert.True(index.RemoveBefore("k"u8, 9));
         Assert.Equal(0, index.Count);
         Assert.False(index.RemoveBefore("unknown"u8, 100));
@@ -61,9 +61,9 @@ public sealed class ScheduleIndexTests
     public void The_oldest_offset_is_the_lowest_held_one()
     {
         var index = new ScheduleIndex();
-        index.Put(10, 100, 0, 0, Blob("a"));
-        index.Put(11, 5, 0, 0, Blob("b"));
-        index.Put(12, 50, 0, 0, Blob("c"));
+        index.Put(10, 100, 0, Blob("a"));
+        index.Put(11, 5, 0, Blob("b"));
+        index.Put(12, 50, 0, Blob("c"));
         Assert.Equal(10, index.OldestOffset);
         Assert.True(index.TryTakeDue(5, out _));
         Assert.Equal(10, index.OldestOffset);
@@ -88,7 +88,7 @@ public sealed class ScheduleIndexTests
             {
                 case < 6:
                     var due = random.Next(1_000_000);
-                    index.Put(offset, due, 0, 0, Blob(key));
+                    index.Put(offset, due, 0, Blob(key));
                     model[key] = (due, offset);
                     break;
                 case < 8:
@@ -133,5 +133,8 @@ public sealed class ScheduleIndexTests
         Assert.Equal(["user", "empty"], parts.Headers.Select(h => h.Key).ToArray());
         Assert.Null(parts.Headers[1].GetValueBytes());
         Assert.Null(EntryBlob.Read(EntryBlob.Build("k"u8, null, null, [])).TargetKey);
+        Assert.Equal(-86_400_000_123L, EntryBlob.TimestampDistance(EntryBlob.Build("k"u8, null, headers, "v"u8, -86_400_000_123L)));
+        Assert.Equal(long.MaxValue, EntryBlob.TimestampDistance(EntryBlob.Build("k"u8, null, null, [], long.MaxValue)));
+        Assert.Equal("k", Encoding.UTF8.GetString(EntryBlob.Key(EntryBlob.Build("k"u8, "t"u8.ToArray(), headers, "v"u8, 12345))));
     }
 }

@@ -34,8 +34,27 @@ internal sealed class DelayedDispatcher(
         using var pending = DelayedMetrics.RegisterPending(() => _workers.Values.Sum(w => w.Pending));
 
         // Consume blocks: a thread of its own rather than a thread-pool thread.
-        await Task.Factory.StartNew(() => ConsumeLoop(stoppingToken), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default)
+        await Task.Factory.StartNew(() => Run(stoppingToken), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default)
             .ConfigureAwait(false);
+    }
+
+    // A failure of the consumer (broker unreachable during an assignment, …) must not stop the host: the consumer is
+    // rebuilt after a pause; its partitions were released, so the group re-assigns and the next owner reloads them.
+    private void Run(CancellationToken stoppingToken)
+    {
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                ConsumeLoop(stoppingToken);
+            }
+            catch (Exception e) when (e is KafkaException or AggregateException or InvalidOperationException && !stoppingToken.IsCancellationRequested)
+            {
+                DispatcherLog.ConsumerFailed(logger, e);
+                Release([.. _workers.Values.Select(w => w.TopicPartition)]);
+                stoppingToken.WaitHandle.WaitOne(TimeSpan.FromSeconds(1));
+            }
+        }
     }
 
     private void ConsumeLoop(CancellationToken stoppingToken)
@@ -113,10 +132,25 @@ internal sealed class DelayedDispatcher(
         });
 
         // Fence first (InitTransactions aborts what a previous owner left open), then read the committed offsets.
+        // InitTransactions blocks on the coordinator: threads of their own, so that many partitions fence in parallel
+        // without starving the thread pool.
         var created = partitions
-            .Select(tp => Task.Run(() => PartitionWorker.Create(tp, new ProducerConfig(new Dictionary<string, string>(producerConfig)), consumer, _options, time, logger, RequestReload)))
+            .Select(tp => Task.Factory.StartNew(() => PartitionWorker.Create(tp, new ProducerConfig(new Dictionary<string, string>(producerConfig)), consumer, _options, time, logger, RequestReload), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default))
             .ToArray();
-        Task.WaitAll(created);
+        try
+        {
+            Task.WaitAll(created);
+        }
+        catch
+        {
+            foreach (var task in created.Where(t => t.IsCompletedSuccessfully))
+            {
+                task.Result.DisposeAsync().AsTask().GetAwaiter().GetResult();
+            }
+
+            throw;
+        }
+
         var committed = consumer.Committed(partitions, s_brokerTimeout);
         var starts = new List<TopicPartitionOffset>();
         foreach (var task in created)
@@ -164,7 +198,20 @@ internal sealed class DelayedDispatcher(
             }
 
             worker.Suspend();
-            var mark = consumer.QueryWatermarkOffsets(worker.TopicPartition, s_brokerTimeout).High.Value;
+            long mark;
+            try
+            {
+                mark = consumer.QueryWatermarkOffsets(worker.TopicPartition, s_brokerTimeout).High.Value;
+            }
+            catch (KafkaException e)
+            {
+                // Still suspended; try again on a later pass.
+                DispatcherLog.ConsumerError(logger, e.Error.Reason);
+                worker.ResumeSuspended();
+                _reloads.Enqueue(worker);
+                return;
+            }
+
             worker.Resume(mark);
             consumer.Seek(new TopicPartitionOffset(worker.TopicPartition, worker.LastCommitted));
         }

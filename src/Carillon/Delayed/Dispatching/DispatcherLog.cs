@@ -28,6 +28,9 @@ internal static partial class DispatcherLog
     [LoggerMessage(107, LogLevel.Error, "Delayed dispatcher consumer error: {Reason}")]
     public static partial void ConsumerError(ILogger logger, string reason);
 
+    [LoggerMessage(109, LogLevel.Error, "Delayed dispatcher consumer failed; rebuilding it")]
+    public static partial void ConsumerFailed(ILogger logger, Exception exception);
+
     [LoggerMessage(108, LogLevel.Debug, "Partition {Partition} dispatched {Count} message(s), committed offset {Offset}")]
     public static partial void Dispatched(ILogger logger, int partition, int count, long offset);
 }

@@ -75,7 +75,7 @@ internal sealed class PartitionState(int partition, TimeSpan loadHorizon, TimeSp
     {
         if (Loading && position >= LoadMark)
         {
-            Loading = false;
+            FinishLoad();
             return true;
         }
 
@@ -88,10 +88,16 @@ internal sealed class PartitionState(int partition, TimeSpan loadHorizon, TimeSp
         var outcome = ApplyCore(offset, timestampMs, key, value, headers, nowMs);
         if (Loading && AppliedPosition >= LoadMark)
         {
-            Loading = false;
+            FinishLoad();
         }
 
         return outcome;
+    }
+
+    private void FinishLoad()
+    {
+        Loading = false;
+        Index.Trim();
     }
 
     private ApplyOutcome ApplyCore(long offset, long timestampMs, byte[]? key, byte[]? value, Headers? headers, long nowMs)
@@ -121,8 +127,8 @@ internal sealed class PartitionState(int partition, TimeSpan loadHorizon, TimeSp
         }
 
         var topicId = _topics.Intern(record.TargetTopic);
-        var blob = EntryBlob.Build(key, record.TargetKey, headers, value);
-        return Index.Put(offset, record.DueMs, timestampMs, topicId, blob) ? ApplyOutcome.HeldReplacing : ApplyOutcome.Held;
+        var blob = EntryBlob.Build(key, record.TargetKey, headers, value, record.DueMs - timestampMs);
+        return Index.Put(offset, record.DueMs, topicId, blob) ? ApplyOutcome.HeldReplacing : ApplyOutcome.Held;
     }
 
     /// <summary>The oldest offset still pending: everything below it is done and may be committed.</summary>
@@ -191,7 +197,7 @@ internal sealed class PartitionState(int partition, TimeSpan loadHorizon, TimeSp
                 continue;
             }
 
-            (items ??= []).Add(new DispatchItem(entry.Offset, entry.DueMs, entry.TimestampMs, _topics[entry.TopicId], entry.Blob!));
+            (items ??= []).Add(new DispatchItem(entry.Offset, entry.DueMs, entry.DueMs - EntryBlob.TimestampDistance(entry.Blob!), _topics[entry.TopicId], entry.Blob!));
         }
 
         if (items is null && dead is null)
@@ -213,6 +219,6 @@ internal sealed class PartitionState(int partition, TimeSpan loadHorizon, TimeSp
         }
 
         parts.Headers.Add(ControlHeaders.DeliverAt, System.Text.Encoding.ASCII.GetBytes(entry.DueMs.ToString(System.Globalization.CultureInfo.InvariantCulture)));
-        return new DeadLetterItem(entry.Offset, entry.TimestampMs, parts.Key, parts.Value, parts.Headers, InvalidReason.TooLate);
+        return new DeadLetterItem(entry.Offset, entry.DueMs - EntryBlob.TimestampDistance(entry.Blob!), parts.Key, parts.Value, parts.Headers, InvalidReason.TooLate);
     }
 }

@@ -141,6 +141,9 @@ internal sealed class PartitionWorker : IAsyncDisposable
         _transaction.Wait();
     }
 
+    /// <summary>Consume thread, after <see cref="Suspend"/>: lets the loop run again without reloading (it stays suspended).</summary>
+    public void ResumeSuspended() => _transaction.Release();
+
     /// <summary>Consume thread, after <see cref="Suspend"/>: reloads from the last committed offset.</summary>
     public void Resume(long mark)
     {

@@ -4,17 +4,20 @@ using Carillon.Delayed.Envelope;
 namespace Carillon.Delayed.Index;
 
 /// <summary>
-/// Packs a held record into one byte array: <c>[keyLen][targetKeyLen+1][headersLen][key][targetKey][headers][value]</c>
-/// with 7-bit varint lengths (a target key length of 0 means a null key). User headers are encoded as
+/// Packs a held record into one byte array:
+/// <c>[keyLen][targetKeyLen+1][headersLen][due-timestamp][key][targetKey][headers][value]</c> with 7-bit varints (a
+/// target key length of 0 means a null key; the original timestamp is stored zigzag-encoded as its distance to the due
+/// time, usually 3–5 bytes instead of 8). User headers are encoded as
 /// <c>[nameLen][name][valueLen+1][value]</c>, control headers dropped. One array header per message instead of four or more.
 /// </summary>
 internal static class EntryBlob
 {
-    public static byte[] Build(ReadOnlySpan<byte> key, byte[]? targetKey, Headers? headers, ReadOnlySpan<byte> value)
+    public static byte[] Build(ReadOnlySpan<byte> key, byte[]? targetKey, Headers? headers, ReadOnlySpan<byte> value, long timestampDistance = 0)
     {
+        var zigzag = (ulong)((timestampDistance << 1) ^ (timestampDistance >> 63));
         var headersLength = UserHeadersLength(headers);
         var targetKeyCode = targetKey is null ? 0 : targetKey.Length + 1;
-        var total = VarLen(key.Length) + VarLen(targetKeyCode) + VarLen(headersLength)
+        var total = VarLen(key.Length) + VarLen(targetKeyCode) + VarLen(headersLength) + VarLen(zigzag)
             + key.Length + (targetKey?.Length ?? 0) + headersLength + value.Length;
         var blob = GC.AllocateUninitializedArray<byte>(total);
         var span = blob.AsSpan();
@@ -22,6 +25,7 @@ internal static class EntryBlob
         pos += WriteVar(span[pos..], key.Length);
         pos += WriteVar(span[pos..], targetKeyCode);
         pos += WriteVar(span[pos..], headersLength);
+        pos += WriteVar(span[pos..], zigzag);
         key.CopyTo(span[pos..]);
         pos += key.Length;
         if (targetKey is not null)
@@ -63,7 +67,19 @@ internal static class EntryBlob
         var keyLength = ReadVar(blob, ref pos);
         _ = ReadVar(blob, ref pos);
         _ = ReadVar(blob, ref pos);
+        _ = ReadVarLong(blob, ref pos);
         return blob.AsSpan(pos, keyLength);
+    }
+
+    /// <summary>The due time minus the original record timestamp, as given to <see cref="Build"/>.</summary>
+    public static long TimestampDistance(byte[] blob)
+    {
+        var pos = 0;
+        _ = ReadVar(blob, ref pos);
+        _ = ReadVar(blob, ref pos);
+        _ = ReadVar(blob, ref pos);
+        var zigzag = ReadVarLong(blob, ref pos);
+        return (long)(zigzag >> 1) ^ -(long)(zigzag & 1);
     }
 
     /// <summary>Splits a blob into its parts (copies: the target message needs arrays).</summary>
@@ -73,6 +89,7 @@ internal static class EntryBlob
         var keyLength = ReadVar(blob, ref pos);
         var targetKeyCode = ReadVar(blob, ref pos);
         var headersLength = ReadVar(blob, ref pos);
+        _ = ReadVarLong(blob, ref pos);
         var key = blob.AsSpan(pos, keyLength).ToArray();
         pos += keyLength;
         byte[]? targetKey = null;
@@ -129,10 +146,11 @@ internal static class EntryBlob
         return length;
     }
 
-    private static int VarLen(int value)
+    private static int VarLen(int value) => VarLen((ulong)(uint)value);
+
+    private static int VarLen(ulong v)
     {
         var length = 1;
-        var v = (uint)value;
         while (v >= 0x80)
         {
             v >>= 7;
@@ -142,9 +160,10 @@ internal static class EntryBlob
         return length;
     }
 
-    private static int WriteVar(Span<byte> span, int value)
+    private static int WriteVar(Span<byte> span, int value) => WriteVar(span, (ulong)(uint)value);
+
+    private static int WriteVar(Span<byte> span, ulong v)
     {
-        var v = (uint)value;
         var i = 0;
         while (v >= 0x80)
         {
@@ -154,6 +173,23 @@ internal static class EntryBlob
 
         span[i++] = (byte)v;
         return i;
+    }
+
+    private static ulong ReadVarLong(byte[] blob, ref int pos)
+    {
+        ulong result = 0;
+        var shift = 0;
+        while (true)
+        {
+            var b = blob[pos++];
+            result |= (ulong)(b & 0x7F) << shift;
+            if (b < 0x80)
+            {
+                return result;
+            }
+
+            shift += 7;
+        }
     }
 
     private static int ReadVar(byte[] blob, ref int pos)

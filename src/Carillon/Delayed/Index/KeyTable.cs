@@ -17,6 +17,8 @@ internal sealed class KeyTable
         return hash.ToHashCode();
     }
 
+    private static int HashOf(IndexEntry[] entries, int slot) => entries[slot].KeyHash;
+
     public int Find(IndexEntry[] entries, ReadOnlySpan<byte> key, int hash)
     {
         var mask = _cells.Length - 1;
@@ -51,7 +53,7 @@ internal sealed class KeyTable
     public void Remove(IndexEntry[] entries, int slot)
     {
         var mask = _cells.Length - 1;
-        var i = entries[slot].KeyHash & mask;
+        var i = HashOf(entries, slot) & mask;
         while (_cells[i] != slot + 1)
         {
             i = (i + 1) & mask;
@@ -61,7 +63,7 @@ internal sealed class KeyTable
         var hole = i;
         for (var j = (hole + 1) & mask; _cells[j] != 0; j = (j + 1) & mask)
         {
-            var home = entries[_cells[j] - 1].KeyHash & mask;
+            var home = HashOf(entries, _cells[j] - 1) & mask;
             var distanceToJ = (j - home) & mask;
             var distanceToHole = (hole - home) & mask;
             if (distanceToHole <= distanceToJ)
@@ -87,7 +89,7 @@ internal sealed class KeyTable
         _count = 0;
         for (var slot = 0; slot < liveSlots; slot++)
         {
-            Insert(slot, entries[slot].KeyHash);
+            Insert(slot, HashOf(entries, slot));
             _count++;
         }
     }
@@ -106,7 +108,7 @@ internal sealed class KeyTable
         {
             if (cell != 0)
             {
-                Insert(cell - 1, entries[cell - 1].KeyHash);
+                Insert(cell - 1, HashOf(entries, cell - 1));
             }
         }
     }

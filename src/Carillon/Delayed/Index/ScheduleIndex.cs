@@ -33,7 +33,7 @@ internal sealed class ScheduleIndex
     /// Holds a record; offsets must increase from call to call (records are read in order). Returns whether it
     /// replaced a held record of the same key.
     /// </summary>
-    public bool Put(long offset, long dueMs, long timestampMs, int topicId, byte[] blob)
+    public bool Put(long offset, long dueMs, int topicId, byte[] blob)
     {
         var key = EntryBlob.Key(blob);
         var hash = KeyTable.Hash(key);
@@ -51,7 +51,7 @@ internal sealed class ScheduleIndex
         }
 
         var slot = _tail++;
-        _entries[slot] = new IndexEntry { DueMs = dueMs, Offset = offset, TimestampMs = timestampMs, Blob = blob, TopicId = topicId, KeyHash = hash };
+        _entries[slot] = new IndexEntry { DueMs = dueMs, Offset = offset, Blob = blob, TopicId = topicId, KeyHash = hash };
         _count++;
         _keys.Add(_entries, slot, hash);
         HeapPush(slot);
@@ -99,6 +99,20 @@ internal sealed class ScheduleIndex
         return true;
     }
 
+    /// <summary>
+    /// Gives back the growth slack once a load is complete (arrays doubled while loading), so that a loaded partition
+    /// holds about what it needs.
+    /// </summary>
+    public void Trim()
+    {
+        var needed = Math.Max(16, _count + (_count / 16));
+        if (_entries.Length > needed + (needed / 8))
+        {
+            Compact(needed);
+            _heap = _heap.AsSpan(0, Math.Min(_heap.Length, needed)).ToArray();
+        }
+    }
+
     public void Clear()
     {
         _entries = new IndexEntry[16];
@@ -129,6 +143,13 @@ internal sealed class ScheduleIndex
     // The arena is full: compact when at least half of it is dead, otherwise grow.
     private void MakeRoom()
     {
+        if (_head == 0 && _count == _tail)
+        {
+            // No dead slots: slots keep their numbers, so the heap and key table stay valid.
+            Array.Resize(ref _entries, _entries.Length * 2);
+            return;
+        }
+
         if (_count <= _entries.Length / 2)
         {
             Compact(_entries.Length);
