@@ -50,7 +50,10 @@ public sealed class DelayedDispatchTests
         await publisher.CancelAsync("cancelled");
         await publisher.ScheduleAsync("t", (byte[]?)null, Encoding.UTF8.GetBytes("marker"), null, at.AddSeconds(1), "marker");
 
-        var got = kit.ReadUntil("t", r => r.Any(m => Text(m.Message.Value) == "marker"), s_deadline);
+        // Partitions are read independently: wait for both survivors, then read everything once more (a replaced or
+        // cancelled schedule would have been due a second before the marker).
+        kit.ReadUntil("t", r => r.Any(m => Text(m.Message.Value) == "marker") && r.Any(m => Text(m.Message.Value) == "v2"), s_deadline);
+        var got = kit.ReadFor("t", TimeSpan.FromSeconds(2));
         Assert.Equal(["marker", "v2"], got.Select(m => Text(m.Message.Value)).OrderBy(v => v, StringComparer.Ordinal).ToArray());
         await host.StopAsync();
     }
