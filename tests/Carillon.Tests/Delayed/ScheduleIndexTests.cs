@@ -40,7 +40,7 @@ public sealed class ScheduleIndexTests
         Assert.Equal(1, index.Count);
         Assert.Empty(DrainOffsets(index, 20));
         Assert.True(index.TryTakeDue(50, out var e));
-        Assert.Equal("new", Encoding.UTF8.GetString(EntryBlob.Read(e.Blob!).Value));
+        Assert.Equal("new", Encoding.UTF8.GetString(EntryBlob.Read(e.Blob).Value));
     }
 
     [Fact]
@@ -106,7 +106,7 @@ public sealed class ScheduleIndexTests
                     var now = random.Next(1_000_000);
                     while (index.TryTakeDue(now, out var e))
                     {
-                        var taken = Encoding.UTF8.GetString(EntryBlob.Key(e.Blob!));
+                        var taken = Encoding.UTF8.GetString(EntryBlob.Key(e.Blob));
                         var expected = model.Where(kv => kv.Value.Due <= now).MinBy(kv => (kv.Value.Due, kv.Value.Offset));
                         Assert.Equal(expected.Key, taken);
                         model.Remove(taken);
@@ -120,6 +120,41 @@ public sealed class ScheduleIndexTests
             Assert.Equal(model.Count == 0 ? null : model.Values.Min(v => v.Offset), index.OldestOffset);
         }
     }
+
+    [Fact]
+    public void Values_survive_chunk_release_and_repacking_under_churn()
+    {
+        // Values of 1–40 KB: shared chunks, dedicated chunks for the large ones, and re-packs as dispatch frees space.
+        var random = new Random(11);
+        var index = new ScheduleIndex();
+        var expected = new Dictionary<long, string>();
+        for (var offset = 0; offset < 20_000; offset++)
+        {
+            var value = new string((char)('a' + (offset % 26)), random.Next(1, random.Next(10) == 0 ? 40_000 : 2_000)) + offset;
+            index.Put(offset, random.Next(100_000), 0, Blob($"k{offset}", value));
+            expected[offset] = value;
+            if (offset % 3 == 0)
+            {
+                var now = random.Next(100_000);
+                while (index.TryTakeDue(now, out var e))
+                {
+                    Assert.Equal(expected[e.Offset], Encoding.UTF8.GetString(EntryBlob.Read(e.Blob).Value));
+                    expected.Remove(e.Offset);
+                }
+            }
+        }
+
+        while (index.TryTakeDue(long.MaxValue, out var e))
+        {
+            Assert.Equal(expected[e.Offset], Encoding.UTF8.GetString(EntryBlob.Read(e.Blob).Value));
+            expected.Remove(e.Offset);
+        }
+
+        Assert.Empty(expected);
+        Assert.True(index.BlobBytes <= BlobStoreChunk, $"{index.BlobBytes} bytes still held");
+    }
+
+    private const int BlobStoreChunk = 256 * 1024;
 
     [Fact]
     public void Blobs_round_trip_keys_target_keys_user_headers_and_values()

@@ -197,7 +197,7 @@ internal sealed class PartitionState(int partition, TimeSpan loadHorizon, TimeSp
                 continue;
             }
 
-            (items ??= []).Add(new DispatchItem(entry.Offset, entry.DueMs, entry.DueMs - EntryBlob.TimestampDistance(entry.Blob!), _topics[entry.TopicId], entry.Blob!));
+            (items ??= []).Add(new DispatchItem(entry.Offset, entry.DueMs, entry.DueMs - EntryBlob.TimestampDistance(entry.Blob), _topics[entry.TopicId], entry.Blob));
         }
 
         if (items is null && dead is null)
@@ -208,10 +208,10 @@ internal sealed class PartitionState(int partition, TimeSpan loadHorizon, TimeSp
         return new DispatchBatch(partition, items ?? [], dead ?? [], CommitPosition());
     }
 
-    private DeadLetterItem ToDeadLetter(in IndexEntry entry)
+    private DeadLetterItem ToDeadLetter(in TakenEntry entry)
     {
         // The control headers were dropped when the entry was packed; put them back so the record can be re-published.
-        var parts = EntryBlob.Read(entry.Blob!);
+        var parts = EntryBlob.Read(entry.Blob);
         parts.Headers.Add(ControlHeaders.TargetTopic, System.Text.Encoding.UTF8.GetBytes(_topics[entry.TopicId]));
         if (parts.TargetKey is not null)
         {
@@ -219,6 +219,6 @@ internal sealed class PartitionState(int partition, TimeSpan loadHorizon, TimeSp
         }
 
         parts.Headers.Add(ControlHeaders.DeliverAt, System.Text.Encoding.ASCII.GetBytes(entry.DueMs.ToString(System.Globalization.CultureInfo.InvariantCulture)));
-        return new DeadLetterItem(entry.Offset, entry.DueMs - EntryBlob.TimestampDistance(entry.Blob!), parts.Key, parts.Value, parts.Headers, InvalidReason.TooLate);
+        return new DeadLetterItem(entry.Offset, entry.DueMs - EntryBlob.TimestampDistance(entry.Blob), parts.Key, parts.Value, parts.Headers, InvalidReason.TooLate);
     }
 }

@@ -61,18 +61,18 @@ internal static class EntryBlob
         return blob;
     }
 
-    public static ReadOnlySpan<byte> Key(byte[] blob)
+    public static ReadOnlySpan<byte> Key(ReadOnlySpan<byte> blob)
     {
         var pos = 0;
         var keyLength = ReadVar(blob, ref pos);
         _ = ReadVar(blob, ref pos);
         _ = ReadVar(blob, ref pos);
         _ = ReadVarLong(blob, ref pos);
-        return blob.AsSpan(pos, keyLength);
+        return blob.Slice(pos, keyLength);
     }
 
     /// <summary>The due time minus the original record timestamp, as given to <see cref="Build"/>.</summary>
-    public static long TimestampDistance(byte[] blob)
+    public static long TimestampDistance(ReadOnlySpan<byte> blob)
     {
         var pos = 0;
         _ = ReadVar(blob, ref pos);
@@ -175,7 +175,7 @@ internal static class EntryBlob
         return i;
     }
 
-    private static ulong ReadVarLong(byte[] blob, ref int pos)
+    private static ulong ReadVarLong(ReadOnlySpan<byte> blob, ref int pos)
     {
         ulong result = 0;
         var shift = 0;
@@ -192,7 +192,7 @@ internal static class EntryBlob
         }
     }
 
-    private static int ReadVar(byte[] blob, ref int pos)
+    private static int ReadVar(ReadOnlySpan<byte> blob, ref int pos)
     {
         var result = 0;
         var shift = 0;

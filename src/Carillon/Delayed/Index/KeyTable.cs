@@ -19,7 +19,7 @@ internal sealed class KeyTable
 
     private static int HashOf(IndexEntry[] entries, int slot) => entries[slot].KeyHash;
 
-    public int Find(IndexEntry[] entries, ReadOnlySpan<byte> key, int hash)
+    public int Find(IndexEntry[] entries, BlobStore store, ReadOnlySpan<byte> key, int hash)
     {
         var mask = _cells.Length - 1;
         for (var i = hash & mask; ; i = (i + 1) & mask)
@@ -31,7 +31,7 @@ internal sealed class KeyTable
             }
 
             ref var entry = ref entries[cell - 1];
-            if (entry.KeyHash == hash && EntryBlob.Key(entry.Blob!).SequenceEqual(key))
+            if (entry.KeyHash == hash && EntryBlob.Key(store.Get(entry)).SequenceEqual(key))
             {
                 return cell - 1;
             }

@@ -14,6 +14,10 @@ internal sealed class ScheduleIndex
     private int _count;  // live slots
     private int[] _heap = new int[16];
     private readonly KeyTable _keys = new();
+    private BlobStore _blobs = new();
+
+    /// <summary>Bytes of blob storage held (for diagnostics and the memory benchmark).</summary>
+    public long BlobBytes => _blobs.AllocatedBytes;
 
     public int Count => _count;
 
@@ -25,7 +29,7 @@ internal sealed class ScheduleIndex
     /// <summary>Offset of the record currently held for <paramref name="key"/>, or -1.</summary>
     public long OffsetOf(ReadOnlySpan<byte> key)
     {
-        var slot = _keys.Find(_entries, key, KeyTable.Hash(key));
+        var slot = _keys.Find(_entries, _blobs, key, KeyTable.Hash(key));
         return slot < 0 ? -1 : _entries[slot].Offset;
     }
 
@@ -33,12 +37,12 @@ internal sealed class ScheduleIndex
     /// Holds a record; offsets must increase from call to call (records are read in order). Returns whether it
     /// replaced a held record of the same key.
     /// </summary>
-    public bool Put(long offset, long dueMs, int topicId, byte[] blob)
+    public bool Put(long offset, long dueMs, int topicId, ReadOnlySpan<byte> blob)
     {
         var key = EntryBlob.Key(blob);
         var hash = KeyTable.Hash(key);
         var replaced = false;
-        var existing = _keys.Find(_entries, key, hash);
+        var existing = _keys.Find(_entries, _blobs, key, hash);
         if (existing >= 0)
         {
             RemoveSlot(existing);
@@ -51,7 +55,8 @@ internal sealed class ScheduleIndex
         }
 
         var slot = _tail++;
-        _entries[slot] = new IndexEntry { DueMs = dueMs, Offset = offset, Blob = blob, TopicId = topicId, KeyHash = hash };
+        var (chunk, position) = _blobs.Add(blob);
+        _entries[slot] = new IndexEntry { DueMs = dueMs, Offset = offset, Chunk = chunk, Position = position, Length = blob.Length, TopicId = topicId, KeyHash = hash };
         _count++;
         _keys.Add(_entries, slot, hash);
         HeapPush(slot);
@@ -61,7 +66,7 @@ internal sealed class ScheduleIndex
     /// <summary>Removes the key's record when its offset is below <paramref name="beforeOffset"/> (a cancel).</summary>
     public bool RemoveBefore(ReadOnlySpan<byte> key, long beforeOffset)
     {
-        var slot = _keys.Find(_entries, key, KeyTable.Hash(key));
+        var slot = _keys.Find(_entries, _blobs, key, KeyTable.Hash(key));
         if (slot < 0 || _entries[slot].Offset >= beforeOffset)
         {
             return false;
@@ -74,7 +79,7 @@ internal sealed class ScheduleIndex
     /// <summary>Removes the key's record only when it is the one at <paramref name="offset"/> (a dispatch tombstone).</summary>
     public bool RemoveExact(ReadOnlySpan<byte> key, long offset)
     {
-        var slot = _keys.Find(_entries, key, KeyTable.Hash(key));
+        var slot = _keys.Find(_entries, _blobs, key, KeyTable.Hash(key));
         if (slot < 0 || _entries[slot].Offset != offset)
         {
             return false;
@@ -85,7 +90,7 @@ internal sealed class ScheduleIndex
     }
 
     /// <summary>Takes the earliest record when it is due at or before <paramref name="nowMs"/>.</summary>
-    public bool TryTakeDue(long nowMs, out IndexEntry entry)
+    public bool TryTakeDue(long nowMs, out TakenEntry entry)
     {
         if (_count == 0 || _entries[_heap[0]].DueMs > nowMs)
         {
@@ -94,7 +99,8 @@ internal sealed class ScheduleIndex
         }
 
         var slot = _heap[0];
-        entry = _entries[slot];
+        ref var taken = ref _entries[slot];
+        entry = new TakenEntry(taken.DueMs, taken.Offset, taken.TopicId, _blobs.Get(taken).ToArray());
         RemoveSlot(slot);
         return true;
     }
@@ -111,6 +117,8 @@ internal sealed class ScheduleIndex
             Compact(needed);
             _heap = _heap.AsSpan(0, Math.Min(_heap.Length, needed)).ToArray();
         }
+
+        _blobs.TrimTail();
     }
 
     public void Clear()
@@ -119,11 +127,13 @@ internal sealed class ScheduleIndex
         _heap = new int[16];
         _head = _tail = _count = 0;
         _keys.Clear();
+        _blobs = new BlobStore();
     }
 
     private void RemoveSlot(int slot)
     {
         _keys.Remove(_entries, slot);
+        _blobs.Free(_entries[slot]);
         var heapIndex = _entries[slot].HeapIndex;
         _count--;
         HeapRemoveAt(heapIndex);
@@ -175,6 +185,18 @@ internal sealed class ScheduleIndex
         _entries = entries;
         _head = 0;
         _tail = n;
+        if (_blobs.Fragmented)
+        {
+            // Copy the live blobs, in offset order, into fresh chunks; the old chunks go with the old store.
+            var blobs = new BlobStore();
+            for (var i = 0; i < n; i++)
+            {
+                (entries[i].Chunk, entries[i].Position) = blobs.Add(_blobs.Get(entries[i]));
+            }
+
+            _blobs = blobs;
+        }
+
         if (_heap.Length < capacity)
         {
             _heap = new int[capacity];
