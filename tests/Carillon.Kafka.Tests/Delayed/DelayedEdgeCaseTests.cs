@@ -88,6 +88,29 @@ public sealed class DelayedEdgeCaseTests
     }
 
     [Fact]
+    public async Task A_record_the_producer_refuses_goes_to_the_dead_letter_topic_and_the_partition_keeps_going()
+    {
+        using var kit = new DelayedTestKit("big");
+        using var host = await kit.StartHostAsync();
+
+        // Written with a raised size limit; the dispatcher's producer (default 1 MB) refuses the target message.
+        using var producer = new ProducerBuilder<byte[]?, byte[]?>(new ProducerConfig { BootstrapServers = kit.Kafka.BootstrapServers, MessageMaxBytes = 3_000_000 }).Build();
+        var tp = new TopicPartition("carillon_delayed", 1);
+        var huge = Raw("huge", "x", ("carillon-target-topic", "big"), ("carillon-deliver-at", Ms(DateTimeOffset.UtcNow)));
+        huge.Value = new byte[1_100_000];
+        await producer.ProduceAsync(tp, huge);
+        await producer.ProduceAsync(tp, Raw("small", "fine", ("carillon-target-topic", "big"), ("carillon-deliver-at", Ms(DateTimeOffset.UtcNow))));
+
+        Assert.Equal("fine", Text(Assert.Single(kit.ReadUntil("big", r => r.Count >= 1, s_deadline)).Message.Value));
+        var dead = Assert.Single(kit.ReadUntil("carillon_delayed_dlq", r => r.Count >= 1, s_deadline));
+        Assert.Equal("huge", Text(dead.Message.Key));
+        Assert.Equal("target-rejected", Header(dead, "carillon-dlq-reason"));
+        Assert.Equal("1", Header(dead, "carillon-source-partition"));
+        Assert.Single(kit.ReadFor("big", TimeSpan.FromSeconds(2)));
+        await host.StopAsync();
+    }
+
+    [Fact]
     public async Task A_restart_mid_backlog_sends_nothing_twice_and_loses_nothing()
     {
         const int count = 2_000;

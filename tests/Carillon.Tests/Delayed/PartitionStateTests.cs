@@ -174,6 +174,26 @@ public sealed class PartitionStateTests
     }
 
     [Fact]
+    public void A_rejected_record_becomes_a_dead_letter_on_the_reload()
+    {
+        var state = Loaded();
+        Schedule(state, 0, "big", Now);
+        Schedule(state, 1, "ok", Now);
+        var failed = state.TakeBatch(Now, 10)!;
+        Assert.Equal(2, failed.Items.Count);
+
+        // The transaction failed on offset 0; the partition reloads from the last committed offset.
+        state.Reject(0);
+        state.BeginLoad(0, 2);
+        Schedule(state, 0, "big", Now);
+        Schedule(state, 1, "ok", Now);
+        var retry = state.TakeBatch(Now, 10)!;
+        Assert.Equal([1L], retry.Items.Select(i => i.Offset));
+        Assert.Equal(Carillon.Delayed.Envelope.InvalidReason.TargetRejected, Assert.Single(retry.DeadLetters).Reason);
+        Assert.Equal(2, retry.CommitOffset);
+    }
+
+    [Fact]
     public void The_commit_position_is_the_oldest_pending_record_or_the_applied_position()
     {
         var state = Loaded();

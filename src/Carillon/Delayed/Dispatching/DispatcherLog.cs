@@ -31,6 +31,9 @@ internal static partial class DispatcherLog
     [LoggerMessage(109, LogLevel.Error, "Delayed dispatcher consumer failed; rebuilding it")]
     public static partial void ConsumerFailed(ILogger logger, Exception exception);
 
+    [LoggerMessage(110, LogLevel.Warning, "Record at {Partition}@{Offset} was refused by the producer ({Reason}); it goes to the dead-letter topic")]
+    public static partial void TargetRejected(ILogger logger, int partition, long offset, string reason);
+
     [LoggerMessage(108, LogLevel.Debug, "Partition {Partition} dispatched {Count} message(s), committed offset {Offset}")]
     public static partial void Dispatched(ILogger logger, int partition, int count, long offset);
 }

@@ -28,6 +28,7 @@ internal sealed class PartitionState(int partition, TimeSpan loadHorizon, TimeSp
     private readonly long _horizonMs = (long)loadHorizon.TotalMilliseconds;
     private readonly long? _maxLatenessMs = maxLateness is { } m ? (long)m.TotalMilliseconds : null;
     private readonly List<DeadLetterItem> _deadLetters = [];
+    private readonly HashSet<long> _rejected = [];
     private TopicTable _topics = new();
     private long _beyondFloor = long.MaxValue;
     private long _beyondMinDueMs = long.MaxValue;
@@ -60,6 +61,7 @@ internal sealed class PartitionState(int partition, TimeSpan loadHorizon, TimeSp
     /// <summary>Forgets everything and starts loading from <paramref name="startOffset"/> up to <paramref name="mark"/>.</summary>
     public void BeginLoad(long startOffset, long mark)
     {
+        _rejected.RemoveWhere(offset => offset < startOffset);
         Index.Clear();
         _topics = new TopicTable();
         _deadLetters.Clear();
@@ -116,6 +118,12 @@ internal sealed class PartitionState(int partition, TimeSpan loadHorizon, TimeSp
                 return ApplyOutcome.Invalid;
         }
 
+        if (_rejected.Contains(offset))
+        {
+            _deadLetters.Add(new DeadLetterItem(offset, timestampMs, key, value, headers ?? [], InvalidReason.TargetRejected));
+            return ApplyOutcome.Invalid;
+        }
+
         if (record.DueMs > nowMs + _horizonMs)
         {
             // Not held, but a newer record of a held key still replaces it.
@@ -130,6 +138,12 @@ internal sealed class PartitionState(int partition, TimeSpan loadHorizon, TimeSp
         var blob = EntryBlob.Build(key, record.TargetKey, headers, value, record.DueMs - timestampMs);
         return Index.Put(offset, record.DueMs, topicId, blob) ? ApplyOutcome.HeldReplacing : ApplyOutcome.Held;
     }
+
+    /// <summary>
+    /// Marks the record at <paramref name="offset"/> as refused by the producer (too large for the target, …): when the
+    /// partition is reloaded it goes to the dead-letter topic instead of failing every transaction that carries it.
+    /// </summary>
+    public void Reject(long offset) => _rejected.Add(offset);
 
     /// <summary>The oldest offset still pending: everything below it is done and may be committed.</summary>
     public long CommitPosition()

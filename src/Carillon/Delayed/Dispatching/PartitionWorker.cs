@@ -289,7 +289,22 @@ internal sealed class PartitionWorker : IAsyncDisposable
             foreach (var item in batch.Items)
             {
                 var target = TargetMessages.Target(item, partition, out var scheduleKey);
-                _producer.Produce(item.TargetTopic, target);
+                try
+                {
+                    _producer.Produce(item.TargetTopic, target);
+                }
+                catch (ProduceException<byte[]?, byte[]?> e) when (e.Error.Code != ErrorCode.Local_QueueFull)
+                {
+                    // Refused before it left this process (too large, …): it would fail every retry, so it becomes a
+                    // dead letter after the reload instead of blocking the partition.
+                    lock (_gate)
+                    {
+                        State.Reject(item.Offset);
+                    }
+
+                    DispatcherLog.TargetRejected(_logger, partition, item.Offset, e.Error.Reason);
+                    throw;
+                }
 
                 // To the partition the schedule was read from, whatever a partitioner would say (etf1 #53).
                 _producer.Produce(tombstoneTarget, TargetMessages.Tombstone(scheduleKey, item.Offset));
@@ -301,7 +316,18 @@ internal sealed class PartitionWorker : IAsyncDisposable
 
             foreach (var dead in batch.DeadLetters)
             {
-                _producer.Produce(_options.DeadLetterTopic, TargetMessages.DeadLetter(dead, partition));
+                var deadLetter = TargetMessages.DeadLetter(dead, partition);
+                try
+                {
+                    _producer.Produce(_options.DeadLetterTopic, deadLetter);
+                }
+                catch (ProduceException<byte[]?, byte[]?> e) when (e.Error.Code != ErrorCode.Local_QueueFull)
+                {
+                    // The record itself is what the producer refuses (too large): keep its key, headers and position.
+                    deadLetter.Value = null;
+                    deadLetter.Headers.Add(ControlHeaders.DeadLetterValueDropped, System.Text.Encoding.ASCII.GetBytes(e.Error.Code.ToString()));
+                    _producer.Produce(_options.DeadLetterTopic, deadLetter);
+                }
                 if (dead.Key is not null)
                 {
                     _producer.Produce(tombstoneTarget, TargetMessages.Tombstone(dead.Key, dead.Offset));

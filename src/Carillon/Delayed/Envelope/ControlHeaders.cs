@@ -32,6 +32,7 @@ internal static class ControlHeaders
 
     // Added to dead-lettered records.
     public const string DeadLetterReason = "carillon-dlq-reason";
+    public const string DeadLetterValueDropped = "carillon-dlq-value-dropped";
 
     public static bool IsControl(string name)
         => name.StartsWith(CarillonPrefix, StringComparison.Ordinal) || name.StartsWith(SchedulerPrefix, StringComparison.Ordinal);

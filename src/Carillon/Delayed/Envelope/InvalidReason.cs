@@ -10,6 +10,7 @@ internal enum InvalidReason
     MissingDeliverAt,
     MalformedDeliverAt,
     TooLate,
+    TargetRejected,
 }
 
 internal static class InvalidReasons
@@ -22,6 +23,7 @@ internal static class InvalidReasons
         InvalidReason.MissingDeliverAt => "missing-deliver-at",
         InvalidReason.MalformedDeliverAt => "malformed-deliver-at",
         InvalidReason.TooLate => "max-lateness-exceeded",
+        InvalidReason.TargetRejected => "target-rejected",
         _ => "none",
     };
 }
