@@ -42,6 +42,27 @@ public sealed class ApplyBenchmark : IBenchmark
             output.WriteLine($"apply: {count:N0} records in {sw.Elapsed.TotalMilliseconds:F0} ms = {sw.Elapsed.TotalMilliseconds * 1000 / count:F2} µs/record (held {state.Index.Count:N0})");
         }
 
+        {
+            var state = new PartitionState(0, TimeSpan.FromHours(24), null);
+            state.BeginLoad(0, 200_000);
+            for (var i = 0; i < 200_000; i++)
+            {
+                state.Apply(i, now, records[i].Key, value, records[i].Headers, now);
+            }
+
+            var sw3 = Stopwatch.StartNew();
+            var batch = state.TakeBatch(long.MaxValue, 200_000)!;
+            var took = sw3.Elapsed;
+            foreach (var item in batch.Items)
+            {
+                var target = TargetMessages.Target(item, 0, out var scheduleKey);
+                _ = TargetMessages.Tombstone(scheduleKey, item.Offset);
+                GC.KeepAlive(target);
+            }
+
+            output.WriteLine($"  take 200k: {took.TotalMilliseconds:F0} ms; build target+tombstone: {(sw3.Elapsed - took).TotalMilliseconds * 1000 / 200_000:F2} µs/msg");
+        }
+
         var sw2 = Stopwatch.StartNew();
         for (var i = 0; i < count; i++)
         {

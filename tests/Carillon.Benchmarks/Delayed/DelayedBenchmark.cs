@@ -40,6 +40,7 @@ public sealed class DelayedBenchmark : IBenchmark
         kafka.CreateTopic("carillon_delayed_dlq", 1);
         kafka.CreateTopic("bench_target", 24);
 
+        double rawRate;
         using (var raw = Producer(kafka))
         {
             var sw = Stopwatch.StartNew();
@@ -49,6 +50,7 @@ public sealed class DelayedBenchmark : IBenchmark
             }
 
             raw.Flush(TimeSpan.FromMinutes(1));
+            rawRate = Backlog / sw.Elapsed.TotalSeconds;
             output.WriteLine($"raw produce (idempotent): {Backlog:N0} msgs in {sw.Elapsed.TotalSeconds:F2} s = {Backlog / sw.Elapsed.TotalSeconds:N0} msg/s");
         }
 
@@ -61,7 +63,7 @@ public sealed class DelayedBenchmark : IBenchmark
         var loadedAt = watch.Elapsed;
         await dispatched.WaitForAsync(Backlog, TimeSpan.FromMinutes(5));
         var total = watch.Elapsed - loadedAt;
-        output.WriteLine($"dispatch (transactions, tombstones, offsets): {Backlog:N0} due msgs in {total.TotalSeconds:F2} s after the load ({loadedAt.TotalSeconds:F2} s, assignment after {loaded.FirstAssigned.TotalSeconds:F2} s) = {Backlog / total.TotalSeconds:N0} msg/s");
+        output.WriteLine($"dispatch (transactions, tombstones, offsets): {Backlog:N0} due msgs in {total.TotalSeconds:F2} s after the load ({loadedAt.TotalSeconds:F2} s, assignment after {loaded.FirstAssigned.TotalSeconds:F2} s) = {Backlog / total.TotalSeconds:N0} msg/s = {Backlog / total.TotalSeconds / rawRate:F2}x raw produce");
         await host.StopAsync();
     }
 
@@ -72,39 +74,23 @@ public sealed class DelayedBenchmark : IBenchmark
         kafka.CreateTopic("carillon_delayed_dlq", 1);
         var payload = await ProduceSchedulesAsync(kafka, Pending, "bench_target", _ => DateTimeOffset.UtcNow.AddHours(1));
 
-        using (var consumer = new ConsumerBuilder<byte[]?, byte[]?>(new ConsumerConfig
-        {
-            BootstrapServers = kafka.BootstrapServers,
-            GroupId = "raw",
-            IsolationLevel = IsolationLevel.ReadCommitted,
-            FetchWaitMaxMs = 10,
-            EnableAutoCommit = false,
-        }).Build())
-        {
-            consumer.Assign(Enumerable.Range(0, 48).Select(p => new TopicPartitionOffset("carillon_delayed", p, Offset.Beginning)));
-            var sw = Stopwatch.StartNew();
-            var n = 0;
-            while (n < Pending)
-            {
-                if (consumer.Consume(TimeSpan.FromSeconds(10)) is not null)
-                {
-                    n++;
-                }
-            }
-
-            output.WriteLine($"raw consume (read_committed): {Pending:N0} records in {sw.Elapsed.TotalSeconds:F2} s");
-        }
+        var rawAssign = RawConsume(kafka, subscribe: false);
+        var rawSubscribe = RawConsume(kafka, subscribe: true);
+        output.WriteLine($"raw consume (read_committed, byte[] key/value, headers): {Pending:N0} records in {rawAssign.TotalSeconds:F2} s assigned, {rawSubscribe.TotalSeconds:F2} s subscribed (from the assignment; the dispatcher's consumer settings)");
 
         GC.Collect();
         GC.WaitForPendingFinalizers();
         var before = GC.GetTotalMemory(true);
         var loaded = new LoadedCounter();
+        var pausedBefore = GC.GetTotalPauseDuration();
+        var gen2Before = GC.CollectionCount(2);
         var watch = Stopwatch.StartNew();
         using var host = await StartDispatcherAsync(kafka, loaded);
         await loaded.WaitForAsync(48, TimeSpan.FromMinutes(5));
         var loadTime = watch.Elapsed - loaded.FirstAssigned;
+        output.WriteLine($"  (GC during the load: {(GC.GetTotalPauseDuration() - pausedBefore).TotalMilliseconds:F0} ms paused, {GC.CollectionCount(2) - gen2Before} gen2 collections)");
         var after = GC.GetTotalMemory(true);
-        output.WriteLine($"load: {Pending:N0} pending records over 48 partitions held in {loadTime.TotalSeconds:F2} s after the assignment (group join and fencing took {loaded.FirstAssigned.TotalSeconds:F2} s)");
+        output.WriteLine($"load: {Pending:N0} pending records over 48 partitions held in {loadTime.TotalSeconds:F2} s after the assignment (group join and fencing took {loaded.FirstAssigned.TotalSeconds:F2} s) = {loadTime / rawSubscribe:F2}x subscribed raw consume, {loadTime / rawAssign:F2}x assigned");
         var perMessage = (after - before) / (double)Pending;
         output.WriteLine($"memory: {perMessage:F1} B per held message (managed heap growth), payload {payload / (double)Pending:F1} B (value + key + user headers + target topic) -> overhead {perMessage - (payload / (double)Pending):F1} B");
         GC.KeepAlive(host);
@@ -127,6 +113,48 @@ public sealed class DelayedBenchmark : IBenchmark
         var samples = lateness.Sorted();
         output.WriteLine($"lateness ({LatenessMessages:N0} msgs due over {LatenessMessages / 2000.0:F0} s, 6 partitions): p50 {samples[samples.Length / 2]:F0} ms, p99 {samples[(int)(samples.Length * 0.99)]:F0} ms, max {samples[^1]:F0} ms");
         await host.StopAsync();
+    }
+
+    // The baseline for the load: the same records read by a plain consumer, either assigned directly or subscribed
+    // with the dispatcher's consumer settings (group, EOF events, 10 ms fetch wait) and timed from the assignment.
+    private static TimeSpan RawConsume(EmbeddedKafka kafka, bool subscribe)
+    {
+        var assignedAt = TimeSpan.Zero;
+        var watch = Stopwatch.StartNew();
+        using var consumer = new ConsumerBuilder<byte[]?, byte[]?>(new ConsumerConfig
+        {
+            BootstrapServers = kafka.BootstrapServers,
+            GroupId = subscribe ? "raw-subscribed" : "raw-assigned",
+            IsolationLevel = IsolationLevel.ReadCommitted,
+            FetchWaitMaxMs = 10,
+            EnableAutoCommit = false,
+            EnablePartitionEof = subscribe,
+            AutoOffsetReset = AutoOffsetReset.Earliest,
+            PartitionAssignmentStrategy = PartitionAssignmentStrategy.RoundRobin,
+        })
+            .SetPartitionsAssignedHandler((_, _) => { assignedAt = watch.Elapsed; })
+            .Build();
+        if (subscribe)
+        {
+            consumer.Subscribe("carillon_delayed");
+        }
+        else
+        {
+            consumer.Assign(Enumerable.Range(0, 48).Select(p => new TopicPartitionOffset("carillon_delayed", p, Offset.Beginning)));
+        }
+
+        var n = 0;
+        while (n < Pending)
+        {
+            if (consumer.Consume(TimeSpan.FromSeconds(10)) is { IsPartitionEOF: false })
+            {
+                n++;
+            }
+        }
+
+        var elapsed = watch.Elapsed - assignedAt;
+        consumer.Close();
+        return elapsed;
     }
 
     private static IProducer<byte[]?, byte[]?> Producer(EmbeddedKafka kafka)

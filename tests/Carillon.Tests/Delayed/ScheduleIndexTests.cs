@@ -32,6 +32,20 @@ public sealed class ScheduleIndexTests
     }
 
     [Fact]
+    public void Extreme_and_far_apart_due_times_keep_their_order()
+    {
+        var index = new ScheduleIndex();
+        long[] dues = [1_700_000_000_000, long.MaxValue, long.MinValue, 1_700_000_000_000 + (40L * 86_400_000), 0, -5, 1_700_000_000_000 - (40L * 86_400_000), long.MaxValue - 1, 1_700_000_000_000];
+        for (var i = 0; i < dues.Length; i++)
+        {
+            index.Put(i, dues[i], 0, Blob($"k{i}"));
+        }
+
+        var expected = dues.Select((due, offset) => (due, offset)).OrderBy(x => x.due).ThenBy(x => x.offset).Select(x => (long)x.offset).ToList();
+        Assert.Equal(expected, DrainOffsets(index, long.MaxValue));
+    }
+
+    [Fact]
     public void A_newer_record_of_a_key_replaces_the_held_one()
     {
         var index = new ScheduleIndex();

@@ -152,18 +152,37 @@ internal sealed class DelayedDispatcher(
         }
 
         var committed = consumer.Committed(partitions, s_brokerTimeout);
-        var starts = new List<TopicPartitionOffset>();
-        foreach (var task in created)
+
+        // One ListOffsets round trip per partition: in parallel, or a 48-partition assignment waits for 48 in a row.
+        var watermarks = created
+            .Select(t => Task.Factory.StartNew(() => consumer.QueryWatermarkOffsets(t.Result.TopicPartition, s_brokerTimeout), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default))
+            .ToArray();
+        try
         {
-            var worker = task.Result;
+            Task.WaitAll(watermarks);
+        }
+        catch
+        {
+            foreach (var task in created)
+            {
+                task.Result.DisposeAsync().AsTask().GetAwaiter().GetResult();
+            }
+
+            throw;
+        }
+
+        var starts = new List<TopicPartitionOffset>();
+        for (var i = 0; i < created.Length; i++)
+        {
+            var worker = created[i].Result;
             var tp = worker.TopicPartition;
-            var watermarks = consumer.QueryWatermarkOffsets(tp, s_brokerTimeout);
+            var marks = watermarks[i].Result;
             var offset = committed.FirstOrDefault(c => c.TopicPartition == tp)?.Offset ?? Offset.Unset;
 
             // No commit yet, or a committed offset that retention removed: start at the oldest retained record.
-            var start = offset.Value < watermarks.Low.Value ? watermarks.Low.Value : offset.Value;
+            var start = offset.Value < marks.Low.Value ? marks.Low.Value : offset.Value;
             _workers[tp.Partition.Value] = worker;
-            worker.Start(start, watermarks.High.Value);
+            worker.Start(start, marks.High.Value);
             starts.Add(new TopicPartitionOffset(tp, start));
         }
 

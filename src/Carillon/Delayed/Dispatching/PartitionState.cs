@@ -30,6 +30,7 @@ internal sealed class PartitionState(int partition, TimeSpan loadHorizon, TimeSp
     private readonly List<DeadLetterItem> _deadLetters = [];
     private readonly HashSet<long> _rejected = [];
     private TopicTable _topics = new();
+    private byte[]? _scratch; // packing buffer: the index copies the packed record into its store
     private long _beyondFloor = long.MaxValue;
     private long _beyondMinDueMs = long.MaxValue;
     private int _beyondCount;
@@ -135,8 +136,8 @@ internal sealed class PartitionState(int partition, TimeSpan loadHorizon, TimeSp
         }
 
         var topicId = _topics.Intern(record.TargetTopic);
-        var blob = EntryBlob.Build(key, record.TargetKey, headers, value, record.DueMs - timestampMs);
-        return Index.Put(offset, record.DueMs, topicId, blob) ? ApplyOutcome.HeldReplacing : ApplyOutcome.Held;
+        var length = EntryBlob.Build(ref _scratch, key, record.TargetKey, headers, value, record.DueMs - timestampMs);
+        return Index.Put(offset, record.DueMs, topicId, _scratch.AsSpan(0, length)) ? ApplyOutcome.HeldReplacing : ApplyOutcome.Held;
     }
 
     /// <summary>

@@ -13,7 +13,7 @@ namespace Carillon.Delayed.Dispatching;
 /// </summary>
 internal sealed class PartitionWorker : IAsyncDisposable
 {
-    private const int MaxBatch = 5_000;
+    private const int MaxBatch = 20_000;
     private static readonly TimeSpan s_txnTimeout = TimeSpan.FromSeconds(30);
 
     private readonly TopicPartition _tp;
@@ -281,13 +281,14 @@ internal sealed class PartitionWorker : IAsyncDisposable
     {
         var partition = _tp.Partition.Value;
         var tombstoneTarget = new TopicPartition(_options.Topic, _tp.Partition);
+        var partitionAscii = TargetMessages.Ascii(partition);
         try
         {
             _producer.BeginTransaction();
             var nowMs = _time.GetUtcNow().ToUnixTimeMilliseconds();
             foreach (var item in batch.Items)
             {
-                var target = TargetMessages.Target(item, partition, out var scheduleKey);
+                var target = TargetMessages.Target(item, partitionAscii, out var scheduleKey, out var offsetAscii);
                 try
                 {
                     _producer.Produce(item.TargetTopic, target);
@@ -306,7 +307,7 @@ internal sealed class PartitionWorker : IAsyncDisposable
                 }
 
                 // To the partition the schedule was read from, whatever a partitioner would say (etf1 #53).
-                _producer.Produce(tombstoneTarget, TargetMessages.Tombstone(scheduleKey, item.Offset));
+                _producer.Produce(tombstoneTarget, TargetMessages.Tombstone(scheduleKey, offsetAscii));
                 if (_options.HistoryTopic is { Length: > 0 } history)
                 {
                     _producer.Produce(history, TargetMessages.History(item, scheduleKey, partition, nowMs));

@@ -14,13 +14,25 @@ internal static class EntryBlob
 {
     public static byte[] Build(ReadOnlySpan<byte> key, byte[]? targetKey, Headers? headers, ReadOnlySpan<byte> value, long timestampDistance = 0)
     {
+        byte[]? blob = null;
+        var length = Build(ref blob, key, targetKey, headers, value, timestampDistance);
+        return blob!.Length == length ? blob : blob[..length];
+    }
+
+    /// <summary>Packs into <paramref name="buffer"/> (grown when too small, reusable across calls); returns the length.</summary>
+    public static int Build(ref byte[]? buffer, ReadOnlySpan<byte> key, byte[]? targetKey, Headers? headers, ReadOnlySpan<byte> value, long timestampDistance)
+    {
         var zigzag = (ulong)((timestampDistance << 1) ^ (timestampDistance >> 63));
         var headersLength = UserHeadersLength(headers);
         var targetKeyCode = targetKey is null ? 0 : targetKey.Length + 1;
         var total = VarLen(key.Length) + VarLen(targetKeyCode) + VarLen(headersLength) + VarLen(zigzag)
             + key.Length + (targetKey?.Length ?? 0) + headersLength + value.Length;
-        var blob = GC.AllocateUninitializedArray<byte>(total);
-        var span = blob.AsSpan();
+        if (buffer is null || buffer.Length < total)
+        {
+            buffer = GC.AllocateUninitializedArray<byte>(buffer is null ? total : Math.Max(total, buffer.Length * 2));
+        }
+
+        var span = buffer.AsSpan(0, total);
         var pos = 0;
         pos += WriteVar(span[pos..], key.Length);
         pos += WriteVar(span[pos..], targetKeyCode);
@@ -58,7 +70,7 @@ internal static class EntryBlob
         }
 
         value.CopyTo(span[pos..]);
-        return blob;
+        return total;
     }
 
     public static ReadOnlySpan<byte> Key(ReadOnlySpan<byte> blob)

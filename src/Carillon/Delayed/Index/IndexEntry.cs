@@ -5,8 +5,8 @@ namespace Carillon.Delayed.Index;
 /// the key, target key, user headers and value are packed together (<see cref="EntryBlob"/>) into a shared chunk of the
 /// partition's <see cref="BlobStore"/>, and the target topic is
 /// an ID into a per-partition table instead of a string per entry. The original timestamp, needed only at dispatch,
-/// lives in the blob as a varint distance from the due time; the key's hash is kept here so that key-table probes
-/// do not chase every blob they pass (that made indexing several times slower).
+/// lives in the blob as a varint distance from the due time; the key's hash is kept here (and in the key table's cell) so
+/// that removal and compaction never re-hash keys.
 /// </summary>
 internal struct IndexEntry
 {

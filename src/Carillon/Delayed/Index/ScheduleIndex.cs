@@ -12,7 +12,11 @@ internal sealed class ScheduleIndex
     private int _head;   // first slot that may be live
     private int _tail;   // next free slot
     private int _count;  // live slots
-    private int[] _heap = new int[16];
+    // Heap nodes carry the due time relative to _baseMs (clamped to int), so sifting compares within one array
+    // instead of chasing entries: that made taking due records several times faster. Equal relative times (the same
+    // millisecond, or both clamped) fall back to the entries' full (due, offset).
+    private HeapNode[] _heap = new HeapNode[16];
+    private long _baseMs = long.MinValue;
     private readonly KeyTable _keys = new();
     private BlobStore _blobs = new();
 
@@ -24,7 +28,7 @@ internal sealed class ScheduleIndex
     /// <summary>Offset of the oldest held record, or null when none is held.</summary>
     public long? OldestOffset => _count == 0 ? null : _entries[_head].Offset;
 
-    public long? NextDueMs => _count == 0 ? null : _entries[_heap[0]].DueMs;
+    public long? NextDueMs => _count == 0 ? null : _entries[_heap[0].Slot].DueMs;
 
     /// <summary>Offset of the record currently held for <paramref name="key"/>, or -1.</summary>
     public long OffsetOf(ReadOnlySpan<byte> key)
@@ -58,7 +62,7 @@ internal sealed class ScheduleIndex
         var (chunk, position) = _blobs.Add(blob);
         _entries[slot] = new IndexEntry { DueMs = dueMs, Offset = offset, Chunk = chunk, Position = position, Length = blob.Length, TopicId = topicId, KeyHash = hash };
         _count++;
-        _keys.Add(_entries, slot, hash);
+        _keys.Add(slot, hash);
         HeapPush(slot);
         return replaced;
     }
@@ -92,13 +96,13 @@ internal sealed class ScheduleIndex
     /// <summary>Takes the earliest record when it is due at or before <paramref name="nowMs"/>.</summary>
     public bool TryTakeDue(long nowMs, out TakenEntry entry)
     {
-        if (_count == 0 || _entries[_heap[0]].DueMs > nowMs)
+        if (_count == 0 || _entries[_heap[0].Slot].DueMs > nowMs)
         {
             entry = default;
             return false;
         }
 
-        var slot = _heap[0];
+        var slot = _heap[0].Slot;
         ref var taken = ref _entries[slot];
         entry = new TakenEntry(taken.DueMs, taken.Offset, taken.TopicId, _blobs.Get(taken).ToArray());
         RemoveSlot(slot);
@@ -124,7 +128,8 @@ internal sealed class ScheduleIndex
     public void Clear()
     {
         _entries = new IndexEntry[16];
-        _heap = new int[16];
+        _heap = new HeapNode[16];
+        _baseMs = long.MinValue;
         _head = _tail = _count = 0;
         _keys.Clear();
         _blobs = new BlobStore();
@@ -132,7 +137,7 @@ internal sealed class ScheduleIndex
 
     private void RemoveSlot(int slot)
     {
-        _keys.Remove(_entries, slot);
+        _keys.Remove(slot, _entries[slot].KeyHash);
         _blobs.Free(_entries[slot]);
         var heapIndex = _entries[slot].HeapIndex;
         _count--;
@@ -199,13 +204,13 @@ internal sealed class ScheduleIndex
 
         if (_heap.Length < capacity)
         {
-            _heap = new int[capacity];
+            _heap = new HeapNode[capacity];
         }
 
         // Offsets keep their order, so the heap and key table are rebuilt from the compacted arena in O(n).
         for (var i = 0; i < n; i++)
         {
-            _heap[i] = i;
+            _heap[i] = new HeapNode(Relative(_entries[i].DueMs), i);
             _entries[i].HeapIndex = i;
         }
 
@@ -214,15 +219,42 @@ internal sealed class ScheduleIndex
             SiftDown(i);
         }
 
-        _keys.Rebuild(_entries, n);
+        var hashes = new int[n];
+        for (var i = 0; i < n; i++)
+        {
+            hashes[i] = _entries[i].KeyHash;
+        }
+
+        _keys.Rebuild(hashes);
     }
 
-    private bool Less(int a, int b)
+    private bool Less(in HeapNode a, in HeapNode b)
     {
-        ref var x = ref _entries[a];
-        ref var y = ref _entries[b];
+        if (a.RelativeDue != b.RelativeDue)
+        {
+            return a.RelativeDue < b.RelativeDue;
+        }
+
+        ref var x = ref _entries[a.Slot];
+        ref var y = ref _entries[b.Slot];
         return x.DueMs < y.DueMs || (x.DueMs == y.DueMs && x.Offset < y.Offset);
     }
+
+    private int Relative(long dueMs)
+    {
+        // Clamping keeps the order monotone (never inverted); clamped ties are broken by the full comparison.
+        // Magnitudes as ulong: due times parsed from headers may be anywhere in the long range without overflowing.
+        if (dueMs >= _baseMs)
+        {
+            var ahead = (ulong)dueMs - (ulong)_baseMs;
+            return ahead > int.MaxValue ? int.MaxValue : (int)ahead;
+        }
+
+        var behind = (ulong)_baseMs - (ulong)dueMs;
+        return behind >= 1UL << 31 ? int.MinValue : -(int)behind;
+    }
+
+    private readonly record struct HeapNode(int RelativeDue, int Slot);
 
     private void HeapPush(int slot)
     {
@@ -232,7 +264,12 @@ internal sealed class ScheduleIndex
         }
 
         var i = _count - 1;
-        _heap[i] = slot;
+        if (_baseMs == long.MinValue)
+        {
+            _baseMs = _entries[slot].DueMs;
+        }
+
+        _heap[i] = new HeapNode(Relative(_entries[slot].DueMs), slot);
         _entries[slot].HeapIndex = i;
         SiftUp(i);
     }
@@ -244,7 +281,7 @@ internal sealed class ScheduleIndex
         if (i != last)
         {
             _heap[i] = _heap[last];
-            _entries[_heap[i]].HeapIndex = i;
+            _entries[_heap[i].Slot].HeapIndex = i;
             SiftDown(i);
             SiftUp(i);
         }
@@ -290,7 +327,7 @@ internal sealed class ScheduleIndex
     private void Swap(int i, int j)
     {
         (_heap[i], _heap[j]) = (_heap[j], _heap[i]);
-        _entries[_heap[i]].HeapIndex = i;
-        _entries[_heap[j]].HeapIndex = j;
+        _entries[_heap[i].Slot].HeapIndex = i;
+        _entries[_heap[j].Slot].HeapIndex = j;
     }
 }
