@@ -83,30 +83,37 @@ internal sealed class DelayedDispatcher(
             .Build();
 
         consumer.Subscribe(_options.Topic);
+        var pipeline = new ApplyPipeline();
         try
         {
             while (!stoppingToken.IsCancellationRequested)
             {
                 ProcessReloads(consumer);
+
+                // Block briefly for the first record, then take what is already fetched, up to a batch.
+                var batch = new List<ApplyPipeline.Work>();
                 var result = consumer.Consume(TimeSpan.FromMilliseconds(100));
                 if (result is null)
                 {
-                    ObserveLoadingPositions(consumer);
-                    continue;
+                    ObserveLoadingPositions(consumer, batch);
                 }
 
-                if (!_workers.TryGetValue(result.Partition.Value, out var worker))
+                while (result is not null)
                 {
-                    continue;
+                    if (_workers.TryGetValue(result.Partition.Value, out var worker))
+                    {
+                        batch.Add(result.IsPartitionEOF
+                            ? new ApplyPipeline.Work(worker, worker.Generation, null, result.Offset.Value)
+                            : new ApplyPipeline.Work(worker, worker.Generation, result, 0));
+                    }
+
+                    result = batch.Count < 1_000 ? consumer.Consume(TimeSpan.Zero) : null;
                 }
 
-                if (result.IsPartitionEOF)
+                if (batch.Count > 0)
                 {
-                    worker.ObservePosition(result.Offset.Value);
-                    continue;
+                    pipeline.Post(batch);
                 }
-
-                worker.Apply(result);
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -114,6 +121,8 @@ internal sealed class DelayedDispatcher(
         }
         finally
         {
+            pipeline.Dispose();
+
             // Close runs the revoke handler: every worker finishes or aborts its transaction before the group is left.
             consumer.Close();
             Release([.. _workers.Values.Select(w => w.TopicPartition)]);
@@ -236,7 +245,8 @@ internal sealed class DelayedDispatcher(
         }
     }
 
-    private void ObserveLoadingPositions(IConsumer<byte[]?, byte[]?> consumer)
+    // Trailing aborted records and transaction markers deliver nothing: the position shows the load passed them.
+    private void ObserveLoadingPositions(IConsumer<byte[]?, byte[]?> consumer, List<ApplyPipeline.Work> batch)
     {
         foreach (var worker in _workers.Values)
         {
@@ -245,7 +255,7 @@ internal sealed class DelayedDispatcher(
                 var position = consumer.Position(worker.TopicPartition);
                 if (position.Value >= 0)
                 {
-                    worker.ObservePosition(position.Value);
+                    batch.Add(new ApplyPipeline.Work(worker, worker.Generation, null, position.Value));
                 }
             }
         }

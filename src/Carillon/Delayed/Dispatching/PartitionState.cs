@@ -87,8 +87,9 @@ internal sealed class PartitionState(int partition, TimeSpan loadHorizon, TimeSp
 
     public ApplyOutcome Apply(long offset, long timestampMs, byte[]? key, byte[]? value, Headers? headers, long nowMs)
     {
-        AppliedPosition = offset + 1;
+        // Advanced only once the record is applied: a record that failed must never be committed past.
         var outcome = ApplyCore(offset, timestampMs, key, value, headers, nowMs);
+        AppliedPosition = offset + 1;
         if (Loading && AppliedPosition >= LoadMark)
         {
             FinishLoad();

@@ -31,6 +31,8 @@ internal sealed class PartitionWorker : IAsyncDisposable
     private bool _suspended;
     private bool _reloadRequested;
     private bool _fenced;
+    private bool _disposed;
+    private int _generation;
     private Task _loop = Task.CompletedTask;
 
     private PartitionWorker(TopicPartition tp, IProducer<byte[]?, byte[]?> producer, IConsumer<byte[]?, byte[]?> consumer, DelayedMessageOptions options, TimeProvider time, ILogger logger, Action<PartitionWorker> requestReload)
@@ -93,12 +95,20 @@ internal sealed class PartitionWorker : IAsyncDisposable
         _loop = Task.Factory.StartNew(() => Run(_stop.Token), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
     }
 
-    /// <summary>Consume thread: applies one record.</summary>
-    public void Apply(ConsumeResult<byte[]?, byte[]?> result)
+    /// <summary>The load generation: bumped by every (re)load, so that records read before it are recognizably stale.</summary>
+    public int Generation => Volatile.Read(ref _generation);
+
+    /// <summary>Apply thread: applies one record read during load generation <paramref name="generation"/>.</summary>
+    public void Apply(ConsumeResult<byte[]?, byte[]?> result, int generation)
     {
         var nowMs = _time.GetUtcNow().ToUnixTimeMilliseconds();
         lock (_gate)
         {
+            if (_disposed || generation != _generation)
+            {
+                return;
+            }
+
             var wasLoading = State.Loading;
             var message = result.Message;
             var outcome = State.Apply(result.Offset.Value, message.Timestamp.UnixTimestampMs, message.Key, message.Value, message.Headers, nowMs);
@@ -121,11 +131,16 @@ internal sealed class PartitionWorker : IAsyncDisposable
         }
     }
 
-    /// <summary>Consume thread: the consumer's position or an EOF shows the load is complete.</summary>
-    public void ObservePosition(long position)
+    /// <summary>Apply thread: the consumer's position or an EOF shows the load is complete.</summary>
+    public void ObservePosition(long position, int generation)
     {
         lock (_gate)
         {
+            if (_disposed || generation != _generation)
+            {
+                return;
+            }
+
             var wasLoading = State.Loading;
             State.CompleteLoadIfReached(position);
             AfterChange(wasLoading);
@@ -155,6 +170,12 @@ internal sealed class PartitionWorker : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        lock (_gate)
+        {
+            // The apply thread may still hold records for this worker: they are dropped from now on.
+            _disposed = true;
+        }
+
         await _stop.CancelAsync().ConfigureAwait(false);
         try
         {
@@ -175,6 +196,7 @@ internal sealed class PartitionWorker : IAsyncDisposable
         lock (_gate)
         {
             State.BeginLoad(start, mark);
+            Volatile.Write(ref _generation, _generation + 1);
             LastCommitted = start;
             _suspended = false;
             _reloadRequested = false;
