@@ -60,6 +60,7 @@ public sealed class MultiProcessDispatchTests
             await Task.Delay(midway);
         }
 
+        var linesBeforeKill = second.Lines.Count;
         first.Kill();
 
         var received = ReadUntil(broker.BootstrapServers, Target, r => r.Count >= Count, TimeSpan.FromSeconds(120));
@@ -72,5 +73,14 @@ public sealed class MultiProcessDispatchTests
         var missing = Enumerable.Range(0, Count).Select(i => $"mp-{i}").Where(k => !perKey.ContainsKey(k)).ToList();
         Assert.True(missing.Count == 0, $"{missing.Count} never sent, e.g. {string.Join(", ", missing.Take(20))}\n{string.Join('\n', second.Lines.TakeLast(30))}");
         Assert.False(second.HasExited);
+
+        // The survivor took over the killed process's partitions (it re-read them from their committed offsets).
+        var assigned = second.Lines
+            .Skip(linesBeforeKill)
+            .Select(l => System.Text.RegularExpressions.Regex.Match(l, @"Delayed partition (\d+) assigned"))
+            .Where(m => m.Success)
+            .Select(m => int.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture))
+            .ToHashSet();
+        Assert.Equal(Enumerable.Range(0, 6), assigned.Order());
     }
 }
