@@ -57,13 +57,13 @@ public sealed class DelayedBenchmark : IBenchmark
         await ProduceSchedulesAsync(kafka, Backlog, "bench_target", _ => DateTimeOffset.UtcNow.AddSeconds(-1));
         using var dispatched = new MetricTotal("carillon.delayed.dispatched");
         var loaded = new LoadedCounter();
-        var watch = Stopwatch.StartNew();
         using var host = await StartDispatcherAsync(kafka, loaded);
-        await loaded.WaitForAsync(24, TimeSpan.FromMinutes(5));
-        var loadedAt = watch.Elapsed;
         await dispatched.WaitForAsync(Backlog, TimeSpan.FromMinutes(5));
-        var total = watch.Elapsed - loadedAt;
-        output.WriteLine($"dispatch (transactions, tombstones, offsets): {Backlog:N0} due msgs in {total.TotalSeconds:F2} s after the load ({loadedAt.TotalSeconds:F2} s, assignment after {loaded.FirstAssigned.TotalSeconds:F2} s) = {Backlog / total.TotalSeconds:N0} msg/s = {Backlog / total.TotalSeconds / rawRate:F2}x raw produce");
+
+        // From the first partition loaded (dispatching starts there) to the last message committed: conservative, as
+        // it includes the loads of the other partitions running alongside.
+        var total = loaded.Elapsed - loaded.FirstLoaded;
+        output.WriteLine($"dispatch (transactions, tombstones, offsets): {Backlog:N0} due msgs in {total.TotalSeconds:F2} s from the first partition loaded (assignment after {loaded.FirstAssigned.TotalSeconds:F2} s) = {Backlog / total.TotalSeconds:N0} msg/s = {Backlog / total.TotalSeconds / rawRate:F2}x raw produce");
         await host.StopAsync();
     }
 
@@ -222,6 +222,10 @@ public sealed class DelayedBenchmark : IBenchmark
 
         public TimeSpan FirstAssigned { get; private set; }
 
+        public TimeSpan FirstLoaded { get; private set; }
+
+        public TimeSpan Elapsed => _watch.Elapsed;
+
         public ILogger CreateLogger(string categoryName) => this;
 
         public IDisposable? BeginScope<TState>(TState state)
@@ -238,6 +242,11 @@ public sealed class DelayedBenchmark : IBenchmark
 
             if (eventId.Id == 101)
             {
+                if (FirstLoaded == TimeSpan.Zero)
+                {
+                    FirstLoaded = _watch.Elapsed;
+                }
+
                 Interlocked.Increment(ref _loaded);
             }
         }
