@@ -1,0 +1,240 @@
+using Carillon.Delayed.Envelope;
+using Carillon.Delayed.Index;
+using Confluent.Kafka;
+
+namespace Carillon.Delayed.Dispatching;
+
+/// <summary>What applying one record did, for metrics and logs.</summary>
+internal enum ApplyOutcome
+{
+    Held,
+    HeldReplacing,
+    BeyondHorizon,
+    BeyondHorizonReplacing,
+    Cancelled,
+    Ignored,
+    Invalid,
+}
+
+/// <summary>
+/// The dispatch planning of one owned partition, free of Kafka clients and clocks so that it is unit-testable:
+/// records are applied in offset order, batches are taken at a given time. Records due beyond the load horizon are
+/// not held; they pin the commit position (<see cref="CommitPosition"/>) and make the partition due for a re-scan
+/// half a horizon before the earliest of them is due (<see cref="RescanAtMs"/>), which re-reads the partition from
+/// the committed offset. Not thread-safe: the dispatcher serializes access.
+/// </summary>
+internal sealed class PartitionState(int partition, TimeSpan loadHorizon, TimeSpan? maxLateness)
+{
+    private readonly long _horizonMs = (long)loadHorizon.TotalMilliseconds;
+    private readonly long? _maxLatenessMs = maxLateness is { } m ? (long)m.TotalMilliseconds : null;
+    private readonly List<DeadLetterItem> _deadLetters = [];
+    private readonly HashSet<long> _rejected = [];
+    private TopicTable _topics = new();
+    private byte[]? _scratch; // packing buffer: the index copies the packed record into its store
+    private long _beyondFloor = long.MaxValue;
+    private long _beyondMinDueMs = long.MaxValue;
+    private int _beyondCount;
+
+    public int Partition => partition;
+
+    public ScheduleIndex Index { get; } = new();
+
+    /// <summary>True from (re)assignment until the load mark is reached; nothing is dispatched meanwhile.</summary>
+    public bool Loading { get; private set; } = true;
+
+    /// <summary>The offset the load must reach: the high watermark noted when loading started.</summary>
+    public long LoadMark { get; private set; }
+
+    /// <summary>The offset the current load started at (the committed offset).</summary>
+    public long LoadStart { get; private set; }
+
+    /// <summary>The offset after the last applied record.</summary>
+    public long AppliedPosition { get; private set; }
+
+    /// <summary>Held, beyond-horizon and dead-letter-bound records.</summary>
+    public int Pending => Index.Count + _beyondCount + _deadLetters.Count;
+
+    public int BeyondHorizon => _beyondCount;
+
+    /// <summary>When a re-scan must start so that the earliest beyond-horizon record is held well before it is due.</summary>
+    public long? RescanAtMs => _beyondCount == 0 ? null : _beyondMinDueMs - (_horizonMs / 2);
+
+    /// <summary>Forgets everything and starts loading from <paramref name="startOffset"/> up to <paramref name="mark"/>.</summary>
+    public void BeginLoad(long startOffset, long mark)
+    {
+        _rejected.RemoveWhere(offset => offset < startOffset);
+        Index.Clear();
+        _topics = new TopicTable();
+        _deadLetters.Clear();
+        _beyondFloor = _beyondMinDueMs = long.MaxValue;
+        _beyondCount = 0;
+        LoadStart = AppliedPosition = startOffset;
+        LoadMark = mark;
+        Loading = startOffset < mark;
+    }
+
+    /// <summary>Ends the load when the consumer's position shows it is past the mark (aborted records or markers last).</summary>
+    public bool CompleteLoadIfReached(long position)
+    {
+        if (Loading && position >= LoadMark)
+        {
+            FinishLoad();
+            return true;
+        }
+
+        return false;
+    }
+
+    public ApplyOutcome Apply(long offset, long timestampMs, byte[]? key, byte[]? value, Headers? headers, long nowMs)
+    {
+        // Advanced only once the record is applied: a record that failed must never be committed past.
+        var outcome = ApplyCore(offset, timestampMs, key, value, headers, nowMs);
+        AppliedPosition = offset + 1;
+        if (Loading && AppliedPosition >= LoadMark)
+        {
+            FinishLoad();
+        }
+
+        return outcome;
+    }
+
+    private void FinishLoad()
+    {
+        Loading = false;
+        Index.Trim();
+    }
+
+    private ApplyOutcome ApplyCore(long offset, long timestampMs, byte[]? key, byte[]? value, Headers? headers, long nowMs)
+    {
+        var record = EnvelopeParser.Parse(key, value, headers);
+        switch (record.Kind)
+        {
+            case RecordKind.Cancel:
+                return key is not null && Index.RemoveBefore(key, offset) ? ApplyOutcome.Cancelled : ApplyOutcome.Ignored;
+
+            case RecordKind.DispatchTombstone:
+                return key is not null && Index.RemoveExact(key, record.DispatchedOffset) ? ApplyOutcome.Cancelled : ApplyOutcome.Ignored;
+
+            case RecordKind.Invalid:
+                _deadLetters.Add(new DeadLetterItem(offset, timestampMs, key, value, headers ?? [], record.Reason));
+                return ApplyOutcome.Invalid;
+        }
+
+        if (_rejected.Contains(offset))
+        {
+            _deadLetters.Add(new DeadLetterItem(offset, timestampMs, key, value, headers ?? [], InvalidReason.TargetRejected));
+            return ApplyOutcome.Invalid;
+        }
+
+        if (record.DueMs > nowMs + _horizonMs)
+        {
+            // Not held, but a newer record of a held key still replaces it.
+            var replaced = Index.RemoveBefore(key!, offset);
+            _beyondCount++;
+            _beyondFloor = Math.Min(_beyondFloor, offset);
+            _beyondMinDueMs = Math.Min(_beyondMinDueMs, record.DueMs);
+            return replaced ? ApplyOutcome.BeyondHorizonReplacing : ApplyOutcome.BeyondHorizon;
+        }
+
+        var topicId = _topics.Intern(record.TargetTopic);
+        var length = EntryBlob.Build(ref _scratch, key, record.TargetKey, headers, value, record.DueMs - timestampMs);
+        return Index.Put(offset, record.DueMs, topicId, _scratch.AsSpan(0, length)) ? ApplyOutcome.HeldReplacing : ApplyOutcome.Held;
+    }
+
+    /// <summary>
+    /// Marks the record at <paramref name="offset"/> as refused by the producer (too large for the target, …): when the
+    /// partition is reloaded it goes to the dead-letter topic instead of failing every transaction that carries it.
+    /// </summary>
+    public void Reject(long offset) => _rejected.Add(offset);
+
+    /// <summary>The oldest offset still pending: everything below it is done and may be committed.</summary>
+    public long CommitPosition()
+    {
+        var position = Math.Min(AppliedPosition, _beyondFloor);
+        if (Index.OldestOffset is { } oldest)
+        {
+            position = Math.Min(position, oldest);
+        }
+
+        foreach (var dead in _deadLetters)
+        {
+            position = Math.Min(position, dead.Offset);
+        }
+
+        return position;
+    }
+
+    /// <summary>When the partition next has work: the earliest due time, a re-scan, or now for dead letters.</summary>
+    public long? NextWakeMs(long nowMs)
+    {
+        if (Loading)
+        {
+            return null;
+        }
+
+        if (_deadLetters.Count > 0)
+        {
+            return nowMs;
+        }
+
+        var next = Index.NextDueMs;
+        if (RescanAtMs is { } rescan)
+        {
+            next = next is null ? rescan : Math.Min(next.Value, rescan);
+        }
+
+        return next;
+    }
+
+    /// <summary>
+    /// Takes up to <paramref name="max"/> due records (and every pending dead letter) out of the state, in
+    /// (due, offset) order. The caller must put the state back through a re-load when the transaction fails.
+    /// </summary>
+    public DispatchBatch? TakeBatch(long nowMs, int max)
+    {
+        if (Loading)
+        {
+            return null;
+        }
+
+        List<DispatchItem>? items = null;
+        List<DeadLetterItem>? dead = null;
+        if (_deadLetters.Count > 0)
+        {
+            dead = [.. _deadLetters];
+            _deadLetters.Clear();
+        }
+
+        while ((items?.Count ?? 0) + (dead?.Count ?? 0) < max && Index.TryTakeDue(nowMs, out var entry))
+        {
+            if (_maxLatenessMs is { } maxLate && nowMs - entry.DueMs > maxLate)
+            {
+                (dead ??= []).Add(ToDeadLetter(entry));
+                continue;
+            }
+
+            (items ??= []).Add(new DispatchItem(entry.Offset, entry.DueMs, entry.DueMs - EntryBlob.TimestampDistance(entry.Blob), _topics[entry.TopicId], entry.Blob));
+        }
+
+        if (items is null && dead is null)
+        {
+            return null;
+        }
+
+        return new DispatchBatch(partition, items ?? [], dead ?? [], CommitPosition());
+    }
+
+    private DeadLetterItem ToDeadLetter(in TakenEntry entry)
+    {
+        // The control headers were dropped when the entry was packed; put them back so the record can be re-published.
+        var parts = EntryBlob.Read(entry.Blob);
+        parts.Headers.Add(ControlHeaders.TargetTopic, System.Text.Encoding.UTF8.GetBytes(_topics[entry.TopicId]));
+        if (parts.TargetKey is not null)
+        {
+            parts.Headers.Add(ControlHeaders.TargetKey, parts.TargetKey);
+        }
+
+        parts.Headers.Add(ControlHeaders.DeliverAt, System.Text.Encoding.ASCII.GetBytes(entry.DueMs.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        return new DeadLetterItem(entry.Offset, entry.DueMs - EntryBlob.TimestampDistance(entry.Blob), parts.Key, parts.Value, parts.Headers, InvalidReason.TooLate);
+    }
+}

@@ -1,0 +1,29 @@
+namespace Carillon.Delayed.Envelope;
+
+/// <summary>Why a record on the delayed topic cannot be scheduled; the value of the <c>carillon-dlq-reason</c> header.</summary>
+internal enum InvalidReason
+{
+    None = 0,
+    MissingScheduleKey,
+    MissingTargetTopic,
+    InvalidTargetTopic,
+    MissingDeliverAt,
+    MalformedDeliverAt,
+    TooLate,
+    TargetRejected,
+}
+
+internal static class InvalidReasons
+{
+    public static string Describe(this InvalidReason reason) => reason switch
+    {
+        InvalidReason.MissingScheduleKey => "missing-schedule-key",
+        InvalidReason.MissingTargetTopic => "missing-target-topic",
+        InvalidReason.InvalidTargetTopic => "invalid-target-topic",
+        InvalidReason.MissingDeliverAt => "missing-deliver-at",
+        InvalidReason.MalformedDeliverAt => "malformed-deliver-at",
+        InvalidReason.TooLate => "max-lateness-exceeded",
+        InvalidReason.TargetRejected => "target-rejected",
+        _ => "none",
+    };
+}

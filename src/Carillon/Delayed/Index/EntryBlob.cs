@@ -1,0 +1,223 @@
+using Confluent.Kafka;
+using Carillon.Delayed.Envelope;
+
+namespace Carillon.Delayed.Index;
+
+/// <summary>
+/// Packs a held record into one byte array:
+/// <c>[keyLen][targetKeyLen+1][headersLen][due-timestamp][key][targetKey][headers][value]</c> with 7-bit varints (a
+/// target key length of 0 means a null key; the original timestamp is stored zigzag-encoded as its distance to the due
+/// time, usually 3–5 bytes instead of 8). User headers are encoded as
+/// <c>[nameLen][name][valueLen+1][value]</c>, control headers dropped. One array header per message instead of four or more.
+/// </summary>
+internal static class EntryBlob
+{
+    public static byte[] Build(ReadOnlySpan<byte> key, byte[]? targetKey, Headers? headers, ReadOnlySpan<byte> value, long timestampDistance = 0)
+    {
+        byte[]? blob = null;
+        var length = Build(ref blob, key, targetKey, headers, value, timestampDistance);
+        return blob!.Length == length ? blob : blob[..length];
+    }
+
+    /// <summary>Packs into <paramref name="buffer"/> (grown when too small, reusable across calls); returns the length.</summary>
+    public static int Build(ref byte[]? buffer, ReadOnlySpan<byte> key, byte[]? targetKey, Headers? headers, ReadOnlySpan<byte> value, long timestampDistance)
+    {
+        var zigzag = (ulong)((timestampDistance << 1) ^ (timestampDistance >> 63));
+        var headersLength = UserHeadersLength(headers);
+        var targetKeyCode = targetKey is null ? 0 : targetKey.Length + 1;
+        var total = VarLen(key.Length) + VarLen(targetKeyCode) + VarLen(headersLength) + VarLen(zigzag)
+            + key.Length + (targetKey?.Length ?? 0) + headersLength + value.Length;
+        if (buffer is null || buffer.Length < total)
+        {
+            buffer = GC.AllocateUninitializedArray<byte>(buffer is null ? total : Math.Max(total, buffer.Length * 2));
+        }
+
+        var span = buffer.AsSpan(0, total);
+        var pos = 0;
+        pos += WriteVar(span[pos..], key.Length);
+        pos += WriteVar(span[pos..], targetKeyCode);
+        pos += WriteVar(span[pos..], headersLength);
+        pos += WriteVar(span[pos..], zigzag);
+        key.CopyTo(span[pos..]);
+        pos += key.Length;
+        if (targetKey is not null)
+        {
+            targetKey.CopyTo(span[pos..]);
+            pos += targetKey.Length;
+        }
+
+        if (headers is not null && headersLength > 0)
+        {
+            for (var i = 0; i < headers.Count; i++)
+            {
+                var header = headers[i];
+                if (ControlHeaders.IsControl(header.Key))
+                {
+                    continue;
+                }
+
+                var nameLength = System.Text.Encoding.UTF8.GetByteCount(header.Key);
+                pos += WriteVar(span[pos..], nameLength);
+                pos += System.Text.Encoding.UTF8.GetBytes(header.Key, span[pos..]);
+                var bytes = header.GetValueBytes();
+                pos += WriteVar(span[pos..], bytes is null ? 0 : bytes.Length + 1);
+                if (bytes is not null)
+                {
+                    bytes.CopyTo(span[pos..]);
+                    pos += bytes.Length;
+                }
+            }
+        }
+
+        value.CopyTo(span[pos..]);
+        return total;
+    }
+
+    public static ReadOnlySpan<byte> Key(ReadOnlySpan<byte> blob)
+    {
+        var pos = 0;
+        var keyLength = ReadVar(blob, ref pos);
+        _ = ReadVar(blob, ref pos);
+        _ = ReadVar(blob, ref pos);
+        _ = ReadVarLong(blob, ref pos);
+        return blob.Slice(pos, keyLength);
+    }
+
+    /// <summary>The due time minus the original record timestamp, as given to <see cref="Build"/>.</summary>
+    public static long TimestampDistance(ReadOnlySpan<byte> blob)
+    {
+        var pos = 0;
+        _ = ReadVar(blob, ref pos);
+        _ = ReadVar(blob, ref pos);
+        _ = ReadVar(blob, ref pos);
+        var zigzag = ReadVarLong(blob, ref pos);
+        return (long)(zigzag >> 1) ^ -(long)(zigzag & 1);
+    }
+
+    /// <summary>Splits a blob into its parts (copies: the target message needs arrays).</summary>
+    public static Parts Read(byte[] blob)
+    {
+        var pos = 0;
+        var keyLength = ReadVar(blob, ref pos);
+        var targetKeyCode = ReadVar(blob, ref pos);
+        var headersLength = ReadVar(blob, ref pos);
+        _ = ReadVarLong(blob, ref pos);
+        var key = blob.AsSpan(pos, keyLength).ToArray();
+        pos += keyLength;
+        byte[]? targetKey = null;
+        if (targetKeyCode > 0)
+        {
+            targetKey = blob.AsSpan(pos, targetKeyCode - 1).ToArray();
+            pos += targetKeyCode - 1;
+        }
+
+        var headers = new Headers();
+        var end = pos + headersLength;
+        while (pos < end)
+        {
+            var nameLength = ReadVar(blob, ref pos);
+            var name = System.Text.Encoding.UTF8.GetString(blob, pos, nameLength);
+            pos += nameLength;
+            var valueCode = ReadVar(blob, ref pos);
+            byte[]? headerValue = null;
+            if (valueCode > 0)
+            {
+                headerValue = blob.AsSpan(pos, valueCode - 1).ToArray();
+                pos += valueCode - 1;
+            }
+
+            headers.Add(name, headerValue);
+        }
+
+        return new Parts(key, targetKey, headers, blob.AsSpan(pos).ToArray());
+    }
+
+    internal readonly record struct Parts(byte[] Key, byte[]? TargetKey, Headers Headers, byte[] Value);
+
+    private static int UserHeadersLength(Headers? headers)
+    {
+        if (headers is null)
+        {
+            return 0;
+        }
+
+        var length = 0;
+        for (var i = 0; i < headers.Count; i++)
+        {
+            var header = headers[i];
+            if (ControlHeaders.IsControl(header.Key))
+            {
+                continue;
+            }
+
+            var nameLength = System.Text.Encoding.UTF8.GetByteCount(header.Key);
+            var valueLength = header.GetValueBytes()?.Length;
+            length += VarLen(nameLength) + nameLength + VarLen(valueLength is null ? 0 : valueLength.Value + 1) + (valueLength ?? 0);
+        }
+
+        return length;
+    }
+
+    private static int VarLen(int value) => VarLen((ulong)(uint)value);
+
+    private static int VarLen(ulong v)
+    {
+        var length = 1;
+        while (v >= 0x80)
+        {
+            v >>= 7;
+            length++;
+        }
+
+        return length;
+    }
+
+    private static int WriteVar(Span<byte> span, int value) => WriteVar(span, (ulong)(uint)value);
+
+    private static int WriteVar(Span<byte> span, ulong v)
+    {
+        var i = 0;
+        while (v >= 0x80)
+        {
+            span[i++] = (byte)(v | 0x80);
+            v >>= 7;
+        }
+
+        span[i++] = (byte)v;
+        return i;
+    }
+
+    private static ulong ReadVarLong(ReadOnlySpan<byte> blob, ref int pos)
+    {
+        ulong result = 0;
+        var shift = 0;
+        while (true)
+        {
+            var b = blob[pos++];
+            result |= (ulong)(b & 0x7F) << shift;
+            if (b < 0x80)
+            {
+                return result;
+            }
+
+            shift += 7;
+        }
+    }
+
+    private static int ReadVar(ReadOnlySpan<byte> blob, ref int pos)
+    {
+        var result = 0;
+        var shift = 0;
+        while (true)
+        {
+            var b = blob[pos++];
+            result |= (b & 0x7F) << shift;
+            if (b < 0x80)
+            {
+                return result;
+            }
+
+            shift += 7;
+        }
+    }
+}

@@ -1,0 +1,333 @@
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
+using System.Globalization;
+using System.Text;
+using Carillon.Testing;
+using Confluent.Kafka;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Carillon.Benchmarks.Delayed;
+
+/// <summary>
+/// Delayed messages on the in-process mock broker: raw produce vs. dispatch of a due backlog, raw consume vs. load of
+/// pending records, managed memory per held message, and dispatch lateness. Prints figures; asserts nothing.
+/// </summary>
+public sealed class DelayedBenchmark : IBenchmark
+{
+    private const int Backlog = 200_000;
+    private const int Pending = 1_000_000;
+    private const int LatenessMessages = 20_000;
+    private static readonly byte[] s_value = new byte[64];
+
+    public string Name => "delayed";
+
+    public string Description => "Delayed messages: dispatch vs. raw produce, load vs. raw consume, memory, lateness";
+
+    public async Task RunAsync(TextWriter output)
+    {
+        await DispatchAsync(output);
+        await LoadAsync(output);
+        await LatenessAsync(output);
+    }
+
+    private static async Task DispatchAsync(TextWriter output)
+    {
+        using var kafka = EmbeddedKafka.Start();
+        kafka.CreateTopic("raw_target", 24);
+        kafka.CreateTopic("carillon_delayed", 24);
+        kafka.CreateTopic("carillon_delayed_dlq", 1);
+        kafka.CreateTopic("bench_target", 24);
+
+        double rawRate;
+        using (var raw = Producer(kafka))
+        {
+            var sw = Stopwatch.StartNew();
+            for (var i = 0; i < Backlog; i++)
+            {
+                raw.Produce("raw_target", new Message<byte[]?, byte[]?> { Key = Encoding.UTF8.GetBytes($"key-{i}"), Value = s_value });
+            }
+
+            raw.Flush(TimeSpan.FromMinutes(1));
+            rawRate = Backlog / sw.Elapsed.TotalSeconds;
+            output.WriteLine($"raw produce (idempotent): {Backlog:N0} msgs in {sw.Elapsed.TotalSeconds:F2} s = {Backlog / sw.Elapsed.TotalSeconds:N0} msg/s");
+        }
+
+        // Every message becomes due at the same instant, after the partitions are loaded: the backlog is dispatched from
+        // that instant, with nothing of the load in the figure.
+        var dueAt = DateTimeOffset.UtcNow.AddSeconds(15);
+        await ProduceSchedulesAsync(kafka, Backlog, "bench_target", _ => dueAt);
+        using var dispatched = new MetricTotal("carillon.delayed.dispatched");
+        var loaded = new LoadedCounter();
+        using var host = await StartDispatcherAsync(kafka, loaded);
+        await loaded.WaitForAsync(24, TimeSpan.FromMinutes(5));
+        var loadedBeforeDue = DateTimeOffset.UtcNow < dueAt;
+        await dispatched.WaitForAsync(Backlog, TimeSpan.FromMinutes(5));
+        var total = DateTimeOffset.UtcNow - dueAt;
+        output.WriteLine($"dispatch (transactions, tombstones, offsets): {Backlog:N0} msgs due at once, all sent {total.TotalSeconds:F2} s after the due time = {Backlog / total.TotalSeconds:N0} msg/s = {Backlog / total.TotalSeconds / rawRate:F2}x raw produce{(loadedBeforeDue ? "" : " (WARNING: the load ended after the due time)")}");
+        await host.StopAsync();
+    }
+
+    private static async Task LoadAsync(TextWriter output)
+    {
+        using var kafka = EmbeddedKafka.Start();
+        kafka.CreateTopic("carillon_delayed", 48);
+        kafka.CreateTopic("carillon_delayed_dlq", 1);
+        var payload = await ProduceSchedulesAsync(kafka, Pending, "bench_target", _ => DateTimeOffset.UtcNow.AddHours(1));
+
+        var rawAssign = RawConsume(kafka, subscribe: false);
+        var rawSubscribe = RawConsume(kafka, subscribe: true);
+        output.WriteLine($"raw consume (read_committed, byte[] key/value, headers): {Pending:N0} records in {rawAssign.TotalSeconds:F2} s assigned, {rawSubscribe.TotalSeconds:F2} s subscribed (from the assignment; the dispatcher's consumer settings)");
+
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        var before = GC.GetTotalMemory(true);
+        var loaded = new LoadedCounter();
+        var pausedBefore = GC.GetTotalPauseDuration();
+        var gen2Before = GC.CollectionCount(2);
+        var watch = Stopwatch.StartNew();
+        using var host = await StartDispatcherAsync(kafka, loaded);
+        await loaded.WaitForAsync(48, TimeSpan.FromMinutes(5));
+        var loadTime = watch.Elapsed - loaded.FirstAssigned;
+        output.WriteLine($"  (GC during the load: {(GC.GetTotalPauseDuration() - pausedBefore).TotalMilliseconds:F0} ms paused, {GC.CollectionCount(2) - gen2Before} gen2 collections)");
+        var after = GC.GetTotalMemory(true);
+        output.WriteLine($"load: {Pending:N0} pending records over 48 partitions held in {loadTime.TotalSeconds:F2} s after the assignment (group join and fencing took {loaded.FirstAssigned.TotalSeconds:F2} s) = {loadTime / rawSubscribe:F2}x subscribed raw consume, {loadTime / rawAssign:F2}x assigned");
+        var perMessage = (after - before) / (double)Pending;
+        output.WriteLine($"memory: {perMessage:F1} B per held message (managed heap growth), payload {payload / (double)Pending:F1} B (value + key + user headers + target topic) -> overhead {perMessage - (payload / (double)Pending):F1} B");
+        GC.KeepAlive(host);
+        await host.StopAsync();
+    }
+
+    private static async Task LatenessAsync(TextWriter output)
+    {
+        using var kafka = EmbeddedKafka.Start();
+        kafka.CreateTopic("carillon_delayed", 6);
+        kafka.CreateTopic("carillon_delayed_dlq", 1);
+        kafka.CreateTopic("bench_target", 6);
+        var loaded = new LoadedCounter();
+        using var host = await StartDispatcherAsync(kafka, loaded);
+        await loaded.WaitForAsync(6, TimeSpan.FromMinutes(1));
+        using var lateness = new MetricSamples("carillon.delayed.lateness");
+        var start = DateTimeOffset.UtcNow.AddSeconds(3);
+        await ProduceSchedulesAsync(kafka, LatenessMessages, "bench_target", i => start.AddMilliseconds(i / 2.0));
+        await lateness.WaitForAsync(LatenessMessages, TimeSpan.FromMinutes(2));
+        var samples = lateness.Sorted();
+        output.WriteLine($"lateness ({LatenessMessages:N0} msgs due over {LatenessMessages / 2000.0:F0} s, 6 partitions): p50 {samples[samples.Length / 2]:F0} ms, p99 {samples[(int)(samples.Length * 0.99)]:F0} ms, max {samples[^1]:F0} ms");
+        await host.StopAsync();
+    }
+
+    // The baseline for the load: the same records read by a plain consumer, either assigned directly or subscribed
+    // with the dispatcher's consumer settings (group, EOF events, 10 ms fetch wait) and timed from the assignment.
+    private static TimeSpan RawConsume(EmbeddedKafka kafka, bool subscribe)
+    {
+        var assignedAt = TimeSpan.Zero;
+        var watch = Stopwatch.StartNew();
+        using var consumer = new ConsumerBuilder<byte[]?, byte[]?>(new ConsumerConfig
+        {
+            BootstrapServers = kafka.BootstrapServers,
+            GroupId = subscribe ? "raw-subscribed" : "raw-assigned",
+            IsolationLevel = IsolationLevel.ReadCommitted,
+            FetchWaitMaxMs = 10,
+            EnableAutoCommit = false,
+            EnablePartitionEof = subscribe,
+            AutoOffsetReset = AutoOffsetReset.Earliest,
+            PartitionAssignmentStrategy = PartitionAssignmentStrategy.RoundRobin,
+        })
+            .SetPartitionsAssignedHandler((_, _) => { assignedAt = watch.Elapsed; })
+            .Build();
+        if (subscribe)
+        {
+            consumer.Subscribe("carillon_delayed");
+        }
+        else
+        {
+            consumer.Assign(Enumerable.Range(0, 48).Select(p => new TopicPartitionOffset("carillon_delayed", p, Offset.Beginning)));
+        }
+
+        var n = 0;
+        while (n < Pending)
+        {
+            if (consumer.Consume(TimeSpan.FromSeconds(10)) is { IsPartitionEOF: false })
+            {
+                n++;
+            }
+        }
+
+        var elapsed = watch.Elapsed - assignedAt;
+        consumer.Close();
+        return elapsed;
+    }
+
+    private static IProducer<byte[]?, byte[]?> Producer(EmbeddedKafka kafka)
+        => new ProducerBuilder<byte[]?, byte[]?>(new ProducerConfig
+        {
+            BootstrapServers = kafka.BootstrapServers,
+            EnableIdempotence = true,
+            Partitioner = Partitioner.Murmur2Random,
+            LingerMs = 5,
+            QueueBufferingMaxMessages = 2_000_000,
+        }).Build();
+
+    // Returns the payload bytes a held message must keep (value, schedule key, target topic name).
+    private static Task<long> ProduceSchedulesAsync(EmbeddedKafka kafka, int count, string target, Func<int, DateTimeOffset> due)
+    {
+        using var producer = Producer(kafka);
+        var topic = Encoding.UTF8.GetBytes(target);
+        long payload = 0;
+        for (var i = 0; i < count; i++)
+        {
+            var key = Encoding.UTF8.GetBytes($"schedule-{i}");
+            payload += key.Length + s_value.Length + topic.Length;
+            producer.Produce("carillon_delayed", new Message<byte[]?, byte[]?>
+            {
+                Key = key,
+                Value = s_value,
+                Headers = new Headers
+                {
+                    { "carillon-target-topic", topic },
+                    { "carillon-deliver-at", Encoding.ASCII.GetBytes(due(i).ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture)) },
+                },
+            });
+        }
+
+        producer.Flush(TimeSpan.FromMinutes(2));
+        return Task.FromResult(payload);
+    }
+
+    private static async Task<IHost> StartDispatcherAsync(EmbeddedKafka kafka, LoadedCounter? loaded = null)
+    {
+        var builder = Host.CreateApplicationBuilder();
+        builder.Logging.ClearProviders();
+        if (loaded is not null)
+        {
+            builder.Logging.AddProvider(loaded);
+            builder.Logging.SetMinimumLevel(LogLevel.Information);
+        }
+
+        builder.Services.AddCarillon(new ScheduleRegistry("1.0.0", []), o =>
+        {
+            o.BootstrapServers = kafka.BootstrapServers;
+            o.ProvisionTopics = false;
+            o.EnableScheduler = false;
+        });
+        var host = builder.Build();
+        await host.StartAsync();
+        return host;
+    }
+
+    /// <summary>Counts "partition loaded" log events of the dispatcher.</summary>
+    private sealed class LoadedCounter : ILoggerProvider, ILogger
+    {
+        private readonly Stopwatch _watch = Stopwatch.StartNew();
+        private int _loaded;
+
+        public TimeSpan FirstAssigned { get; private set; }
+
+        public TimeSpan FirstLoaded { get; private set; }
+
+        public TimeSpan Elapsed => _watch.Elapsed;
+
+        public ILogger CreateLogger(string categoryName) => this;
+
+        public IDisposable? BeginScope<TState>(TState state)
+            where TState : notnull => null;
+
+        public bool IsEnabled(LogLevel logLevel) => true;
+
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+        {
+            if (eventId.Id == 100 && FirstAssigned == TimeSpan.Zero)
+            {
+                FirstAssigned = _watch.Elapsed;
+            }
+
+            if (eventId.Id == 101)
+            {
+                if (FirstLoaded == TimeSpan.Zero)
+                {
+                    FirstLoaded = _watch.Elapsed;
+                }
+
+                Interlocked.Increment(ref _loaded);
+            }
+        }
+
+        public async Task WaitForAsync(int partitions, TimeSpan timeout)
+        {
+            var deadline = DateTime.UtcNow + timeout;
+            while (Volatile.Read(ref _loaded) < partitions && DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(5);
+            }
+        }
+
+        public void Dispose()
+        {
+        }
+    }
+
+    private sealed class MetricTotal : IDisposable
+    {
+        private readonly MeterListener _listener = new();
+        private long _total;
+
+        public MetricTotal(string instrument)
+        {
+            _listener.InstrumentPublished = (i, l) => { if (i.Meter.Name == "Carillon" && i.Name == instrument) { l.EnableMeasurementEvents(i); } };
+            _listener.SetMeasurementEventCallback<long>((_, value, _, _) => Interlocked.Add(ref _total, value));
+            _listener.Start();
+        }
+
+        public async Task WaitForAsync(long total, TimeSpan timeout)
+        {
+            var deadline = DateTime.UtcNow + timeout;
+            while (Interlocked.Read(ref _total) < total && DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(5);
+            }
+        }
+
+        public void Dispose() => _listener.Dispose();
+    }
+
+    private sealed class MetricSamples : IDisposable
+    {
+        private readonly MeterListener _listener = new();
+        private readonly List<double> _samples = [];
+
+        public MetricSamples(string instrument)
+        {
+            _listener.InstrumentPublished = (i, l) => { if (i.Meter.Name == "Carillon" && i.Name == instrument) { l.EnableMeasurementEvents(i); } };
+            _listener.SetMeasurementEventCallback<double>((_, value, _, _) => { lock (_samples) { _samples.Add(value); } });
+            _listener.Start();
+        }
+
+        public async Task WaitForAsync(int count, TimeSpan timeout)
+        {
+            var deadline = DateTime.UtcNow + timeout;
+            while (DateTime.UtcNow < deadline)
+            {
+                lock (_samples)
+                {
+                    if (_samples.Count >= count)
+                    {
+                        return;
+                    }
+                }
+
+                await Task.Delay(20);
+            }
+        }
+
+        public double[] Sorted()
+        {
+            lock (_samples)
+            {
+                return [.. _samples.Order()];
+            }
+        }
+
+        public void Dispose() => _listener.Dispose();
+    }
+}
