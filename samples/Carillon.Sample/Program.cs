@@ -9,6 +9,7 @@ using Microsoft.Extensions.Hosting;
 var listOnly = args.Contains("--list");
 var builder = Host.CreateApplicationBuilder(args.Where(a => a != "--list").ToArray());
 builder.Services.AddGeneratedSchedules();
+builder.Services.AddHostedService<Carillon.Sample.Orders.CartReminderListener>();
 
 using var host = builder.Build();
 ScheduleListing.Print(host.Services.GetRequiredService<IScheduleRegistry>(), Console.Out, DateTimeOffset.UtcNow);
