@@ -5,6 +5,9 @@ var root = new RootCommand("carillon: operate Carillon schedules and delayed mes
 {
     KafkaCommand.Create(),
     TopicsCommand.Create(),
+    TasksCommand.Create(),
+    LogsCommand.Create(),
+    DelayedCommand.Create(),
 };
 
 return await root.Parse(args).InvokeAsync();

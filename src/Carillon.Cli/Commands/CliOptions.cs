@@ -17,6 +17,12 @@ internal static class CliOptions
         DefaultValueFactory = _ => new DelayedMessageOptions().Partitions,
     };
 
+    public static readonly Option<string> SchedulesTopic = new("--schedules-topic")
+    {
+        Description = "Schedules topic",
+        DefaultValueFactory = _ => new CarillonOptions().SchedulesTopic,
+    };
+
     public static CarillonOptions Build(ParseResult parse) => new()
     {
         BootstrapServers = parse.GetValue(Bootstrap),

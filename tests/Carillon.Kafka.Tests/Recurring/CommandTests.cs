@@ -27,7 +27,11 @@ public sealed class CommandTests
         var disabledAt = DateTimeOffset.UtcNow;
         await client.Commands.TriggerAsync("beta");
         await KafkaTestKit.EventuallyAsync(() => runs.Any(r => r.TaskId == "beta" && r.Trigger == ScheduledRunTrigger.Manual), "a manual run of disabled beta");
-        await Task.Delay(1500); // would-be scheduled occurrences pass: none may run while disabled
+        // Let would-be scheduled occurrences pass (the owner logs them as skipped): none may run while disabled.
+        var triggeredAt = DateTimeOffset.UtcNow;
+        await KafkaTestKit.EventuallyAsync(
+            () => KafkaTestKit.ReadLogs(kafka.BootstrapServers).Count(l => l.Task == "beta" && l.Outcome == ScheduledRunOutcome.SkippedDisabled && l.Occurrence > triggeredAt) >= 2,
+            "two more occurrences of beta skipped as disabled");
         Assert.DoesNotContain(runs, r => r.Trigger == ScheduledRunTrigger.Schedule && r.FiredAt > disabledAt.AddSeconds(1));
         Assert.Single(runs, r => r.Trigger == ScheduledRunTrigger.Manual);
 

@@ -25,6 +25,8 @@ public sealed class ChildProcess : IDisposable
 
     public bool HasExited => _process.HasExited;
 
+    public int ExitCode => _process.ExitCode;
+
     public IReadOnlyCollection<string> Lines => _lines.ToArray();
 
     /// <summary>Starts <c>dotnet &lt;assembly&gt; args</c> from the test's output folder.</summary>
@@ -72,6 +74,21 @@ public sealed class ChildProcess : IDisposable
         }
 
         throw new TimeoutException($"No expected line within {timeout}. Output:\n{string.Join('\n', _lines)}");
+    }
+
+    /// <summary>Waits for the process to exit and its output to be fully read; false when the deadline passed first.</summary>
+    public async Task<bool> WaitForExitAsync(TimeSpan timeout)
+    {
+        using var deadline = new CancellationTokenSource(timeout);
+        try
+        {
+            await _process.WaitForExitAsync(deadline.Token);
+            return true;
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
+        }
     }
 
     /// <summary>SIGKILL: no shutdown hooks, no leave-group, like a crash.</summary>

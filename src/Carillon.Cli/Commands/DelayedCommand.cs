@@ -1,0 +1,61 @@
+using System.CommandLine;
+using System.Text;
+using Carillon.Delayed.Publishing;
+using Carillon.Kafka;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+
+namespace Carillon.Cli.Commands;
+
+/// <summary><c>carillon delayed schedule|cancel</c>: the publisher API from the shell.</summary>
+internal static class DelayedCommand
+{
+    public static Command Create()
+    {
+        var target = new Option<string>("--target-topic") { Description = "Topic the message is delivered to", Required = true };
+        var targetKey = new Option<string?>("--target-key") { Description = "Key of the delivered message (default: none)" };
+        var value = new Option<string>("--value") { Description = "Message value (UTF-8)", Required = true };
+        var at = new Option<DateTimeOffset?>("--at") { Description = "Delivery time, ISO 8601" };
+        var after = new Option<TimeSpan?>("--in") { Description = "Delivery delay from now, e.g. 00:05:00" };
+        var key = new Option<string?>("--key") { Description = "Schedule key (default: generated); the same key replaces" };
+        var schedule = new Command("schedule", "Schedule a message; prints its schedule key")
+        {
+            CliOptions.Bootstrap, target, targetKey, value, at, after, key,
+        };
+        schedule.SetAction(async (parse, cancellationToken) =>
+        {
+            var deliverAt = parse.GetValue(at) ?? DateTimeOffset.UtcNow + (parse.GetValue(after) ?? TimeSpan.Zero);
+            using var publisher = Publisher(parse);
+            var targetKeyValue = parse.GetValue(targetKey);
+            var scheduleKey = await publisher.ScheduleAsync(
+                parse.GetValue(target)!,
+                targetKeyValue is null ? null : Encoding.UTF8.GetBytes(targetKeyValue),
+                Encoding.UTF8.GetBytes(parse.GetValue(value)!),
+                headers: null,
+                deliverAt,
+                parse.GetValue(key),
+                cancellationToken);
+            Console.Out.WriteLine(scheduleKey);
+            return 0;
+        });
+
+        var cancelKey = new Argument<string>("schedule-key");
+        var cancel = new Command("cancel", "Cancel a scheduled message") { CliOptions.Bootstrap, cancelKey };
+        cancel.SetAction(async (parse, cancellationToken) =>
+        {
+            using var publisher = Publisher(parse);
+            await publisher.CancelAsync(parse.GetValue(cancelKey)!, cancellationToken);
+            return 0;
+        });
+
+        return new Command("delayed", "Delayed messages") { schedule, cancel };
+    }
+
+    private static DelayedMessagePublisher Publisher(ParseResult parse)
+    {
+        var options = CliOptions.Build(parse);
+        options.ProvisionTopics = false;
+        var clients = new KafkaClientFactory(Options.Create(options));
+        return new DelayedMessagePublisher(clients, new TopicProvisioner(clients, NullLogger<TopicProvisioner>.Instance));
+    }
+}
