@@ -25,8 +25,8 @@ internal sealed class KafkaClientFactory(IOptions<CarillonOptions> options)
 
     /// <summary>
     /// A consumer configuration. Under the consumer group protocol (<paramref name="protocol"/>, or a
-    /// <c>group.protocol</c> the user set) the broker owns session timeout, heartbeat interval and assignment, and
-    /// librdkafka refuses those client properties: Carillon's own defaults for them are dropped, the user's are kept.
+    /// <c>group.protocol</c> the user set) the broker owns session timeout, heartbeat interval and assignment, which
+    /// must then not be set on the client: Carillon's own defaults for them are dropped, the user's are kept.
     /// </summary>
     public ConsumerConfig Consumer(Action<ConsumerConfig>? defaults = null, ConsumerGroupProtocol protocol = ConsumerGroupProtocol.Classic)
     {
