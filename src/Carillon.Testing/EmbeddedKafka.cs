@@ -37,6 +37,15 @@ public sealed class EmbeddedKafka : IDisposable
     /// <summary>Removes errors injected for an API that were not consumed yet.</summary>
     public void ClearRequestErrors(KafkaApiKey api) => _cluster.ClearRequestErrors((short)api);
 
+    /// <summary>
+    /// Session timeout of groups using the consumer protocol (KIP-848, <c>group.protocol=consumer</c>), where the broker
+    /// owns it (<c>group.consumer.session.timeout.ms</c>). Classic-protocol groups keep using their clients' setting.
+    /// </summary>
+    public void SetConsumerGroupSessionTimeout(TimeSpan timeout) => _cluster.SetConsumerGroupSessionTimeout(timeout);
+
+    /// <summary>Heartbeat interval the broker gives consumer-protocol (KIP-848) members (<c>group.consumer.heartbeat.interval.ms</c>).</summary>
+    public void SetConsumerGroupHeartbeatInterval(TimeSpan interval) => _cluster.SetConsumerGroupHeartbeatInterval(interval);
+
     /// <summary>Stops the cluster.</summary>
     public void Dispose() => _cluster.Dispose();
 }
@@ -60,4 +69,5 @@ public enum KafkaApiKey : short
     AddOffsetsToTxn = 25,
     EndTxn = 26,
     TxnOffsetCommit = 28,
+    ConsumerGroupHeartbeat = 68,
 }

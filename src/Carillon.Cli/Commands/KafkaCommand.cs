@@ -15,15 +15,33 @@ internal static class KafkaCommand
             Description = "Create a topic, as name:partitions (repeatable)",
             AllowMultipleArgumentsPerToken = false,
         };
+        var groupSession = new Option<int?>("--group-session-timeout-ms")
+        {
+            Description = "Session timeout of consumer-protocol (KIP-848, group.protocol=consumer) groups; classic groups use their clients' setting",
+        };
+        var groupHeartbeat = new Option<int?>("--group-heartbeat-interval-ms")
+        {
+            Description = "Heartbeat interval the broker gives consumer-protocol (KIP-848) group members",
+        };
         var noDefaults = new Option<bool>("--no-default-topics") { Description = "Do not create Carillon's default topics" };
 
         var embedded = new Command("embedded", "Run an in-memory Kafka (development only, keeps nothing) until killed; prints bootstrap=<servers> first")
         {
-            brokers, topics, noDefaults,
+            brokers, topics, noDefaults, groupSession, groupHeartbeat,
         };
         embedded.SetAction(async (parse, cancellationToken) =>
         {
             using var kafka = EmbeddedKafka.Start(parse.GetValue(brokers));
+            if (parse.GetValue(groupSession) is { } sessionMs)
+            {
+                kafka.SetConsumerGroupSessionTimeout(TimeSpan.FromMilliseconds(sessionMs));
+            }
+
+            if (parse.GetValue(groupHeartbeat) is { } heartbeatMs)
+            {
+                kafka.SetConsumerGroupHeartbeatInterval(TimeSpan.FromMilliseconds(heartbeatMs));
+            }
+
             if (!parse.GetValue(noDefaults))
             {
                 foreach (var (name, partitions) in CarillonTopics.All(new CarillonOptions()))

@@ -18,6 +18,17 @@ public sealed class RecurringOptions
     /// <summary>On shutdown, how long runs in progress get to finish (their token is cancelled first). Default 2 s.</summary>
     public TimeSpan ShutdownGracePeriod { get; set; } = TimeSpan.FromSeconds(2);
 
-    /// <summary>Heartbeat interval of the schedules group; null: a tenth of the session timeout (fast rebalances).</summary>
+    /// <summary>
+    /// Heartbeat interval of the schedules group; null: a tenth of the session timeout (fast rebalances). Classic
+    /// protocol only: with <see cref="ConsumerGroupProtocol.Consumer"/> the broker sets it.
+    /// </summary>
     public TimeSpan? HeartbeatInterval { get; set; }
+
+    /// <summary>
+    /// Group protocol of the schedules group. Default <see cref="ConsumerGroupProtocol.Classic"/> (every broker);
+    /// <see cref="ConsumerGroupProtocol.Consumer"/> (KIP-848) hands the schedule over without a group-wide join
+    /// phase. A <c>group.protocol</c> entry in <see cref="CarillonOptions.Kafka"/> takes precedence, as all
+    /// user-supplied librdkafka properties do.
+    /// </summary>
+    public ConsumerGroupProtocol GroupProtocol { get; set; } = ConsumerGroupProtocol.Classic;
 }

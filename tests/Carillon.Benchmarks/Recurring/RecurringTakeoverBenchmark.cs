@@ -7,20 +7,42 @@ namespace Carillon.Benchmarks.Recurring;
 /// Takeover time with three app processes (Carillon.Recurring.TestApp) on an embedded broker hosted by this process:
 /// from SIGKILL (crash) or SIGTERM (graceful shutdown) of the owner to the moment another process has replayed and
 /// started its clock ("took over"), and to its first run. The owner is replaced by a fresh process after each round.
+/// Both group protocols are measured, each on a fresh broker.
 /// </summary>
 public sealed class RecurringTakeoverBenchmark : IBenchmark
 {
     private const string TookOver = "took over";
-    private static readonly TimeSpan Session = TimeSpan.FromSeconds(6);
+
+    // Classic: the client's session (as in the earlier figures). Consumer (KIP-848): the broker's session and
+    // heartbeat, as in the failover test.
+    private static readonly TimeSpan ClassicSession = TimeSpan.FromSeconds(6);
+    private static readonly TimeSpan ConsumerSession = TimeSpan.FromSeconds(3);
+    private static readonly TimeSpan ConsumerHeartbeat = TimeSpan.FromMilliseconds(250);
 
     public string Name => "recurring-takeover";
 
-    public string Description => "Takeover after SIGKILL and after graceful shutdown, 3 processes, session 6 s (CARILLON_BENCH_ROUNDS, default 5)";
+    public string Description => "Takeover after SIGKILL and after graceful shutdown, 3 processes, classic protocol (session 6 s) and consumer protocol (broker session 3 s, heartbeat 250 ms) (CARILLON_BENCH_ROUNDS, default 5; CARILLON_BENCH_PROTOCOLS, default classic,consumer)";
 
     public async Task RunAsync(TextWriter output)
     {
         var rounds = int.TryParse(Environment.GetEnvironmentVariable("CARILLON_BENCH_ROUNDS"), CultureInfo.InvariantCulture, out var r) ? r : 5;
+        var protocols = (Environment.GetEnvironmentVariable("CARILLON_BENCH_PROTOCOLS") ?? "classic,consumer")
+            .Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Select(p => Enum.Parse<ConsumerGroupProtocol>(p, ignoreCase: true));
+        foreach (var protocol in protocols)
+        {
+            output.WriteLine($"{protocol} protocol:");
+            await RunProtocolAsync(output, protocol, rounds);
+        }
+    }
+
+    private static async Task RunProtocolAsync(TextWriter output, ConsumerGroupProtocol protocol, int rounds)
+    {
+        var consumer = protocol == ConsumerGroupProtocol.Consumer;
+        var session = consumer ? ConsumerSession : ClassicSession;
         using var kafka = EmbeddedKafka.Start(1);
+        kafka.SetConsumerGroupSessionTimeout(ConsumerSession);
+        kafka.SetConsumerGroupHeartbeatInterval(ConsumerHeartbeat);
         var defaults = new CarillonOptions();
         kafka.CreateTopic(defaults.SchedulesTopic, 1);
         kafka.CreateTopic(defaults.LogsTopic, 1);
@@ -32,7 +54,8 @@ public sealed class RecurringTakeoverBenchmark : IBenchmark
         {
             ["Carillon__BootstrapServers"] = kafka.BootstrapServers,
             ["Carillon__InstanceId"] = $"app-{next}",
-            ["Carillon__SessionTimeout"] = Session.ToString("c", CultureInfo.InvariantCulture),
+            ["Carillon__SessionTimeout"] = ClassicSession.ToString("c", CultureInfo.InvariantCulture),
+            ["Carillon__Recurring__GroupProtocol"] = protocol.ToString(),
         });
 
         var apps = new List<BenchProcess> { StartApp(), StartApp(), StartApp() };
@@ -73,6 +96,7 @@ public sealed class RecurringTakeoverBenchmark : IBenchmark
                 {
                     stops.Add((ended - at).TotalMilliseconds);
                 }
+
                 if (Environment.GetEnvironmentVariable("CARILLON_BENCH_VERBOSE") == "1")
                 {
                     foreach (var (t, line) in owner.Lines.Concat(successor.Lines).Where(l => l.At > at.AddSeconds(-1) && !l.Line.StartsWith("RUN", StringComparison.Ordinal)).OrderBy(l => l.At))
@@ -86,16 +110,19 @@ public sealed class RecurringTakeoverBenchmark : IBenchmark
                 owner.Dispose();
                 apps.Add(StartApp());
 
-                // Let the replacement join and the group settle (the mock's JoinGroup phase lasts session - 1 s), so that
-                // the next round measures one takeover, not a takeover racing a join.
-                await Task.Delay(Session * 2);
+                // Let the replacement join and the group settle (the mock's classic JoinGroup phase lasts session - 1 s),
+                // so that the next round measures one takeover, not a takeover racing a join.
+                await Task.Delay(session * 2);
             }
 
-            output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"session timeout {Session.TotalSeconds} s, heartbeat {Session.TotalMilliseconds / 10} ms, 3 processes, {rounds} rounds each"));
-            output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"after SIGKILL:  median owner {Percentiles.Median(crash.Select(c => c.Owner)):F0} ms, first run {Percentiles.Median(crash.Select(c => c.Run)):F0} ms (min {crash.Min(c => c.Owner):F0}, max {crash.Max(c => c.Owner):F0})"));
+            var heartbeat = consumer ? ConsumerHeartbeat : session / 10;
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{protocol}: session timeout {session.TotalSeconds} s{(consumer ? " (broker)" : string.Empty)}, heartbeat {heartbeat.TotalMilliseconds} ms, 3 processes, {rounds} rounds each"));
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"after SIGKILL:  median owner {Percentiles.Median(crash.Select(c => c.Owner)):F0} ms, first run {Percentiles.Median(crash.Select(c => c.Run)):F0} ms (min {crash.Min(c => c.Owner):F0}, max {crash.Max(c => c.Owner):F0}); bound session + 1 s = {(session.TotalMilliseconds + 1000):F0} ms"));
             output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"after SIGTERM:  median owner {Percentiles.Median(graceful.Select(c => c.Owner)):F0} ms, first run {Percentiles.Median(graceful.Select(c => c.Run)):F0} ms (min {graceful.Min(c => c.Owner):F0}, max {graceful.Max(c => c.Owner):F0})"));
             output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"carillon's share: assignment -> clock running median {Percentiles.Median(replay):F0} ms (max {replay.DefaultIfEmpty().Max():F0}); graceful owner stop (SIGTERM -> ownership ended, consumer closing) median {Percentiles.Median(stops):F0} ms"));
-            output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"the mock's JoinGroup barrier (session - 1 s = {(Session.TotalMilliseconds - 1000):F0} ms) is included in both; see docs/recurring.md"));
+            output.WriteLine(consumer
+                ? "the mock checks consumer-group sessions on a 1 s timer: a crashed member expires 0-1 s after its session ran out; see docs/recurring.md"
+                : string.Create(CultureInfo.InvariantCulture, $"the mock's JoinGroup barrier (session - 1 s = {(session.TotalMilliseconds - 1000):F0} ms) is included in both; see docs/recurring.md"));
         }
         finally
         {

@@ -21,13 +21,14 @@ public sealed class AppProcess : IDisposable
 
     public bool Killed { get; private set; }
 
-    public static AppProcess Start(string bootstrapServers, string instanceId, TimeSpan sessionTimeout, string? sideEffectDir = null)
+    public static AppProcess Start(string bootstrapServers, string instanceId, TimeSpan sessionTimeout, string? sideEffectDir = null, ConsumerGroupProtocol protocol = ConsumerGroupProtocol.Classic)
     {
         var env = new Dictionary<string, string>
         {
             ["Carillon__BootstrapServers"] = bootstrapServers,
             ["Carillon__InstanceId"] = instanceId,
             ["Carillon__SessionTimeout"] = sessionTimeout.ToString("c", CultureInfo.InvariantCulture),
+            ["Carillon__Recurring__GroupProtocol"] = protocol.ToString(),
             ["DOTNET_ENVIRONMENT"] = "Production",
         };
         if (sideEffectDir is not null)
@@ -38,8 +39,33 @@ public sealed class AppProcess : IDisposable
         return new AppProcess(instanceId, ChildProcess.StartDotnet("Carillon.Recurring.TestApp.dll", [], env));
     }
 
-    /// <summary>The time this process logged its latest takeover, or null.</summary>
-    public bool TookOver => Process.Lines.Any(l => l.Contains("took over", StringComparison.Ordinal));
+    /// <summary>How many times this process took over the schedule.</summary>
+    public int Takeovers => Process.Lines.Count(IsTakeover);
+
+    /// <summary>
+    /// Whether this process owns the schedule now: its latest takeover was not followed by the end of that term.
+    /// Ownership can move while processes join (the mock's assignment is not sticky), so "took over once" is not it.
+    /// </summary>
+    public bool IsOwner
+    {
+        get
+        {
+            var lines = Process.Lines.ToList();
+            return lines.FindLastIndex(IsTakeover) > lines.FindLastIndex(l => l.Contains("Schedule ownership of instance", StringComparison.Ordinal));
+        }
+    }
+
+    /// <summary>Runs this process started since its latest takeover.</summary>
+    public int RunsSinceTakeover
+    {
+        get
+        {
+            var lines = Process.Lines.ToList();
+            return lines.Skip(lines.FindLastIndex(IsTakeover) + 1).Select(Parse).OfType<AppRun>().Count();
+        }
+    }
+
+    private static bool IsTakeover(string line) => line.Contains("took over", StringComparison.Ordinal);
 
     public IReadOnlyList<AppRun> Runs => Process.Lines.Select(Parse).OfType<AppRun>().ToList();
 

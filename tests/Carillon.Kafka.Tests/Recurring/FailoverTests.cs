@@ -6,40 +6,61 @@ namespace Carillon.Kafka.Tests.Recurring;
 
 public sealed class FailoverTests(ITestOutputHelper output)
 {
-    private static readonly TimeSpan Session = TimeSpan.FromSeconds(6);
+    // Consumer group protocol (KIP-848): the broker owns the session timeout and heartbeat interval. The classic
+    // protocol cannot meet the bound on librdkafka's mock (see docs/recurring.md); the in-process tests cover it.
+    private static readonly TimeSpan Session = KafkaTestKit.ConsumerGroupSession;
+    private static readonly TimeSpan Heartbeat = KafkaTestKit.ConsumerGroupHeartbeat;
+    private static readonly TimeSpan MockSessionCheckPeriod = TimeSpan.FromSeconds(1);
 
     [Fact]
     public async Task A_killed_owner_is_replaced_within_the_session_timeout_and_no_occurrence_starts_twice()
     {
-        using var broker = await StandaloneBroker.StartAsync(brokers: 1);
+        using var broker = await StandaloneBroker.StartAsync(brokers: 1, Session, Heartbeat);
         var sideEffects = Directory.CreateTempSubdirectory("carillon-failover-").FullName;
-        var apps = Enumerable.Range(1, 3).Select(i => AppProcess.Start(broker.BootstrapServers, $"app-{i}", Session, sideEffects)).ToList();
+        var apps = Enumerable.Range(1, 3).Select(i => AppProcess.Start(broker.BootstrapServers, $"app-{i}", Session, sideEffects, ConsumerGroupProtocol.Consumer)).ToList();
         try
         {
-            await KafkaTestKit.EventuallyAsync(() => apps.Count(a => a.TookOver) == 1 && apps.Single(a => a.TookOver).Runs.Count >= 6, "an owner running", TimeSpan.FromSeconds(90));
-            var owner = apps.Single(a => a.TookOver);
-            Assert.All(apps.Where(a => a != owner), a => Assert.Empty(a.Runs));
+            // Six seconds of one owner running: every process has joined and the group is settled.
+            await KafkaTestKit.EventuallyAsync(
+                () => apps.Count(a => a.IsOwner) == 1 && apps.Single(a => a.IsOwner).RunsSinceTakeover >= 6,
+                "an owner running",
+                TimeSpan.FromSeconds(90));
+            var owner = apps.Single(a => a.IsOwner);
+            var takeoversBefore = apps.ToDictionary(a => a, a => a.Takeovers);
 
+            // Both clocks start before the kill, so neither measure can leave out any of the takeover.
             var killedAt = DateTimeOffset.UtcNow;
             var clock = Stopwatch.StartNew();
             owner.Kill();
             var survivors = apps.Where(a => a != owner).ToList();
-            await KafkaTestKit.EventuallyAsync(() => survivors.Any(a => a.TookOver), "a survivor takes over", TimeSpan.FromSeconds(60));
+            await KafkaTestKit.EventuallyAsync(() => survivors.Any(a => a.Takeovers > takeoversBefore[a]), "a survivor takes over", TimeSpan.FromSeconds(60), poll: TimeSpan.FromMilliseconds(10));
             var takeover = clock.Elapsed;
-            var successor = survivors.Single(a => a.TookOver);
-            await KafkaTestKit.EventuallyAsync(() => successor.Runs.Count(r => r.TaskId == "every-second") >= 3, "the successor running", TimeSpan.FromSeconds(30));
-            var firstRun = TimeSpan.FromMilliseconds(successor.Runs.Min(r => r.FiredMs) - killedAt.ToUnixTimeMilliseconds());
+            var successor = survivors.Single(a => a.Takeovers > takeoversBefore[a]);
+            var killedMs = killedAt.ToUnixTimeMilliseconds();
+            IReadOnlyList<AppRun> RunsAfterKill(AppProcess app) => app.Runs.Where(r => r.FiredMs >= killedMs).ToList();
+            await KafkaTestKit.EventuallyAsync(() => RunsAfterKill(successor).Count(r => r.TaskId == "every-second") >= 3, "the successor running", TimeSpan.FromSeconds(30));
+            var firstRun = TimeSpan.FromMilliseconds(RunsAfterKill(successor).Min(r => r.FiredMs) - killedMs);
             output.WriteLine($"takeover after SIGKILL: ownership {takeover.TotalMilliseconds:F0} ms, first run {firstRun.TotalMilliseconds:F0} ms (session timeout {Session.TotalSeconds} s)");
 
-            // Budget: the session timeout (crash detection) + 1 s, plus what librdkafka's mock broker adds on its own: after
-            // a member times out its JoinGroup phase waits session.timeout - 1 s for members to rejoin (rdkafka_mock_cgrp.c;
-            // a real broker completes the join as soon as the remaining members have rejoined), plus CI slack.
-            var mockJoinWait = Session - TimeSpan.FromSeconds(1);
-            Assert.True(takeover < Session + TimeSpan.FromSeconds(1) + mockJoinWait + TimeSpan.FromSeconds(5), $"takeover took {takeover}");
-            Assert.All(survivors.Where(a => a != successor), a => Assert.Empty(a.Runs));
+            // Issue 3's bound is crash detection (the session timeout) + 1 s, for ownership and for the first run (the
+            // RunOnce misfire, which runs right after replay), measured from before the kill. librdkafka's mock adds
+            // one thing a real broker does not: it checks consumer-group sessions on a periodic 1 s timer
+            // (rdkafka_mock_cgrp.c), so a dead member expires 0-1 s after its session ran out rather than at once.
+            // That period, and nothing else, is added; the strict figure is printed for the benchmark's record.
+            var bound = Session + TimeSpan.FromSeconds(1);
+            output.WriteLine($"killed at {killedAt.ToLocalTime():HH:mm:ss.fff}; successor's ownership log:");
+            foreach (var line in successor.Process.Lines.Where(l => l.Contains("Schedule own", StringComparison.Ordinal) || l.Contains("partition", StringComparison.OrdinalIgnoreCase)))
+            {
+                output.WriteLine("  " + line);
+            }
+
+            output.WriteLine($"within session + 1 s: {(firstRun <= bound ? "yes" : "no, by " + (firstRun - bound).TotalMilliseconds.ToString("F0", System.Globalization.CultureInfo.InvariantCulture) + " ms")}");
+            Assert.True(takeover <= bound + MockSessionCheckPeriod, $"ownership after {takeover}, bound {bound} + mock session check {MockSessionCheckPeriod}");
+            Assert.True(firstRun <= bound + MockSessionCheckPeriod, $"first run after {firstRun}, bound {bound} + mock session check {MockSessionCheckPeriod}");
+            Assert.All(survivors.Where(a => a != successor), a => Assert.Empty(RunsAfterKill(a)));
 
             // Misfire: the RunOnce task runs the latest missed occurrence once; the Skip task does not.
-            var successorRuns = successor.Runs;
+            var successorRuns = RunsAfterKill(successor);
             var misfires = successorRuns.Where(r => r.Trigger == nameof(ScheduledRunTrigger.Misfire)).ToList();
             var misfire = Assert.Single(misfires);
             Assert.Equal("every-second", misfire.TaskId);

@@ -64,7 +64,14 @@ internal static class KafkaTestKit
             .OfType<ExecutionLogRecord>()
             .ToList();
 
-    public static async Task EventuallyAsync(Func<bool> condition, string what, TimeSpan? timeout = null)
+    /// <summary>Broker-side session timeout of consumer-protocol (KIP-848) groups in these tests.</summary>
+    public static readonly TimeSpan ConsumerGroupSession = TimeSpan.FromSeconds(3);
+
+    /// <summary>Broker-side heartbeat interval of consumer-protocol (KIP-848) groups in these tests.</summary>
+    public static readonly TimeSpan ConsumerGroupHeartbeat = TimeSpan.FromMilliseconds(250);
+
+    /// <summary>Waits for <paramref name="condition"/>; <paramref name="poll"/> bounds the error of timings taken after it.</summary>
+    public static async Task EventuallyAsync(Func<bool> condition, string what, TimeSpan? timeout = null, TimeSpan? poll = null)
     {
         var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(60));
         while (!condition())
@@ -74,7 +81,7 @@ internal static class KafkaTestKit
                 throw new TimeoutException("Timed out waiting for: " + what);
             }
 
-            await Task.Delay(100);
+            await Task.Delay(poll ?? TimeSpan.FromMilliseconds(100));
         }
     }
 }

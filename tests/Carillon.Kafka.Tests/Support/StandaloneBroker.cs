@@ -13,9 +13,23 @@ public sealed class StandaloneBroker : IDisposable
 
     public string BootstrapServers { get; }
 
-    public static async Task<StandaloneBroker> StartAsync(int brokers = 1, params string[] topics)
+    public static Task<StandaloneBroker> StartAsync(int brokers = 1, params string[] topics) => StartAsync(brokers, null, null, topics);
+
+    /// <summary>Starts a broker whose consumer-protocol (KIP-848) groups use this session timeout and heartbeat interval.</summary>
+    public static async Task<StandaloneBroker> StartAsync(int brokers, TimeSpan? groupSessionTimeout, TimeSpan? groupHeartbeatInterval, params string[] topics)
     {
-        var args = new List<string> { "kafka", "embedded", "--brokers", brokers.ToString(System.Globalization.CultureInfo.InvariantCulture) };
+        var inv = System.Globalization.CultureInfo.InvariantCulture;
+        var args = new List<string> { "kafka", "embedded", "--brokers", brokers.ToString(inv) };
+        if (groupSessionTimeout is { } session)
+        {
+            args.AddRange(["--group-session-timeout-ms", ((int)session.TotalMilliseconds).ToString(inv)]);
+        }
+
+        if (groupHeartbeatInterval is { } heartbeat)
+        {
+            args.AddRange(["--group-heartbeat-interval-ms", ((int)heartbeat.TotalMilliseconds).ToString(inv)]);
+        }
+
         foreach (var topic in topics)
         {
             args.Add("--topic");

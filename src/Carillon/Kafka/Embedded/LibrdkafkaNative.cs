@@ -30,6 +30,8 @@ internal static unsafe class LibrdkafkaNative
         public required delegate* unmanaged<nint, short, nuint, int*, void> MockPushRequestErrorsArray { get; init; }
         public required delegate* unmanaged<nint, short, void> MockClearRequestErrors { get; init; }
         public required delegate* unmanaged<int, byte*> ErrorToString { get; init; }
+        public required delegate* unmanaged<nint, int, void> MockSetGroupConsumerSessionTimeoutMs { get; init; }
+        public required delegate* unmanaged<nint, int, void> MockSetGroupConsumerHeartbeatIntervalMs { get; init; }
     }
 
     private static Api Load()
@@ -57,6 +59,10 @@ internal static unsafe class LibrdkafkaNative
             MockPushRequestErrorsArray = (delegate* unmanaged<nint, short, nuint, int*, void>)Export("rd_kafka_mock_push_request_errors_array"),
             MockClearRequestErrors = (delegate* unmanaged<nint, short, void>)Export("rd_kafka_mock_clear_request_errors"),
             ErrorToString = (delegate* unmanaged<int, byte*>)Export("rd_kafka_err2str"),
+
+            // KIP-848 (group.protocol=consumer): the broker, not the client, owns session timeout and heartbeat interval.
+            MockSetGroupConsumerSessionTimeoutMs = (delegate* unmanaged<nint, int, void>)Export("rd_kafka_mock_set_group_consumer_session_timeout_ms"),
+            MockSetGroupConsumerHeartbeatIntervalMs = (delegate* unmanaged<nint, int, void>)Export("rd_kafka_mock_set_group_consumer_heartbeat_interval_ms"),
         };
     }
 

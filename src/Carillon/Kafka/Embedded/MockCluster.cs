@@ -110,6 +110,33 @@ internal sealed unsafe class MockCluster : IDisposable
         }
     }
 
+    /// <summary>Broker-side session timeout of consumer-protocol (KIP-848) groups; classic groups are unaffected.</summary>
+    public void SetConsumerGroupSessionTimeout(TimeSpan timeout)
+    {
+        lock (_gate)
+        {
+            ThrowIfDisposed();
+            LibrdkafkaNative.Functions.MockSetGroupConsumerSessionTimeoutMs(_cluster, Milliseconds(timeout, nameof(timeout)));
+        }
+    }
+
+    /// <summary>Heartbeat interval the broker tells consumer-protocol (KIP-848) members to use.</summary>
+    public void SetConsumerGroupHeartbeatInterval(TimeSpan interval)
+    {
+        lock (_gate)
+        {
+            ThrowIfDisposed();
+            LibrdkafkaNative.Functions.MockSetGroupConsumerHeartbeatIntervalMs(_cluster, Milliseconds(interval, nameof(interval)));
+        }
+    }
+
+    private static int Milliseconds(TimeSpan value, string name)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(value, TimeSpan.FromMilliseconds(1), name);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(value, TimeSpan.FromMilliseconds(int.MaxValue), name);
+        return (int)value.TotalMilliseconds;
+    }
+
     private static void Check(int error, string what)
     {
         if (error != 0)

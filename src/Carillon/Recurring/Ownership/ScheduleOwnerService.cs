@@ -61,24 +61,23 @@ internal sealed class ScheduleOwnerService(
         var partition = new TopicPartition(_options.SchedulesTopic, 0);
         var session = (int)_options.SessionTimeout.TotalMilliseconds;
         var heartbeat = (int)(_options.Recurring.HeartbeatInterval?.TotalMilliseconds ?? Math.Clamp(session / 10, 100, 3000));
-        var config = clients.Consumer(c =>
-        {
-            c.GroupId = _options.SchedulesGroup;
-            c.EnableAutoCommit = false;
-            c.EnableAutoOffsetStore = false;
-            c.IsolationLevel = IsolationLevel.ReadCommitted;
-            c.AutoOffsetReset = AutoOffsetReset.Earliest;
-            if (!IsNextGenerationProtocol(_options))
+        var config = clients.Consumer(
+            c =>
             {
-                // Classic protocol: the client sets its session; a short heartbeat makes standbys notice a rebalance fast.
-                // With group.protocol=consumer (KIP-848) both are broker settings and librdkafka rejects them here.
+                c.GroupId = _options.SchedulesGroup;
+                c.EnableAutoCommit = false;
+                c.EnableAutoOffsetStore = false;
+                c.IsolationLevel = IsolationLevel.ReadCommitted;
+                c.AutoOffsetReset = AutoOffsetReset.Earliest;
+
+                // Classic protocol: the client sets its session; a short heartbeat makes standbys notice a rebalance
+                // fast. Under the consumer protocol (KIP-848) both are broker settings and the factory drops them.
                 c.SessionTimeoutMs = session;
                 c.HeartbeatIntervalMs = heartbeat;
-            }
-
-            c.FetchWaitMaxMs = 10;
-            c.EnablePartitionEof = false;
-        });
+                c.FetchWaitMaxMs = 10;
+                c.EnablePartitionEof = false;
+            },
+            _options.Recurring.GroupProtocol);
 
         using var consumer = new ConsumerBuilder<byte[], byte[]>(config)
             .SetLogHandler((_, message) => logger.Librdkafka(message))
@@ -87,6 +86,9 @@ internal sealed class ScheduleOwnerService(
                 status.KafkaError(e.Reason, time.GetUtcNow());
                 logger.ConsumerError(e.Reason);
             })
+            // Both protocols are handled by membership tests, never by "the list is the whole assignment": the classic
+            // (eager) protocol passes full lists after revoking everything, the consumer protocol passes increments,
+            // possibly empty or without partition 0. Confluent.Kafka performs the (incremental) assign itself.
             .SetPartitionsAssignedHandler((_, partitions) =>
             {
                 if (partitions.Contains(partition))
@@ -172,9 +174,6 @@ internal sealed class ScheduleOwnerService(
             }
         }
     }
-
-    private static bool IsNextGenerationProtocol(CarillonOptions options)
-        => options.Kafka.TryGetValue("group.protocol", out var protocol) && string.Equals(protocol, "consumer", StringComparison.OrdinalIgnoreCase);
 
     private void StartTerm(IConsumer<byte[], byte[]> consumer)
     {
