@@ -32,7 +32,7 @@ public sealed class DelayedBenchmark : IBenchmark
         await LatenessAsync(output);
     }
 
-    private static async Task DispatchAsync(TextWriter output)
+    internal static async Task DispatchAsync(TextWriter output)
     {
         using var kafka = EmbeddedKafka.Start();
         kafka.CreateTopic("raw_target", 24);
@@ -99,7 +99,7 @@ public sealed class DelayedBenchmark : IBenchmark
         await host.StopAsync();
     }
 
-    private static async Task LatenessAsync(TextWriter output)
+    internal static async Task LatenessAsync(TextWriter output)
     {
         using var kafka = EmbeddedKafka.Start();
         kafka.CreateTopic("carillon_delayed", 6);
