@@ -138,6 +138,13 @@ internal sealed class DelayedDispatcher(
             c.LingerMs = 5;
             c.QueueBufferingMaxMessages = 1_000_000;
             c.TransactionTimeoutMs = 60_000;
+
+            // CommitTransaction flushes by polling the report queue itself in slices of up to 10 ms; a background poll
+            // thread that takes the last delivery report first leaves it asleep for the rest of the slice (commit
+            // measured 4.6 ms on average with it, 1.9 ms without; lateness p50 8 → 4 ms). The worker's producer has no
+            // handlers, so its queue only needs serving during the commit. Delivery reports stay on: without them the
+            // flush waits for the message count in 10 ms steps (commit 10.6 ms).
+            c.EnableBackgroundPoll = false;
         });
 
         // Fence first (InitTransactions aborts what a previous owner left open), then read the committed offsets.
