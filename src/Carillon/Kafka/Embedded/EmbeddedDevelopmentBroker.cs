@@ -11,6 +11,7 @@ namespace Carillon.Kafka.Embedded;
 internal sealed class EmbeddedDevelopmentBroker : IDisposable
 {
     private readonly Lazy<MockCluster> _cluster;
+    private readonly HashSet<string> _created = new(StringComparer.Ordinal);
 
     public EmbeddedDevelopmentBroker()
     {
@@ -24,9 +25,16 @@ internal sealed class EmbeddedDevelopmentBroker : IDisposable
     /// <summary>The mock has no CreateTopics, so the development broker creates Carillon's topics itself.</summary>
     public void CreateTopics(CarillonOptions options)
     {
-        foreach (var (name, partitions) in CarillonTopics.All(options))
+        // Options are post-configured again for every IOptionsSnapshot scope or reload: create each topic once.
+        lock (_created)
         {
-            _cluster.Value.CreateTopic(name, partitions);
+            foreach (var (name, partitions) in CarillonTopics.All(options))
+            {
+                if (_created.Add(name))
+                {
+                    _cluster.Value.CreateTopic(name, partitions);
+                }
+            }
         }
     }
 
