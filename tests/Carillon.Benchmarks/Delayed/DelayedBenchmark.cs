@@ -32,21 +32,28 @@ public sealed class DelayedBenchmark : IBenchmark
         await LatenessAsync(output);
     }
 
-    internal static async Task DispatchAsync(TextWriter output)
+    /// <param name="valueBytes">Size of each message's value.</param>
+    /// <param name="partitions">Partitions of every topic: enough to keep each under the mock's 5 MB-per-partition cap.</param>
+    internal static async Task DispatchAsync(TextWriter output, int valueBytes = 64, int partitions = 24)
     {
+        var value = new byte[valueBytes];
+        output.WriteLine($"dispatch phase: {Backlog:N0} messages of {valueBytes} B values, {partitions} partitions");
         using var kafka = EmbeddedKafka.Start();
-        kafka.CreateTopic("raw_target", 24);
-        kafka.CreateTopic("carillon_delayed", 24);
+        kafka.CreateTopic("raw_target", partitions);
+        kafka.CreateTopic("carillon_delayed", partitions);
         kafka.CreateTopic("carillon_delayed_dlq", 1);
-        kafka.CreateTopic("bench_target", 24);
+        kafka.CreateTopic("bench_target", partitions);
+        kafka.CreateTopic("floor_target", partitions);
+        kafka.CreateTopic("floor_delayed", partitions);
 
         double rawRate;
+        double floorRate;
         using (var raw = Producer(kafka))
         {
             var sw = Stopwatch.StartNew();
             for (var i = 0; i < Backlog; i++)
             {
-                raw.Produce("raw_target", new Message<byte[]?, byte[]?> { Key = Encoding.UTF8.GetBytes($"key-{i}"), Value = s_value });
+                raw.Produce("raw_target", new Message<byte[]?, byte[]?> { Key = Encoding.UTF8.GetBytes($"key-{i}"), Value = value });
             }
 
             raw.Flush(TimeSpan.FromMinutes(1));
@@ -54,46 +61,87 @@ public sealed class DelayedBenchmark : IBenchmark
             output.WriteLine($"raw produce (idempotent): {Backlog:N0} msgs in {sw.Elapsed.TotalSeconds:F2} s = {Backlog / sw.Elapsed.TotalSeconds:N0} msg/s");
         }
 
-        // For reading the ratio only (it stays against the plain baseline above): the same target records with the
-        // five trace headers a dispatched message carries, from one plain producer (no tombstones, no transactions).
-        using (var raw = Producer(kafka))
+        // The floor any dispatcher of this contract pays on librdkafka: the same records (the target with its five trace
+        // headers and the tombstone with its one), from plain transactional producers, one per partition on a thread of
+        // its own and one transaction each, like the dispatcher; no index, no consumer, no offsets.
         {
-            var sw = Stopwatch.StartNew();
-            var digits = Encoding.ASCII.GetBytes("1795000000000");
-            for (var i = 0; i < Backlog; i++)
+            var producers = Enumerable.Range(0, partitions).Select(p =>
             {
-                var key = Encoding.UTF8.GetBytes($"key-{i}");
-                raw.Produce("raw_target", new Message<byte[]?, byte[]?>
+                var producer = new ProducerBuilder<byte[]?, byte[]?>(new ProducerConfig
                 {
-                    Key = key,
-                    Value = s_value,
-                    Headers = new Headers
+                    BootstrapServers = kafka.BootstrapServers,
+                    TransactionalId = $"floor-{p}",
+                    LingerMs = 5,
+                    EnableBackgroundPoll = false,
+                    QueueBufferingMaxMessages = 1_000_000,
+                }).Build();
+                producer.InitTransactions(TimeSpan.FromSeconds(30));
+                return producer;
+            }).ToArray();
+            var digits = Encoding.ASCII.GetBytes("1795000000000");
+            var sw = Stopwatch.StartNew();
+            var threads = producers.Select((producer, p) => new Thread(() =>
+            {
+                producer.BeginTransaction();
+                for (var i = p; i < Backlog; i += producers.Length)
+                {
+                    var key = Encoding.UTF8.GetBytes($"schedule-{i}");
+                    producer.Produce("floor_target", new Message<byte[]?, byte[]?>
                     {
-                        { "carillon-schedule-key", key },
-                        { "carillon-scheduled-at", digits },
-                        { "carillon-source-partition", digits[..2] },
-                        { "carillon-source-offset", digits[..4] },
-                        { "carillon-original-timestamp", digits },
-                    },
-                });
+                        Key = null,
+                        Value = value,
+                        Headers = new Headers
+                        {
+                            { "carillon-schedule-key", key },
+                            { "carillon-scheduled-at", digits },
+                            { "carillon-source-partition", digits[..2] },
+                            { "carillon-source-offset", digits[..4] },
+                            { "carillon-original-timestamp", digits },
+                        },
+                    });
+                    producer.Produce(new TopicPartition("floor_delayed", p), new Message<byte[]?, byte[]?>
+                    {
+                        Key = key,
+                        Value = null,
+                        Headers = new Headers { { "carillon-dispatched-offset", digits[..4] } },
+                    });
+                }
+
+                producer.CommitTransaction(TimeSpan.FromMinutes(1));
+            })).ToArray();
+            foreach (var thread in threads)
+            {
+                thread.Start();
             }
 
-            raw.Flush(TimeSpan.FromMinutes(1));
-            output.WriteLine($"  (same records with the five trace headers: {Backlog / sw.Elapsed.TotalSeconds:N0} msg/s)");
+            foreach (var thread in threads)
+            {
+                thread.Join();
+            }
+
+            output.WriteLine($"  (same records as a dispatch, target + tombstone, from {partitions} plain transactional producers: {Backlog / sw.Elapsed.TotalSeconds:N0} msg/s = {Backlog / sw.Elapsed.TotalSeconds / rawRate:F2}x raw produce)");
+            floorRate = Backlog / sw.Elapsed.TotalSeconds;
+            foreach (var producer in producers)
+            {
+                producer.Dispose();
+            }
         }
 
         // Every message becomes due at the same instant, after the partitions are loaded: the backlog is dispatched from
         // that instant, with nothing of the load in the figure.
         var dueAt = DateTimeOffset.UtcNow.AddSeconds(15);
-        await ProduceSchedulesAsync(kafka, Backlog, "bench_target", _ => dueAt);
+        await ProduceSchedulesAsync(kafka, Backlog, "bench_target", _ => dueAt, value);
         using var dispatched = new MetricTotal("carillon.delayed.dispatched");
         var loaded = new LoadedCounter();
         using var host = await StartDispatcherAsync(kafka, loaded);
-        await loaded.WaitForAsync(24, TimeSpan.FromMinutes(5));
+        await loaded.WaitForAsync(partitions, TimeSpan.FromMinutes(5));
         var loadedBeforeDue = DateTimeOffset.UtcNow < dueAt;
+        var gcPause0 = GC.GetTotalPauseDuration();
+        var gc0 = (GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2));
         await dispatched.WaitForAsync(Backlog, TimeSpan.FromMinutes(5));
+        output.WriteLine($"  (GC while dispatching: {(GC.GetTotalPauseDuration() - gcPause0).TotalMilliseconds:F0} ms paused; gen0/1/2 collections {GC.CollectionCount(0) - gc0.Item1}/{GC.CollectionCount(1) - gc0.Item2}/{GC.CollectionCount(2) - gc0.Item3})");
         var total = DateTimeOffset.UtcNow - dueAt;
-        output.WriteLine($"dispatch (transactions, tombstones, offsets): {Backlog:N0} msgs due at once, all sent {total.TotalSeconds:F2} s after the due time = {Backlog / total.TotalSeconds:N0} msg/s = {Backlog / total.TotalSeconds / rawRate:F2}x raw produce{(loadedBeforeDue ? "" : " (WARNING: the load ended after the due time)")}");
+        output.WriteLine($"dispatch (transactions, tombstones, offsets): {Backlog:N0} msgs due at once, all sent {total.TotalSeconds:F2} s after the due time = {Backlog / total.TotalSeconds:N0} msg/s = {Backlog / total.TotalSeconds / rawRate:F2}x raw produce, {Backlog / total.TotalSeconds / floorRate:F2}x the same records from plain transactional producers{(loadedBeforeDue ? "" : " (WARNING: the load ended after the due time)")}");
         await host.StopAsync();
     }
 
@@ -198,19 +246,20 @@ public sealed class DelayedBenchmark : IBenchmark
         }).Build();
 
     // Returns the payload bytes a held message must keep (value, schedule key, target topic name).
-    private static Task<long> ProduceSchedulesAsync(EmbeddedKafka kafka, int count, string target, Func<int, DateTimeOffset> due)
+    private static Task<long> ProduceSchedulesAsync(EmbeddedKafka kafka, int count, string target, Func<int, DateTimeOffset> due, byte[]? value = null)
     {
+        value ??= s_value;
         using var producer = Producer(kafka);
         var topic = Encoding.UTF8.GetBytes(target);
         long payload = 0;
         for (var i = 0; i < count; i++)
         {
             var key = Encoding.UTF8.GetBytes($"schedule-{i}");
-            payload += key.Length + s_value.Length + topic.Length;
+            payload += key.Length + value.Length + topic.Length;
             producer.Produce("carillon_delayed", new Message<byte[]?, byte[]?>
             {
                 Key = key,
-                Value = s_value,
+                Value = value,
                 Headers = new Headers
                 {
                     { "carillon-target-topic", topic },

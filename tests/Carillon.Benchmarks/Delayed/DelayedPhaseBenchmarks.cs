@@ -10,6 +10,16 @@ public sealed class DelayedDispatchBenchmark : IBenchmark
     public Task RunAsync(TextWriter output) => DelayedBenchmark.DispatchAsync(output);
 }
 
+/// <summary>The dispatch-rate phase with 1 KiB values, over 64 partitions to stay under the mock's 5 MB-per-partition cap.</summary>
+public sealed class DelayedDispatchLargeBenchmark : IBenchmark
+{
+    public string Name => "delayed-dispatch-1k";
+
+    public string Description => "Delayed messages: dispatch vs. raw produce, 1 KiB values";
+
+    public Task RunAsync(TextWriter output) => DelayedBenchmark.DispatchAsync(output, valueBytes: 1024, partitions: 64);
+}
+
 /// <summary>Only the lateness phase of <see cref="DelayedBenchmark"/>.</summary>
 public sealed class DelayedLatenessBenchmark : IBenchmark
 {

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Carillon.Delayed.Envelope;
 using Carillon.Delayed.Index;
 using Confluent.Kafka;
@@ -190,6 +191,7 @@ internal sealed class PartitionState(int partition, TimeSpan loadHorizon, TimeSp
     /// Takes up to <paramref name="max"/> due records (and every pending dead letter) out of the state, in
     /// (due, offset) order. The caller must put the state back through a re-load when the transaction fails.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public DispatchBatch? TakeBatch(long nowMs, int max)
     {
         if (Loading)

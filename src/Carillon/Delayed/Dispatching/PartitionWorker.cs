@@ -13,7 +13,10 @@ namespace Carillon.Delayed.Dispatching;
 /// </summary>
 internal sealed class PartitionWorker : IAsyncDisposable
 {
-    private const int MaxBatch = 20_000;
+    // Messages per transaction. A due backlog is cut into transactions this size rather than one per partition: each
+    // batch's unpacked records and librdkafka's queue stay small, which kept GC pauses and memory down (1 KiB values
+    // over 64 partitions: 28 k msg/s with 20,000, 74 k with 1,000; 64 B values unchanged).
+    private const int MaxBatch = 1_000;
     private static readonly TimeSpan s_txnTimeout = TimeSpan.FromSeconds(30);
 
     private readonly TopicPartition _tp;

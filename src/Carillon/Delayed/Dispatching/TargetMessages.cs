@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using System.Text;
 using Carillon.Delayed.Envelope;
 using Carillon.Delayed.Index;
@@ -16,6 +17,7 @@ internal static class TargetMessages
     /// The target message; <paramref name="partitionAscii"/> is shared by a batch and <paramref name="offsetAscii"/> is
     /// returned for the tombstone (librdkafka copies header values, so sharing the arrays is safe and saves allocations).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static Message<byte[]?, byte[]?> Target(in DispatchItem item, byte[] partitionAscii, out byte[] scheduleKey, out byte[] offsetAscii)
     {
         var parts = EntryBlob.Read(item.Blob);
@@ -33,6 +35,7 @@ internal static class TargetMessages
     /// <summary>A tombstone that deletes only the record at <paramref name="offset"/> (see <see cref="ControlHeaders.DispatchedOffset"/>).</summary>
     public static Message<byte[]?, byte[]?> Tombstone(byte[] scheduleKey, long offset) => Tombstone(scheduleKey, Ascii(offset));
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static Message<byte[]?, byte[]?> Tombstone(byte[] scheduleKey, byte[] offsetAscii)
         => new() { Key = scheduleKey, Value = null, Headers = [new Header(ControlHeaders.DispatchedOffset, offsetAscii)] };
 

@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace Carillon.Delayed.Index;
 
 /// <summary>
@@ -18,6 +20,7 @@ internal sealed class KeyTable
         return hash.ToHashCode();
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public int Find(IndexEntry[] entries, BlobStore store, ReadOnlySpan<byte> key, int hash)
     {
         var mask = _cells.Length - 1;
@@ -48,6 +51,7 @@ internal sealed class KeyTable
         _count++;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Remove(int slot, int hash)
     {
         var mask = _cells.Length - 1;
