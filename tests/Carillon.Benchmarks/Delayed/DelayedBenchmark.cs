@@ -39,17 +39,23 @@ public sealed class DelayedBenchmark : IBenchmark
         var value = new byte[valueBytes];
         output.WriteLine($"dispatch phase: {Backlog:N0} messages of {valueBytes} B values, {partitions} partitions");
         using var kafka = EmbeddedKafka.Start();
+        kafka.CreateTopic("raw_warmup", partitions);
         kafka.CreateTopic("raw_target", partitions);
         kafka.CreateTopic("carillon_delayed", partitions);
         kafka.CreateTopic("carillon_delayed_dlq", 1);
         kafka.CreateTopic("bench_target", partitions);
-        kafka.CreateTopic("floor_target", partitions);
-        kafka.CreateTopic("floor_delayed", partitions);
 
         double rawRate;
-        double floorRate;
         using (var raw = Producer(kafka))
         {
+            // Warm-up (JIT, the client's and the broker's first allocations), so that the baseline is not flattered
+            // against a dispatcher that was started and loaded before the timed part.
+            for (var i = 0; i < Backlog / 10; i++)
+            {
+                raw.Produce("raw_warmup", new Message<byte[]?, byte[]?> { Key = Encoding.UTF8.GetBytes($"key-{i}"), Value = value });
+            }
+
+            raw.Flush(TimeSpan.FromMinutes(1));
             var sw = Stopwatch.StartNew();
             for (var i = 0; i < Backlog; i++)
             {
@@ -63,69 +69,9 @@ public sealed class DelayedBenchmark : IBenchmark
 
         // The floor any dispatcher of this contract pays on librdkafka: the same records (the target with its five trace
         // headers and the tombstone with its one), from plain transactional producers, one per partition on a thread of
-        // its own and one transaction each, like the dispatcher; no index, no consumer, no offsets.
-        {
-            var producers = Enumerable.Range(0, partitions).Select(p =>
-            {
-                var producer = new ProducerBuilder<byte[]?, byte[]?>(new ProducerConfig
-                {
-                    BootstrapServers = kafka.BootstrapServers,
-                    TransactionalId = $"floor-{p}",
-                    LingerMs = 5,
-                    EnableBackgroundPoll = false,
-                    QueueBufferingMaxMessages = 1_000_000,
-                }).Build();
-                producer.InitTransactions(TimeSpan.FromSeconds(30));
-                return producer;
-            }).ToArray();
-            var digits = Encoding.ASCII.GetBytes("1795000000000");
-            var sw = Stopwatch.StartNew();
-            var threads = producers.Select((producer, p) => new Thread(() =>
-            {
-                producer.BeginTransaction();
-                for (var i = p; i < Backlog; i += producers.Length)
-                {
-                    var key = Encoding.UTF8.GetBytes($"schedule-{i}");
-                    producer.Produce("floor_target", new Message<byte[]?, byte[]?>
-                    {
-                        Key = null,
-                        Value = value,
-                        Headers = new Headers
-                        {
-                            { "carillon-schedule-key", key },
-                            { "carillon-scheduled-at", digits },
-                            { "carillon-source-partition", digits[..2] },
-                            { "carillon-source-offset", digits[..4] },
-                            { "carillon-original-timestamp", digits },
-                        },
-                    });
-                    producer.Produce(new TopicPartition("floor_delayed", p), new Message<byte[]?, byte[]?>
-                    {
-                        Key = key,
-                        Value = null,
-                        Headers = new Headers { { "carillon-dispatched-offset", digits[..4] } },
-                    });
-                }
-
-                producer.CommitTransaction(TimeSpan.FromMinutes(1));
-            })).ToArray();
-            foreach (var thread in threads)
-            {
-                thread.Start();
-            }
-
-            foreach (var thread in threads)
-            {
-                thread.Join();
-            }
-
-            output.WriteLine($"  (same records as a dispatch, target + tombstone, from {partitions} plain transactional producers: {Backlog / sw.Elapsed.TotalSeconds:N0} msg/s = {Backlog / sw.Elapsed.TotalSeconds / rawRate:F2}x raw produce)");
-            floorRate = Backlog / sw.Elapsed.TotalSeconds;
-            foreach (var producer in producers)
-            {
-                producer.Dispose();
-            }
-        }
+        // its own, 1,000 messages per transaction like the dispatcher; no index, no consumer, no offsets.
+        var floorRate = FloorRate(kafka, "floor", value, partitions, TraceHeaders, tombstoneHeader: true);
+        output.WriteLine($"  (same records as a dispatch, target + tombstone, from {partitions} plain transactional producers: {floorRate:N0} msg/s = {floorRate / rawRate:F2}x raw produce)");
 
         // Every message becomes due at the same instant, after the partitions are loaded: the backlog is dispatched from
         // that instant, with nothing of the load in the figure.
@@ -143,6 +89,123 @@ public sealed class DelayedBenchmark : IBenchmark
         var total = DateTimeOffset.UtcNow - dueAt;
         output.WriteLine($"dispatch (transactions, tombstones, offsets): {Backlog:N0} msgs due at once, all sent {total.TotalSeconds:F2} s after the due time = {Backlog / total.TotalSeconds:N0} msg/s = {Backlog / total.TotalSeconds / rawRate:F2}x raw produce, {Backlog / total.TotalSeconds / floorRate:F2}x the same records from plain transactional producers{(loadedBeforeDue ? "" : " (WARNING: the load ended after the due time)")}");
         await host.StopAsync();
+    }
+
+    /// <summary>What the records cost librdkafka by header count: target + tombstone pairs with 0+0, 2+1 and 5+1 headers.</summary>
+    internal static Task HeadersAsync(TextWriter output)
+    {
+        const int partitions = 24;
+        var value = new byte[64];
+        using var kafka = EmbeddedKafka.Start();
+        kafka.CreateTopic("raw_warmup", partitions);
+        kafka.CreateTopic("raw_target", partitions);
+        using (var raw = Producer(kafka))
+        {
+            for (var i = 0; i < Backlog / 10; i++)
+            {
+                raw.Produce("raw_warmup", new Message<byte[]?, byte[]?> { Key = Encoding.UTF8.GetBytes($"key-{i}"), Value = value });
+            }
+
+            raw.Flush(TimeSpan.FromMinutes(1));
+            var sw = Stopwatch.StartNew();
+            for (var i = 0; i < Backlog; i++)
+            {
+                raw.Produce("raw_target", new Message<byte[]?, byte[]?> { Key = Encoding.UTF8.GetBytes($"key-{i}"), Value = value });
+            }
+
+            raw.Flush(TimeSpan.FromMinutes(1));
+            var rawRate = Backlog / sw.Elapsed.TotalSeconds;
+            output.WriteLine($"raw produce (idempotent, no headers): {rawRate:N0} msg/s");
+            var digits = Encoding.ASCII.GetBytes("1795000000000");
+            foreach (var (name, target, tombstone) in new (string, Func<byte[], Headers?>, bool)[]
+            {
+                ("0+0", _ => null, false),
+                ("2+1", key => new Headers { { "carillon-schedule-key", key }, { "carillon-source", digits } }, true),
+                ("5+1", TraceHeaders, true),
+            })
+            {
+                var rate = FloorRate(kafka, $"h{name.Replace('+', '_')}", value, partitions, target, tombstone);
+                output.WriteLine($"target + tombstone with {name} headers, {partitions} transactional producers: {rate:N0} msg/s = {rate / rawRate:F2}x raw produce");
+            }
+        }
+
+        return Task.CompletedTask;
+    }
+
+    private static Headers TraceHeaders(byte[] key)
+    {
+        var digits = Encoding.ASCII.GetBytes("1795000000000");
+        return new Headers
+        {
+            { "carillon-schedule-key", key },
+            { "carillon-scheduled-at", digits },
+            { "carillon-source-partition", digits[..2] },
+            { "carillon-source-offset", digits[..4] },
+            { "carillon-original-timestamp", digits },
+        };
+    }
+
+    // Backlog target + tombstone pairs from one transactional producer per partition, each on a thread of its own.
+    private static double FloorRate(EmbeddedKafka kafka, string prefix, byte[] value, int partitions, Func<byte[], Headers?> targetHeaders, bool tombstoneHeader)
+    {
+        kafka.CreateTopic($"{prefix}_target", partitions);
+        kafka.CreateTopic($"{prefix}_delayed", partitions);
+        var producers = Enumerable.Range(0, partitions).Select(p =>
+        {
+            var producer = new ProducerBuilder<byte[]?, byte[]?>(new ProducerConfig
+            {
+                BootstrapServers = kafka.BootstrapServers,
+                TransactionalId = $"{prefix}-{p}",
+                LingerMs = 5,
+                EnableBackgroundPoll = false,
+                QueueBufferingMaxMessages = 1_000_000,
+            }).Build();
+            producer.InitTransactions(TimeSpan.FromSeconds(30));
+            return producer;
+        }).ToArray();
+        var offsetDigits = Encoding.ASCII.GetBytes("1795");
+        var sw = Stopwatch.StartNew();
+        var threads = producers.Select((producer, p) => new Thread(() =>
+        {
+            var inTransaction = 0;
+            producer.BeginTransaction();
+            for (var i = p; i < Backlog; i += partitions)
+            {
+                var key = Encoding.UTF8.GetBytes($"schedule-{i}");
+                producer.Produce($"{prefix}_target", new Message<byte[]?, byte[]?> { Value = value, Headers = targetHeaders(key) });
+                producer.Produce(new TopicPartition($"{prefix}_delayed", p), new Message<byte[]?, byte[]?>
+                {
+                    Key = key,
+                    Value = null,
+                    Headers = tombstoneHeader ? new Headers { { "carillon-dispatched-offset", offsetDigits } } : null,
+                });
+                if (++inTransaction == 1_000)
+                {
+                    producer.CommitTransaction(TimeSpan.FromMinutes(1));
+                    producer.BeginTransaction();
+                    inTransaction = 0;
+                }
+            }
+
+            producer.CommitTransaction(TimeSpan.FromMinutes(1));
+        })).ToArray();
+        foreach (var thread in threads)
+        {
+            thread.Start();
+        }
+
+        foreach (var thread in threads)
+        {
+            thread.Join();
+        }
+
+        var rate = Backlog / sw.Elapsed.TotalSeconds;
+        foreach (var producer in producers)
+        {
+            producer.Dispose();
+        }
+
+        return rate;
     }
 
     private static async Task LoadAsync(TextWriter output)
@@ -187,7 +250,10 @@ public sealed class DelayedBenchmark : IBenchmark
         using var lateness = new MetricSamples("carillon.delayed.lateness");
         var start = DateTimeOffset.UtcNow.AddSeconds(3);
         await ProduceSchedulesAsync(kafka, LatenessMessages, "bench_target", i => start.AddMilliseconds(i / 2.0));
+        var gcPause0 = GC.GetTotalPauseDuration();
+        var gc0 = (GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2));
         await lateness.WaitForAsync(LatenessMessages, TimeSpan.FromMinutes(2));
+        output.WriteLine($"  (GC during the lateness run: {(GC.GetTotalPauseDuration() - gcPause0).TotalMilliseconds:F0} ms paused; gen0/1/2 collections {GC.CollectionCount(0) - gc0.Item1}/{GC.CollectionCount(1) - gc0.Item2}/{GC.CollectionCount(2) - gc0.Item3})");
         var samples = lateness.Sorted();
         output.WriteLine($"lateness ({LatenessMessages:N0} msgs due over {LatenessMessages / 2000.0:F0} s, 6 partitions): p50 {samples[samples.Length / 2]:F0} ms, p99 {samples[(int)(samples.Length * 0.99)]:F0} ms, max {samples[^1]:F0} ms");
         await host.StopAsync();

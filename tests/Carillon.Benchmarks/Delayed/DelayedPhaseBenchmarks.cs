@@ -20,6 +20,16 @@ public sealed class DelayedDispatchLargeBenchmark : IBenchmark
     public Task RunAsync(TextWriter output) => DelayedBenchmark.DispatchAsync(output, valueBytes: 1024, partitions: 64);
 }
 
+/// <summary>What target + tombstone pairs cost librdkafka by header count, against raw produce.</summary>
+public sealed class DelayedHeadersBenchmark : IBenchmark
+{
+    public string Name => "delayed-headers";
+
+    public string Description => "Delayed messages: transactional target + tombstone pairs by header count";
+
+    public Task RunAsync(TextWriter output) => DelayedBenchmark.HeadersAsync(output);
+}
+
 /// <summary>Only the lateness phase of <see cref="DelayedBenchmark"/>.</summary>
 public sealed class DelayedLatenessBenchmark : IBenchmark
 {
