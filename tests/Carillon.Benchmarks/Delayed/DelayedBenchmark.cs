@@ -208,7 +208,7 @@ public sealed class DelayedBenchmark : IBenchmark
         return rate;
     }
 
-    private static async Task LoadAsync(TextWriter output)
+    internal static async Task LoadAsync(TextWriter output)
     {
         using var kafka = EmbeddedKafka.Start();
         kafka.CreateTopic("carillon_delayed", 48);

@@ -30,6 +30,16 @@ public sealed class DelayedHeadersBenchmark : IBenchmark
     public Task RunAsync(TextWriter output) => DelayedBenchmark.HeadersAsync(output);
 }
 
+/// <summary>Only the load phase of <see cref="DelayedBenchmark"/> (1 M pending records).</summary>
+public sealed class DelayedLoadBenchmark : IBenchmark
+{
+    public string Name => "delayed-load";
+
+    public string Description => "Delayed messages: load of 1 M pending records vs. raw consume, memory";
+
+    public Task RunAsync(TextWriter output) => DelayedBenchmark.LoadAsync(output);
+}
+
 /// <summary>Only the lateness phase of <see cref="DelayedBenchmark"/>.</summary>
 public sealed class DelayedLatenessBenchmark : IBenchmark
 {
