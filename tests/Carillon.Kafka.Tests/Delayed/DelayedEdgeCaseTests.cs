@@ -111,6 +111,40 @@ public sealed class DelayedEdgeCaseTests
     }
 
     [Fact]
+    public async Task A_target_topic_the_cluster_does_not_have_is_dead_lettered_and_the_partition_keeps_going()
+    {
+        using var kit = new DelayedTestKit("present");
+        // The mock creates any topic a metadata request names unless the client asks it not to: asking it not to is
+        // how a cluster without auto-creation answers.
+        Action<CarillonOptions> noAutoCreate = o => o.Kafka["allow.auto.create.topics"] = "false";
+        var host = await kit.StartHostAsync(noAutoCreate);
+        using var producer = kit.RawProducer();
+        var tp = new TopicPartition("carillon_delayed", 2);
+        var due = Ms(DateTimeOffset.UtcNow);
+        await producer.ProduceAsync(tp, Raw("lost", "nowhere", ("carillon-target-topic", "absent"), ("carillon-target-key", "k1"), ("carillon-deliver-at", due), ("app", "a")));
+        await producer.ProduceAsync(tp, Raw("kept", "somewhere", ("carillon-target-topic", "present"), ("carillon-deliver-at", due)));
+
+        Assert.Equal("somewhere", Text(Assert.Single(kit.ReadUntil("present", r => r.Count >= 1, s_deadline)).Message.Value));
+        var dead = Assert.Single(kit.ReadUntil("carillon_delayed_dlq", r => r.Count >= 1, s_deadline));
+        Assert.Equal("lost", Text(dead.Message.Key));
+        Assert.Equal("nowhere", Text(dead.Message.Value));
+        Assert.Equal("target-topic-unknown", Header(dead, "carillon-dlq-reason"));
+        Assert.Equal("absent", Header(dead, "carillon-target-topic"));
+        Assert.Equal("k1", Header(dead, "carillon-target-key"));
+        Assert.Equal(due, Header(dead, "carillon-deliver-at"));
+        Assert.Equal("a", Header(dead, "app"));
+
+        // Tombstoned with the dead letter: a new owner does not dead-letter it again.
+        await host.StopAsync();
+        host.Dispose();
+        using var next = await kit.StartHostAsync(noAutoCreate);
+        await producer.ProduceAsync(tp, Raw("later", "after", ("carillon-target-topic", "present"), ("carillon-deliver-at", Ms(DateTimeOffset.UtcNow))));
+        Assert.Equal(2, kit.ReadUntil("present", r => r.Count >= 2, s_deadline).Count);
+        Assert.Single(kit.ReadFor("carillon_delayed_dlq", TimeSpan.FromSeconds(2)));
+        await next.StopAsync();
+    }
+
+    [Fact]
     public async Task A_restart_mid_backlog_sends_nothing_twice_and_loses_nothing()
     {
         const int count = 2_000;

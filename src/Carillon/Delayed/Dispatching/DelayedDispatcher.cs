@@ -22,6 +22,13 @@ internal sealed class DelayedDispatcher(
     private readonly DelayedMessageOptions _options = clients.Options.Delayed;
     private readonly ConcurrentDictionary<int, PartitionWorker> _workers = new();
     private readonly ConcurrentQueue<PartitionWorker> _reloads = new();
+    private readonly TargetTopicDirectory _targets = new(() => new AdminClientBuilder(clients.Admin()).Build(), time);
+
+    public override void Dispose()
+    {
+        _targets.Dispose();
+        base.Dispose();
+    }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -151,7 +158,7 @@ internal sealed class DelayedDispatcher(
         // InitTransactions blocks on the coordinator: threads of their own, so that many partitions fence in parallel
         // without starving the thread pool.
         var created = partitions
-            .Select(tp => Task.Factory.StartNew(() => PartitionWorker.Create(tp, new ProducerConfig(new Dictionary<string, string>(producerConfig)), consumer, _options, time, logger, RequestReload), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default))
+            .Select(tp => Task.Factory.StartNew(() => PartitionWorker.Create(tp, new ProducerConfig(new Dictionary<string, string>(producerConfig)), consumer, _options, _targets, time, logger, RequestReload), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default))
             .ToArray();
         try
         {

@@ -1,4 +1,7 @@
+using System.Globalization;
+using System.Text;
 using Carillon.Delayed.Envelope;
+using Carillon.Delayed.Index;
 using Confluent.Kafka;
 
 namespace Carillon.Delayed.Dispatching;
@@ -7,7 +10,25 @@ namespace Carillon.Delayed.Dispatching;
 internal readonly record struct DispatchItem(long Offset, long DueMs, long TimestampMs, string TargetTopic, byte[] Blob);
 
 /// <summary>A record to copy to the dead-letter topic, with the reason.</summary>
-internal sealed record DeadLetterItem(long Offset, long TimestampMs, byte[]? Key, byte[]? Value, Headers Headers, InvalidReason Reason);
+internal sealed record DeadLetterItem(long Offset, long TimestampMs, byte[]? Key, byte[]? Value, Headers Headers, InvalidReason Reason)
+{
+    /// <summary>
+    /// A held record as it was read: the control headers were dropped when it was packed, and are put back so that
+    /// the dead letter can be re-published as is.
+    /// </summary>
+    public static DeadLetterItem FromHeld(byte[] blob, long offset, long dueMs, string targetTopic, InvalidReason reason)
+    {
+        var parts = EntryBlob.Read(blob);
+        parts.Headers.Add(ControlHeaders.TargetTopic, Encoding.UTF8.GetBytes(targetTopic));
+        if (parts.TargetKey is not null)
+        {
+            parts.Headers.Add(ControlHeaders.TargetKey, parts.TargetKey);
+        }
+
+        parts.Headers.Add(ControlHeaders.DeliverAt, Encoding.ASCII.GetBytes(dueMs.ToString(CultureInfo.InvariantCulture)));
+        return new DeadLetterItem(offset, dueMs - EntryBlob.TimestampDistance(blob), parts.Key, parts.Value, parts.Headers, reason);
+    }
+}
 
 /// <summary>
 /// What one transaction does for a partition: dispatch <see cref="Items"/>, dead-letter <see cref="DeadLetters"/>,

@@ -34,6 +34,9 @@ internal static partial class DispatcherLog
     [LoggerMessage(110, LogLevel.Warning, "Record at {Partition}@{Offset} was refused by the producer ({Reason}); it goes to the dead-letter topic")]
     public static partial void TargetRejected(ILogger logger, int partition, long offset, string reason);
 
+    [LoggerMessage(111, LogLevel.Warning, "Record at {Partition}@{Offset} targets topic {Topic}, which the cluster does not have; it goes to the dead-letter topic")]
+    public static partial void TargetTopicUnknown(ILogger logger, int partition, long offset, string topic);
+
     [LoggerMessage(108, LogLevel.Debug, "Partition {Partition} dispatched {Count} message(s), committed offset {Offset}")]
     public static partial void Dispatched(ILogger logger, int partition, int count, long offset);
 }

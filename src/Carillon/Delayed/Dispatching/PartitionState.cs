@@ -227,16 +227,5 @@ internal sealed class PartitionState(int partition, TimeSpan loadHorizon, TimeSp
     }
 
     private DeadLetterItem ToDeadLetter(in TakenEntry entry)
-    {
-        // The control headers were dropped when the entry was packed; put them back so the record can be re-published.
-        var parts = EntryBlob.Read(entry.Blob);
-        parts.Headers.Add(ControlHeaders.TargetTopic, System.Text.Encoding.UTF8.GetBytes(_topics[entry.TopicId]));
-        if (parts.TargetKey is not null)
-        {
-            parts.Headers.Add(ControlHeaders.TargetKey, parts.TargetKey);
-        }
-
-        parts.Headers.Add(ControlHeaders.DeliverAt, System.Text.Encoding.ASCII.GetBytes(entry.DueMs.ToString(System.Globalization.CultureInfo.InvariantCulture)));
-        return new DeadLetterItem(entry.Offset, entry.DueMs - EntryBlob.TimestampDistance(entry.Blob), parts.Key, parts.Value, parts.Headers, InvalidReason.TooLate);
-    }
+        => DeadLetterItem.FromHeld(entry.Blob, entry.Offset, entry.DueMs, _topics[entry.TopicId], InvalidReason.TooLate);
 }

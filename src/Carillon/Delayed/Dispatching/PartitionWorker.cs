@@ -26,6 +26,7 @@ internal sealed class PartitionWorker : IAsyncDisposable
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly Action<PartitionWorker> _requestReload;
+    private readonly TargetTopicDirectory _targets;
     private readonly object _gate = new();
     private readonly SemaphoreSlim _transaction = new(1, 1);
     private readonly CancellationTokenSource _stop = new();
@@ -38,7 +39,7 @@ internal sealed class PartitionWorker : IAsyncDisposable
     private int _generation;
     private Task _loop = Task.CompletedTask;
 
-    private PartitionWorker(TopicPartition tp, IProducer<byte[]?, byte[]?> producer, IConsumer<byte[]?, byte[]?> consumer, DelayedMessageOptions options, TimeProvider time, ILogger logger, Action<PartitionWorker> requestReload)
+    private PartitionWorker(TopicPartition tp, IProducer<byte[]?, byte[]?> producer, IConsumer<byte[]?, byte[]?> consumer, DelayedMessageOptions options, TargetTopicDirectory targets, TimeProvider time, ILogger logger, Action<PartitionWorker> requestReload)
     {
         _tp = tp;
         _producer = producer;
@@ -47,6 +48,7 @@ internal sealed class PartitionWorker : IAsyncDisposable
         _time = time;
         _logger = logger;
         _requestReload = requestReload;
+        _targets = targets;
         State = new PartitionState(tp.Partition.Value, options.LoadHorizon, options.MaxLateness);
     }
 
@@ -69,7 +71,7 @@ internal sealed class PartitionWorker : IAsyncDisposable
     }
 
     /// <summary>Creates the partition's producer and fences any previous owner (blocking: call before reading the partition).</summary>
-    public static PartitionWorker Create(TopicPartition tp, ProducerConfig config, IConsumer<byte[]?, byte[]?> consumer, DelayedMessageOptions options, TimeProvider time, ILogger logger, Action<PartitionWorker> requestReload)
+    public static PartitionWorker Create(TopicPartition tp, ProducerConfig config, IConsumer<byte[]?, byte[]?> consumer, DelayedMessageOptions options, TargetTopicDirectory targets, TimeProvider time, ILogger logger, Action<PartitionWorker> requestReload)
     {
         config.TransactionalId = $"{options.Group}.{tp.Topic}.{tp.Partition.Value}";
         var producer = new ProducerBuilder<byte[]?, byte[]?>(config)
@@ -86,7 +88,7 @@ internal sealed class PartitionWorker : IAsyncDisposable
             throw;
         }
 
-        return new PartitionWorker(tp, producer, consumer, options, time, logger, requestReload);
+        return new PartitionWorker(tp, producer, consumer, options, targets, time, logger, requestReload);
     }
 
     /// <summary>Starts loading from <paramref name="start"/> to <paramref name="mark"/> and the dispatch loop.</summary>
@@ -307,12 +309,24 @@ internal sealed class PartitionWorker : IAsyncDisposable
         var partition = _tp.Partition.Value;
         var tombstoneTarget = new TopicPartition(_options.Topic, _tp.Partition);
         var partitionAscii = TargetMessages.Ascii(partition);
+        var unknownTargets = UnknownTargets(batch);
+        var misdirected = 0;
         try
         {
             _producer.BeginTransaction();
             var nowMs = _time.GetUtcNow().ToUnixTimeMilliseconds();
             foreach (var item in batch.Items)
             {
+                if (unknownTargets?.Contains(item.TargetTopic) == true)
+                {
+                    var dead = DeadLetterItem.FromHeld(item.Blob, item.Offset, item.DueMs, item.TargetTopic, InvalidReason.TargetTopicUnknown);
+                    _producer.Produce(_options.DeadLetterTopic, TargetMessages.DeadLetter(dead, partition));
+                    _producer.Produce(tombstoneTarget, TargetMessages.Tombstone(dead.Key!, dead.Offset));
+                    DispatcherLog.TargetTopicUnknown(_logger, partition, item.Offset, item.TargetTopic);
+                    misdirected++;
+                    continue;
+                }
+
                 var target = TargetMessages.Target(item, partitionAscii, out var scheduleKey, out var offsetAscii);
                 try
                 {
@@ -372,17 +386,36 @@ internal sealed class PartitionWorker : IAsyncDisposable
         var committedMs = _time.GetUtcNow().ToUnixTimeMilliseconds();
         foreach (var item in batch.Items)
         {
-            DelayedMetrics.Lateness.Record(committedMs - item.DueMs);
+            if (unknownTargets?.Contains(item.TargetTopic) != true)
+            {
+                DelayedMetrics.Lateness.Record(committedMs - item.DueMs);
+            }
         }
 
-        DelayedMetrics.Dispatched.Add(batch.Items.Count);
-        DelayedMetrics.DeadLettered.Add(batch.DeadLetters.Count);
+        DelayedMetrics.Dispatched.Add(batch.Items.Count - misdirected);
+        DelayedMetrics.DeadLettered.Add(batch.DeadLetters.Count + misdirected);
         DispatcherLog.Dispatched(_logger, partition, batch.Count, batch.CommitOffset);
+    }
+
+    // The batch's target topics the cluster says it does not have (asked once per topic; usually there is one).
+    private HashSet<string>? UnknownTargets(DispatchBatch batch)
+    {
+        HashSet<string>? seen = null;
+        HashSet<string>? unknown = null;
+        foreach (var item in batch.Items)
+        {
+            if ((seen ??= new(StringComparer.Ordinal)).Add(item.TargetTopic) && !_targets.Exists(item.TargetTopic))
+            {
+                (unknown ??= new(StringComparer.Ordinal)).Add(item.TargetTopic);
+            }
+        }
+
+        return unknown;
     }
 
     private void HandleFailure(DispatchBatch batch, KafkaException e)
     {
-        _ = batch;
+        _targets.Forget(batch.Items.Select(i => i.TargetTopic).Distinct(StringComparer.Ordinal));
         if (e.Error.IsFatal || e.Error.Code is ErrorCode.ProducerFenced or ErrorCode.InvalidProducerEpoch or ErrorCode.TransactionalIdAuthorizationFailed)
         {
             // Another owner fenced us: it re-reads the partition; this process must not write for it any more.

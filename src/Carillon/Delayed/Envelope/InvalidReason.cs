@@ -11,6 +11,7 @@ internal enum InvalidReason
     MalformedDeliverAt,
     TooLate,
     TargetRejected,
+    TargetTopicUnknown,
 }
 
 internal static class InvalidReasons
@@ -24,6 +25,7 @@ internal static class InvalidReasons
         InvalidReason.MalformedDeliverAt => "malformed-deliver-at",
         InvalidReason.TooLate => "max-lateness-exceeded",
         InvalidReason.TargetRejected => "target-rejected",
+        InvalidReason.TargetTopicUnknown => "target-topic-unknown",
         _ => "none",
     };
 }
