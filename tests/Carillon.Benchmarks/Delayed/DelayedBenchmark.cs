@@ -39,33 +39,12 @@ public sealed class DelayedBenchmark : IBenchmark
         var value = new byte[valueBytes];
         output.WriteLine($"dispatch phase: {Backlog:N0} messages of {valueBytes} B values, {partitions} partitions");
         using var kafka = EmbeddedKafka.Start();
-        kafka.CreateTopic("raw_warmup", partitions);
-        kafka.CreateTopic("raw_target", partitions);
         kafka.CreateTopic("carillon_delayed", partitions);
         kafka.CreateTopic("carillon_delayed_dlq", 1);
         kafka.CreateTopic("bench_target", partitions);
 
-        double rawRate;
-        using (var raw = Producer(kafka))
-        {
-            // Warm-up (JIT, the client's and the broker's first allocations), so that the baseline is not flattered
-            // against a dispatcher that was started and loaded before the timed part.
-            for (var i = 0; i < Backlog / 10; i++)
-            {
-                raw.Produce("raw_warmup", new Message<byte[]?, byte[]?> { Key = Encoding.UTF8.GetBytes($"key-{i}"), Value = value });
-            }
-
-            raw.Flush(TimeSpan.FromMinutes(1));
-            var sw = Stopwatch.StartNew();
-            for (var i = 0; i < Backlog; i++)
-            {
-                raw.Produce("raw_target", new Message<byte[]?, byte[]?> { Key = Encoding.UTF8.GetBytes($"key-{i}"), Value = value });
-            }
-
-            raw.Flush(TimeSpan.FromMinutes(1));
-            rawRate = Backlog / sw.Elapsed.TotalSeconds;
-            output.WriteLine($"raw produce (idempotent): {Backlog:N0} msgs in {sw.Elapsed.TotalSeconds:F2} s = {Backlog / sw.Elapsed.TotalSeconds:N0} msg/s");
-        }
+        var rawRate = RawProduceRate(kafka, value, partitions);
+        output.WriteLine($"raw produce (idempotent): {Backlog:N0} msgs = {rawRate:N0} msg/s");
 
         // The floor any dispatcher of this contract pays on librdkafka: the same records (the target with its five trace
         // headers and the tombstone with its one), from plain transactional producers, one per partition on a thread of
@@ -91,42 +70,47 @@ public sealed class DelayedBenchmark : IBenchmark
         await host.StopAsync();
     }
 
+    // Idempotent, header-less, keyed records, after a warm-up (JIT, the client's and the broker's first allocations) so
+    // that the baseline is not flattered against a dispatcher that was started and loaded before the timed part.
+    private static double RawProduceRate(EmbeddedKafka kafka, byte[] value, int partitions)
+    {
+        kafka.CreateTopic("raw_warmup", partitions);
+        kafka.CreateTopic("raw_target", partitions);
+        using var raw = Producer(kafka);
+        for (var i = 0; i < Backlog / 10; i++)
+        {
+            raw.Produce("raw_warmup", new Message<byte[]?, byte[]?> { Key = Encoding.UTF8.GetBytes($"key-{i}"), Value = value });
+        }
+
+        raw.Flush(TimeSpan.FromMinutes(1));
+        var sw = Stopwatch.StartNew();
+        for (var i = 0; i < Backlog; i++)
+        {
+            raw.Produce("raw_target", new Message<byte[]?, byte[]?> { Key = Encoding.UTF8.GetBytes($"key-{i}"), Value = value });
+        }
+
+        raw.Flush(TimeSpan.FromMinutes(1));
+        return Backlog / sw.Elapsed.TotalSeconds;
+    }
+
     /// <summary>What the records cost librdkafka by header count: target + tombstone pairs with 0+0, 2+1 and 5+1 headers.</summary>
     internal static Task HeadersAsync(TextWriter output)
     {
         const int partitions = 24;
         var value = new byte[64];
         using var kafka = EmbeddedKafka.Start();
-        kafka.CreateTopic("raw_warmup", partitions);
-        kafka.CreateTopic("raw_target", partitions);
-        using (var raw = Producer(kafka))
+        var rawRate = RawProduceRate(kafka, value, partitions);
+        output.WriteLine($"raw produce (idempotent, no headers): {rawRate:N0} msg/s");
+        var digits = Encoding.ASCII.GetBytes("1795000000000");
+        foreach (var (name, target, tombstone) in new (string, Func<byte[], Headers?>, bool)[]
         {
-            for (var i = 0; i < Backlog / 10; i++)
-            {
-                raw.Produce("raw_warmup", new Message<byte[]?, byte[]?> { Key = Encoding.UTF8.GetBytes($"key-{i}"), Value = value });
-            }
-
-            raw.Flush(TimeSpan.FromMinutes(1));
-            var sw = Stopwatch.StartNew();
-            for (var i = 0; i < Backlog; i++)
-            {
-                raw.Produce("raw_target", new Message<byte[]?, byte[]?> { Key = Encoding.UTF8.GetBytes($"key-{i}"), Value = value });
-            }
-
-            raw.Flush(TimeSpan.FromMinutes(1));
-            var rawRate = Backlog / sw.Elapsed.TotalSeconds;
-            output.WriteLine($"raw produce (idempotent, no headers): {rawRate:N0} msg/s");
-            var digits = Encoding.ASCII.GetBytes("1795000000000");
-            foreach (var (name, target, tombstone) in new (string, Func<byte[], Headers?>, bool)[]
-            {
-                ("0+0", _ => null, false),
-                ("2+1", key => new Headers { { "carillon-schedule-key", key }, { "carillon-source", digits } }, true),
-                ("5+1", TraceHeaders, true),
-            })
-            {
-                var rate = FloorRate(kafka, $"h{name.Replace('+', '_')}", value, partitions, target, tombstone);
-                output.WriteLine($"target + tombstone with {name} headers, {partitions} transactional producers: {rate:N0} msg/s = {rate / rawRate:F2}x raw produce");
-            }
+            ("0+0", _ => null, false),
+            ("2+1", key => new Headers { { "carillon-schedule-key", key }, { "carillon-source", digits } }, true),
+            ("5+1", TraceHeaders, true),
+        })
+        {
+            var rate = FloorRate(kafka, $"h{name.Replace('+', '_')}", value, partitions, target, tombstone);
+            output.WriteLine($"target + tombstone with {name} headers, {partitions} transactional producers: {rate:N0} msg/s = {rate / rawRate:F2}x raw produce");
         }
 
         return Task.CompletedTask;
