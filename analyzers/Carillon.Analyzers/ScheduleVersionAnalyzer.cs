@@ -1,4 +1,6 @@
 using System.Collections.Immutable;
+using System.Linq;
+using System.Threading;
 using Carillon.CompileTime;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
@@ -25,12 +27,13 @@ namespace Carillon.Analyzers
                 var versionType = start.Compilation.GetTypeByMetadataName(KnownNames.ScheduleVersionAttribute);
                 if (versionType is not null)
                 {
-                    start.RegisterSyntaxNodeAction(node => Analyze(node, versionType), SyntaxKind.Attribute);
+                    var names = new NameFilter(start.Compilation);
+                    start.RegisterSyntaxNodeAction(node => Analyze(node, versionType, names), SyntaxKind.Attribute);
                 }
             });
         }
 
-        private static void Analyze(SyntaxNodeAnalysisContext context, INamedTypeSymbol versionType)
+        private static void Analyze(SyntaxNodeAnalysisContext context, INamedTypeSymbol versionType, NameFilter names)
         {
             var attribute = (AttributeSyntax)context.Node;
             if (attribute.ArgumentList is not { Arguments.Count: > 0 } arguments)
@@ -39,11 +42,7 @@ namespace Carillon.Analyzers
             }
 
             // Binding every attribute of the compilation is the costly part; skip those whose name cannot be ours.
-            // (A using-alias to ScheduleVersionAttribute is not checked here; the generator still ignores a bad value.)
-            var name = attribute.Name is QualifiedNameSyntax qualified ? qualified.Right.Identifier.ValueText
-                : attribute.Name is AliasQualifiedNameSyntax aliased ? aliased.Name.Identifier.ValueText
-                : (attribute.Name as SimpleNameSyntax)?.Identifier.ValueText;
-            if (name != "ScheduleVersion" && name != "ScheduleVersionAttribute")
+            if (!names.MayBeScheduleVersion(RightmostName(attribute.Name), context.CancellationToken))
             {
                 return;
             }
@@ -65,6 +64,55 @@ namespace Carillon.Analyzers
             if (!VersionRules.IsValid(version))
             {
                 context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.InvalidVersion, expression.GetLocation(), version ?? "null"));
+            }
+        }
+
+        private static string? RightmostName(NameSyntax name) => name switch
+        {
+            QualifiedNameSyntax qualified => qualified.Right.Identifier.ValueText,
+            AliasQualifiedNameSyntax aliased => aliased.Name.Identifier.ValueText,
+            SimpleNameSyntax simple => simple.Identifier.ValueText,
+            _ => null,
+        };
+
+        /// <summary>
+        /// The names an attribute can be written with to mean ScheduleVersion: its own, and every using-alias in the
+        /// compilation whose target ends with it (file-local or global; a superset is fine, the attribute is bound).
+        /// </summary>
+        private sealed class NameFilter(Compilation compilation)
+        {
+            private readonly object _gate = new();
+            private ImmutableHashSet<string>? _aliases;
+
+            public bool MayBeScheduleVersion(string? name, CancellationToken cancellationToken)
+                => name is not null && (IsOwnName(name) || Aliases(cancellationToken).Contains(name));
+
+            private static bool IsOwnName(string name) => name is "ScheduleVersion" or "ScheduleVersionAttribute";
+
+            private ImmutableHashSet<string> Aliases(CancellationToken cancellationToken)
+            {
+                lock (_gate)
+                {
+                    if (_aliases is not null)
+                    {
+                        return _aliases;
+                    }
+
+                    var aliases = ImmutableHashSet.CreateBuilder<string>();
+                    foreach (var tree in compilation.SyntaxTrees)
+                    {
+                        var root = tree.GetRoot(cancellationToken);
+                        foreach (var directive in root.DescendantNodes(n => n is CompilationUnitSyntax or BaseNamespaceDeclarationSyntax).OfType<UsingDirectiveSyntax>())
+                        {
+                            if (directive.Alias is { } alias && directive.Name is { } target && RightmostName(target) is { } targetName && IsOwnName(targetName))
+                            {
+                                aliases.Add(alias.Name.Identifier.ValueText);
+                            }
+                        }
+                    }
+
+                    return _aliases = aliases.ToImmutable();
+                }
             }
         }
     }

@@ -38,4 +38,17 @@ public class Crl004VersionTests
     public Task Malformed_method_version_is_reported() => Verify.VerifyAsync("""
         public class Jobs { [ScheduleVersion({|CRL004:"1.2"|})] public void Run() { } }
         """);
+
+    [Fact]
+    public Task Malformed_version_through_a_using_alias_is_reported() => Verify.VerifyAsync("""
+        using Ver = Carillon.ScheduleVersionAttribute;
+        [assembly: Ver({|CRL004:"1.0"|})]
+        public class Jobs { [Ver({|CRL004:"x"|})] public void Run() { } }
+        """);
+
+    [Fact]
+    public Task Valid_version_through_a_using_alias_is_accepted() => Verify.VerifyAsync("""
+        using Ver = Carillon.ScheduleVersionAttribute;
+        [assembly: Ver("1.0.0")]
+        """);
 }
