@@ -33,8 +33,10 @@ public sealed class GracefulHandoverTests(ITestOutputHelper output)
         if (protocol == ConsumerGroupProtocol.Consumer)
         {
             // The leaving member's last heartbeat frees the partition at once; the standby gets it on its next
-            // heartbeat. The goal is 1 s from the moment the owner is asked to stop (runs finishing included).
-            Assert.True(handover <= TimeSpan.FromSeconds(1), $"graceful handover took {handover}");
+            // heartbeat (250 ms here). Had the owner not left the group, the partition would only move once its
+            // session (3 s) ran out. How fast the handover is (goal: 1 s) is the recurring-takeover benchmark's
+            // figure, not a timed assertion that a loaded machine could miss.
+            Assert.True(handover - stopped < KafkaTestKit.ConsumerGroupSession, $"the standby took over {handover - stopped} after the owner stopped: the owner did not leave the group");
         }
 
         var logs = KafkaTestKit.ReadLogs(kafka.BootstrapServers);
