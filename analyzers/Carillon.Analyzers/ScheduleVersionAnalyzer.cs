@@ -81,7 +81,6 @@ namespace Carillon.Analyzers
         /// </summary>
         private sealed class NameFilter(Compilation compilation)
         {
-            private readonly object _gate = new();
             private ImmutableHashSet<string>? _aliases;
 
             public bool MayBeScheduleVersion(string? name, CancellationToken cancellationToken)
@@ -89,30 +88,30 @@ namespace Carillon.Analyzers
 
             private static bool IsOwnName(string name) => name is "ScheduleVersion" or "ScheduleVersionAttribute";
 
+            // Computed once per compilation; concurrent first callers may both compute it, with the same result.
             private ImmutableHashSet<string> Aliases(CancellationToken cancellationToken)
             {
-                lock (_gate)
+                if (Volatile.Read(ref _aliases) is { } known)
                 {
-                    if (_aliases is not null)
-                    {
-                        return _aliases;
-                    }
+                    return known;
+                }
 
-                    var aliases = ImmutableHashSet.CreateBuilder<string>();
-                    foreach (var tree in compilation.SyntaxTrees)
+                var aliases = ImmutableHashSet.CreateBuilder<string>();
+                foreach (var tree in compilation.SyntaxTrees)
+                {
+                    var root = tree.GetRoot(cancellationToken);
+                    foreach (var directive in root.DescendantNodes(n => n is CompilationUnitSyntax or BaseNamespaceDeclarationSyntax).OfType<UsingDirectiveSyntax>())
                     {
-                        var root = tree.GetRoot(cancellationToken);
-                        foreach (var directive in root.DescendantNodes(n => n is CompilationUnitSyntax or BaseNamespaceDeclarationSyntax).OfType<UsingDirectiveSyntax>())
+                        if (directive.Alias is { } alias && directive.Name is { } target && RightmostName(target) is { } targetName && IsOwnName(targetName))
                         {
-                            if (directive.Alias is { } alias && directive.Name is { } target && RightmostName(target) is { } targetName && IsOwnName(targetName))
-                            {
-                                aliases.Add(alias.Name.Identifier.ValueText);
-                            }
+                            aliases.Add(alias.Name.Identifier.ValueText);
                         }
                     }
-
-                    return _aliases = aliases.ToImmutable();
                 }
+
+                var computed = aliases.ToImmutable();
+                Volatile.Write(ref _aliases, computed);
+                return computed;
             }
         }
     }

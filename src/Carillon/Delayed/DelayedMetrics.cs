@@ -22,7 +22,7 @@ internal static class DelayedMetrics
         "carillon.delayed.invalid", "{message}", "Records with missing or malformed control headers.");
 
     public static readonly Counter<long> DeadLettered = CarillonTelemetry.Meter.CreateCounter<long>(
-        "carillon.delayed.dead_lettered", "{message}", "Records written to the dead-letter topic (invalid or too late).");
+        "carillon.delayed.dead_lettered", "{message}", "Records written to the dead-letter topic (invalid, too late, refused by the producer, or for a topic the cluster does not have).");
 
     public static readonly Histogram<double> Lateness = CarillonTelemetry.Meter.CreateHistogram<double>(
         "carillon.delayed.lateness", "ms", "Delay between a message's due time and its dispatch transaction's commit.");

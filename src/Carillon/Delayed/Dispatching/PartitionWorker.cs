@@ -397,17 +397,20 @@ internal sealed class PartitionWorker : IAsyncDisposable
         DispatcherLog.Dispatched(_logger, partition, batch.Count, batch.CommitOffset);
     }
 
-    // The batch's target topics the cluster says it does not have (asked once per topic; usually there is one).
+    // The batch's target topics the cluster says it does not have; null (nothing allocated) in the usual case. The
+    // directory answers from its cache after the first question per topic, and runs of one topic are asked once.
     private HashSet<string>? UnknownTargets(DispatchBatch batch)
     {
-        HashSet<string>? seen = null;
         HashSet<string>? unknown = null;
+        string? previous = null;
         foreach (var item in batch.Items)
         {
-            if ((seen ??= new(StringComparer.Ordinal)).Add(item.TargetTopic) && !_targets.Exists(item.TargetTopic))
+            if (!ReferenceEquals(item.TargetTopic, previous) && !_targets.Exists(item.TargetTopic))
             {
                 (unknown ??= new(StringComparer.Ordinal)).Add(item.TargetTopic);
             }
+
+            previous = item.TargetTopic;
         }
 
         return unknown;
