@@ -34,6 +34,7 @@ public static class CarillonServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IPostConfigureOptions<CarillonOptions>, EmbeddedBrokerOptionsSetup>());
         services.TryAddSingleton<KafkaClientFactory>();
         services.TryAddSingleton<TopicProvisioner>();
+        services.TryAddSingleton<Carillon.Hosting.Liveness.LoopMonitor>();
 
         // Hosted services start in registration order: the warning comes first, where operators look.
         services.AddHostedService<EmbeddedBrokerWarning>();

@@ -1,0 +1,213 @@
+using Confluent.Kafka;
+
+namespace Carillon.Kafka.Transactions;
+
+/// <summary>
+/// The one owner of a Kafka transaction: begin, write, send offsets, commit, and abort on failure, with
+/// <see cref="TransactionErrors.IsFenced"/> as the fencing rule and every blocking call bounded by
+/// <see cref="BoundedCall"/>. Both the recurring owner and the delayed partition workers write through it. Not thread
+/// safe: one thread runs its transactions.
+/// </summary>
+internal sealed class TransactionalProducer : IDisposable
+{
+    private readonly IProducer<byte[]?, byte[]?> _producer;
+    private readonly TimeSpan _timeout;
+    private readonly TimeSpan _bound;
+    private TransactionOutcome? _terminal;
+    private bool _abandoned;
+    private bool _disposed;
+
+    private TransactionalProducer(IProducer<byte[]?, byte[]?> producer, TimeSpan timeout)
+    {
+        _producer = producer;
+        _timeout = timeout;
+
+        // librdkafka's own timeout first; the bound only catches the calls that ignore it.
+        _bound = timeout + TimeSpan.FromSeconds(5);
+    }
+
+    /// <summary>The client, for <c>Produce</c> calls inside <see cref="Execute"/>'s write step.</summary>
+    public IProducer<byte[]?, byte[]?> Client => _producer;
+
+    /// <summary>The error that ended the last failed transaction (or <c>InitTransactions</c>).</summary>
+    public Error? LastError { get; private set; }
+
+    /// <summary>False once a transaction ended <see cref="TransactionOutcome.Fenced"/> or <see cref="TransactionOutcome.Broken"/>.</summary>
+    public bool Usable => _terminal is null;
+
+    /// <summary>
+    /// Builds the client and runs <c>InitTransactions</c>, which fences any previous producer of the same
+    /// <c>transactional.id</c> and aborts what it left open. Throws <see cref="KafkaException"/> when the cluster refuses,
+    /// or <see cref="TimeoutException"/> when the call overran its bound; the client is then disposed.
+    /// </summary>
+    public static TransactionalProducer Create(ProducerBuilder<byte[]?, byte[]?> builder, TimeSpan timeout)
+    {
+        var producer = new TransactionalProducer(builder.Build(), timeout);
+        try
+        {
+            if (!producer.Control(p => p.InitTransactions(timeout)))
+            {
+                throw new TimeoutException($"InitTransactions did not return within {producer._bound.TotalSeconds:0} s.");
+            }
+        }
+        catch
+        {
+            producer.Dispose();
+            throw;
+        }
+
+        return producer;
+    }
+
+    /// <summary>
+    /// Runs one transaction: <paramref name="write"/> produces its records (a <see cref="KafkaException"/> it throws
+    /// aborts the transaction), then <paramref name="offsets"/> are sent for <paramref name="group"/> and the
+    /// transaction is committed. A retriable commit failure is retried once before the transaction is aborted.
+    /// </summary>
+    public TransactionOutcome Execute(Action<IProducer<byte[]?, byte[]?>> write, IReadOnlyList<TopicPartitionOffset>? offsets = null, IConsumerGroupMetadata? group = null)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        if (_terminal is { } terminal)
+        {
+            return terminal;
+        }
+
+        try
+        {
+            _producer.BeginTransaction();
+            write(_producer);
+            if (offsets is { Count: > 0 })
+            {
+                ArgumentNullException.ThrowIfNull(group);
+                if (!Control(p => p.SendOffsetsToTransaction(offsets, group, _timeout)))
+                {
+                    return Stuck(nameof(IProducer<byte[], byte[]>.SendOffsetsToTransaction));
+                }
+            }
+
+            if (!Commit())
+            {
+                return Stuck(nameof(IProducer<byte[], byte[]>.CommitTransaction));
+            }
+
+            LastError = null;
+            return TransactionOutcome.Committed;
+        }
+        catch (KafkaException e)
+        {
+            return Fail(e);
+        }
+        catch
+        {
+            // Not Kafka's failure (a bug in the write step): leave no transaction open, then let it surface.
+            AbortQuietly();
+            throw;
+        }
+    }
+
+    public void Dispose()
+    {
+        if (_disposed)
+        {
+            return;
+        }
+
+        _disposed = true;
+        if (!_abandoned)
+        {
+            // Destroying a client waits for its in-flight requests: bounded like every other call.
+            _ = BoundedCall.Run(_producer.Dispose, _bound);
+        }
+    }
+
+    private bool Commit()
+    {
+        try
+        {
+            return Control(p => p.CommitTransaction(_timeout));
+        }
+        catch (KafkaRetriableException)
+        {
+            // librdkafka: a retriable commit failure leaves the transaction as it was; committing again is allowed.
+            return Control(p => p.CommitTransaction(_timeout));
+        }
+    }
+
+    private TransactionOutcome Fail(KafkaException e)
+    {
+        LastError = e.Error;
+        if (TransactionErrors.IsFenced(e.Error))
+        {
+            _terminal = TransactionOutcome.Fenced;
+            return TransactionOutcome.Fenced;
+        }
+
+        if (e.Error.IsFatal)
+        {
+            _terminal = TransactionOutcome.Broken;
+            return TransactionOutcome.Broken;
+        }
+
+        try
+        {
+            if (!Control(p => p.AbortTransaction(_timeout)))
+            {
+                return Stuck(nameof(IProducer<byte[], byte[]>.AbortTransaction));
+            }
+        }
+        catch (KafkaException abort)
+        {
+            // An abort refused (fatal state, or "conflicting … call in progress" after a commit that timed out) leaves
+            // a client that can never write again: it is broken, not fenced.
+            LastError = abort.Error;
+            _terminal = TransactionErrors.IsFenced(abort.Error) ? TransactionOutcome.Fenced : TransactionOutcome.Broken;
+            return _terminal.Value;
+        }
+
+        return TransactionOutcome.Aborted;
+    }
+
+    private TransactionOutcome Stuck(string call)
+    {
+        LastError = new Error(ErrorCode.Local_TimedOut, $"{call} did not return within {_bound.TotalSeconds:0} s; the producer was abandoned");
+        _terminal = TransactionOutcome.Broken;
+        return TransactionOutcome.Broken;
+    }
+
+    private void AbortQuietly()
+    {
+        try
+        {
+            if (!Control(p => p.AbortTransaction(_timeout)))
+            {
+                _terminal = TransactionOutcome.Broken;
+            }
+        }
+        catch (KafkaException)
+        {
+            _terminal = TransactionOutcome.Broken;
+        }
+    }
+
+    // A blocking call on the client, bounded. An overrun abandons the client: it is disposed when the call returns.
+    private bool Control(Action<IProducer<byte[]?, byte[]?>> call)
+    {
+        var producer = _producer;
+        var finished = BoundedCall.Run(() => call(producer), _bound, () =>
+        {
+            try
+            {
+                producer.Dispose();
+            }
+            catch (ObjectDisposedException)
+            {
+            }
+        });
+        if (!finished)
+        {
+            _abandoned = true;
+        }
+
+        return finished;
+    }
+}
