@@ -20,8 +20,37 @@ namespace Carillon.CompileTime
             => CountFields(expression) == 6 ? CronFormat.IncludeSeconds : CronFormat.Standard;
 
         /// <summary>
-        /// Accepts what Cronos parses and can fire. On failure <paramref name="error"/> completes the sentence
-        /// "Cron expression '…' " ("is invalid: …" or "never fires: …"), which is how CRL001 words it.
+        /// Parses an expression exactly as the build validated it: the one parse the analyzers, the generator and the
+        /// runtime share (issue 9: the runtime once counted fields on spaces only, so a tab-separated six-field cron
+        /// passed the build and never ran). Surrounding whitespace is ignored; any whitespace separates fields.
+        /// Throws <see cref="CronFormatException"/> with the wording CRL001 uses.
+        /// </summary>
+        public static CronExpression Parse(string expression)
+        {
+            var trimmed = expression.Trim();
+            var fields = CountFields(trimmed);
+            if (!trimmed.StartsWith("@", StringComparison.Ordinal) && fields != 5 && fields != 6)
+            {
+                // Cronos's own message for a wrong count names the character it stumbled on (a NUL for too few fields).
+                throw new CronFormatException(
+                    "expected 5 fields (minute hour day-of-month month day-of-week), or 6 with seconds first; got " + fields);
+            }
+
+            try
+            {
+                return CronExpression.Parse(trimmed, fields == 6 ? CronFormat.IncludeSeconds : CronFormat.Standard);
+            }
+            catch (MissingSeedException)
+            {
+                // Cronos reads Jenkins' H as a seeded random value: the build and every instance would pick different
+                // times. Not a format error to Cronos, so it escaped the build's check and crashed the generator.
+                throw new CronFormatException("'H' (a Jenkins-style hashed value) is not supported: choose a fixed value");
+            }
+        }
+
+        /// <summary>
+        /// Accepts what <see cref="Parse"/> parses and can fire. On failure <paramref name="error"/> completes the
+        /// sentence "Cron expression '…' " ("is invalid: …" or "never fires: …"), which is how CRL001 words it.
         /// </summary>
         public static bool TryValidate(string? expression, out string error)
         {
@@ -34,12 +63,13 @@ namespace Carillon.CompileTime
             CronExpression parsed;
             try
             {
-                parsed = CronExpression.Parse(expression, FormatOf(expression));
+                parsed = Parse(expression);
             }
             catch (CronFormatException e)
             {
-                // Cronos's own message says which field is wrong and why; the user sees it verbatim.
-                error = "is invalid: " + e.Message;
+                // Cronos's own message says which field is wrong and why; control characters are escaped so that a
+                // build log stays text.
+                error = "is invalid: " + Printable(e.Message);
                 return false;
             }
 
@@ -56,6 +86,24 @@ namespace Carillon.CompileTime
 
             error = string.Empty;
             return true;
+        }
+
+        private static string Printable(string message)
+        {
+            var builder = new System.Text.StringBuilder(message.Length);
+            foreach (var c in message)
+            {
+                if (char.IsControl(c))
+                {
+                    builder.Append("\\u").Append(((int)c).ToString("x4", System.Globalization.CultureInfo.InvariantCulture));
+                }
+                else
+                {
+                    builder.Append(c);
+                }
+            }
+
+            return builder.ToString();
         }
 
         private static int CountFields(string expression)

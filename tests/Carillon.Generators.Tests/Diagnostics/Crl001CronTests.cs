@@ -97,4 +97,27 @@ public class Crl001CronTests
         Assert.True(message.Length > "Cron expression '61 * * * *' is invalid: ".Length + 5, message);
         Assert.Equal(DiagnosticDescriptors.InvalidCron.HelpLinkUri, diagnostic.Descriptor.HelpLinkUri);
     }
+
+    [Theory]
+    [InlineData("* * *", "got 3")]
+    [InlineData("* * * *", "got 4")]
+    [InlineData("0 0 0 * * * 2030", "got 7")]
+    public async Task Wrong_field_count_message_says_what_was_expected_and_contains_no_control_character(string cron, string got)
+    {
+        var compilation = Compiler.Create($$"""public class Jobs { [ScheduledAction("{{cron}}")] public void Run() { } }""");
+        var message = Assert.Single(await Compiler.DiagnosticsAsync(compilation), d => d.Id == "CRL001").GetMessage();
+        Assert.Contains("expected 5 fields", message, StringComparison.Ordinal);
+        Assert.Contains(got, message, StringComparison.Ordinal);
+        Assert.DoesNotContain(message, char.IsControl);
+    }
+
+    [Fact]
+    public async Task Jenkins_hash_is_reported_instead_of_crashing_the_generator()
+    {
+        var compilation = Compiler.Create("""public class Jobs { [ScheduledAction("H * * * *")] public void Run() { } }""");
+        var message = Assert.Single(await Compiler.DiagnosticsAsync(compilation), d => d.Id == "CRL001").GetMessage();
+        Assert.Contains("'H'", message, StringComparison.Ordinal);
+        var (_, run) = Compiler.Generate(compilation);
+        Assert.DoesNotContain("Jobs.Run", Compiler.GeneratedText(run, "ScheduleRegistry.g.cs"), StringComparison.Ordinal);
+    }
 }

@@ -1,3 +1,4 @@
+using Carillon.CompileTime;
 using Cronos;
 
 namespace Carillon.Recurring.Scheduling;
@@ -20,14 +21,14 @@ internal sealed class CronSchedule
 
     public TimeZoneInfo Zone { get; }
 
-    /// <summary>Parses a 5-field, 6-field (seconds first) or macro expression; the field count picks the format.</summary>
+    /// <summary>
+    /// Parses a 5-field, 6-field (seconds first) or macro expression with the build's own rule
+    /// (<see cref="CronRules.Parse"/>, compiled into the generator, the analyzers and this assembly from one source).
+    /// </summary>
     public static CronSchedule Parse(string cron, string timeZone)
     {
-        var trimmed = cron.Trim();
-        var fields = trimmed.Split(' ', StringSplitOptions.RemoveEmptyEntries).Length;
-        var format = fields == 6 ? CronFormat.IncludeSeconds : CronFormat.Standard;
         var zone = string.IsNullOrEmpty(timeZone) || timeZone == "UTC" ? TimeZoneInfo.Utc : TimeZoneInfo.FindSystemTimeZoneById(timeZone);
-        return new CronSchedule(CronExpression.Parse(trimmed, format), zone);
+        return new CronSchedule(CronRules.Parse(cron), zone);
     }
 
     /// <summary>The first occurrence strictly after <paramref name="after"/>, or null if the expression never fires again.</summary>
