@@ -3,7 +3,6 @@ using System.Text;
 using Carillon.Delayed.Publishing;
 using Carillon.Kafka;
 using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Options;
 
 namespace Carillon.Cli.Commands;
 
@@ -20,12 +19,13 @@ internal static class DelayedCommand
         var key = new Option<string?>("--key") { Description = "Schedule key (default: generated); the same key replaces" };
         var schedule = new Command("schedule", "Schedule a message; prints its schedule key")
         {
-            CliOptions.Bootstrap, target, targetKey, value, at, after, key,
+            target, targetKey, value, at, after, key,
         };
-        schedule.SetAction(async (parse, cancellationToken) =>
+        CliAction.Set(schedule, async (options, parse, cancellationToken) =>
         {
             var deliverAt = parse.GetValue(at) ?? DateTimeOffset.UtcNow + (parse.GetValue(after) ?? TimeSpan.Zero);
-            using var publisher = Publisher(parse);
+            using var deadline = CliAction.Deadline(parse, cancellationToken);
+            using var publisher = Publisher(options);
             var targetKeyValue = parse.GetValue(targetKey);
             var scheduleKey = await publisher.ScheduleAsync(
                 parse.GetValue(target)!,
@@ -34,28 +34,29 @@ internal static class DelayedCommand
                 headers: null,
                 deliverAt,
                 parse.GetValue(key),
-                cancellationToken);
+                deadline.Token);
             Console.Out.WriteLine(scheduleKey);
-            return 0;
+            return CliExitCodes.Ok;
         });
 
         var cancelKey = new Argument<string>("schedule-key");
-        var cancel = new Command("cancel", "Cancel a scheduled message") { CliOptions.Bootstrap, cancelKey };
-        cancel.SetAction(async (parse, cancellationToken) =>
+        var cancel = new Command("cancel", "Cancel a scheduled message") { cancelKey };
+        CliAction.Set(cancel, async (options, parse, cancellationToken) =>
         {
-            using var publisher = Publisher(parse);
-            await publisher.CancelAsync(parse.GetValue(cancelKey)!, cancellationToken);
-            return 0;
+            using var deadline = CliAction.Deadline(parse, cancellationToken);
+            using var publisher = Publisher(options);
+            await publisher.CancelAsync(parse.GetValue(cancelKey)!, deadline.Token);
+            Console.Out.WriteLine($"cancelled {parse.GetValue(cancelKey)}");
+            return CliExitCodes.Ok;
         });
 
         return new Command("delayed", "Delayed messages") { schedule, cancel };
     }
 
-    private static DelayedMessagePublisher Publisher(ParseResult parse)
+    private static DelayedMessagePublisher Publisher(CarillonOptions options)
     {
-        var options = CliOptions.Build(parse);
         options.ProvisionTopics = false;
-        var clients = new KafkaClientFactory(Options.Create(options));
+        var clients = CliClients.Factory(options);
         return new DelayedMessagePublisher(clients, new TopicProvisioner(clients, NullLogger<TopicProvisioner>.Instance));
     }
 }

@@ -1,8 +1,6 @@
 using System.CommandLine;
 using System.Text;
-using Carillon.Kafka;
 using Confluent.Kafka;
-using Microsoft.Extensions.Options;
 
 namespace Carillon.Cli.Commands;
 
@@ -14,22 +12,20 @@ internal static class LogsCommand
         var fromBeginning = new Option<bool>("--from-beginning") { Description = "Start at the oldest record instead of the end" };
         var max = new Option<int?>("--max") { Description = "Stop after this many records" };
         var logsTopic = new Option<string>("--logs-topic") { Description = "Execution-log topic", DefaultValueFactory = _ => new CarillonOptions().LogsTopic };
-        var tail = new Command("tail", "Follow the execution log") { CliOptions.Bootstrap, fromBeginning, max, logsTopic };
-        tail.SetAction((parse, cancellationToken) =>
+        var tail = new Command("tail", "Follow the execution log") { fromBeginning, max, logsTopic };
+        CliAction.Set(tail, (options, parse, cancellationToken) =>
         {
-            var options = CliOptions.Build(parse);
-            var clients = new KafkaClientFactory(Options.Create(options));
             var topic = parse.GetValue(logsTopic)!;
             var limit = parse.GetValue(max);
 
             // No group: a tail must not move anyone's offsets. Read committed: only outcomes whose transaction landed.
-            using var consumer = new ConsumerBuilder<Ignore, byte[]>(clients.Consumer(c =>
+            using var consumer = CliClients.Consumer<Ignore, byte[]>(options, c =>
             {
                 c.GroupId = $"carillon-cli-{Guid.NewGuid():N}";
                 c.EnableAutoCommit = false;
                 c.IsolationLevel = IsolationLevel.ReadCommitted;
                 c.FetchWaitMaxMs = 100;
-            })).Build();
+            });
             consumer.Assign(new TopicPartitionOffset(topic, 0, parse.GetValue(fromBeginning) ? Offset.Beginning : Offset.End));
             var printed = 0;
             try

@@ -1,18 +1,22 @@
 using System.CommandLine;
-using Carillon.Kafka;
 using Carillon.Recurring.Ownership;
 using Carillon.Recurring.State;
 using Confluent.Kafka;
-using Microsoft.Extensions.Options;
 
 namespace Carillon.Cli.Commands;
 
 /// <summary>
 /// <c>carillon tasks enable|disable|trigger &lt;id|*&gt;</c>: writes the same command records as
-/// <c>IScheduleCommands</c>. The CLI has no registry, so an unknown ID is only reported by the owner's log and metric.
+/// <c>IScheduleCommands</c>. An ID the schedule's stored state does not know is refused (exit code 4) unless
+/// <c>--force</c> is given, since the owner would only log and skip it.
 /// </summary>
 internal static class TasksCommand
 {
+    private static readonly Option<bool> s_force = new("--force", "-f")
+    {
+        Description = "Write the command even when the stored schedule does not know the task ID",
+    };
+
     public static Command Create()
     {
         var tasks = new Command("tasks", "Recurring-task commands, applied in order by the schedule's owner");
@@ -25,17 +29,28 @@ internal static class TasksCommand
     private static Command Verb(string name, string description, ScheduleCommand command)
     {
         var taskId = new Argument<string>("task-id") { Description = "Task ID, or * for every task" };
-        var verb = new Command(name, description) { taskId, CliOptions.Bootstrap, CliOptions.SchedulesTopic };
-        verb.SetAction(async (parse, cancellationToken) =>
+        var verb = new Command(name, description) { taskId, CliOptions.SchedulesTopic, s_force };
+        CliAction.Set(verb, async (options, parse, cancellationToken) =>
         {
-            var options = CliOptions.Build(parse);
             options.SchedulesTopic = parse.GetValue(CliOptions.SchedulesTopic)!;
-            var clients = new KafkaClientFactory(Options.Create(options));
-            using var producer = new ProducerBuilder<byte[], byte[]>(clients.Producer(c => c.EnableIdempotence = true)).Build();
-            var record = new CommandRecord(command, parse.GetValue(taskId)!, options.InstanceId, DateTimeOffset.UtcNow);
-            var result = await producer.ProduceAsync(new TopicPartition(options.SchedulesTopic, 0), StateMessages.State(record), cancellationToken);
+            var id = parse.GetValue(taskId)!;
+            using var deadline = CliAction.Deadline(parse, cancellationToken);
+            if (id != "*" && !parse.GetValue(s_force))
+            {
+                var known = KnownTasks.Read(options, parse.GetValue(CliOptions.Timeout), deadline.Token);
+                if (known is not null && !known.Contains(id))
+                {
+                    var names = string.Join(", ", known.Order(StringComparer.Ordinal).Take(20));
+                    throw new CliException($"task '{id}' is not in the stored schedule (known: {names}); nothing written. Use --force to write it anyway.", CliExitCodes.UnknownTask);
+                }
+            }
+
+            using var producer = CliClients.Producer(options, c => c.EnableIdempotence = true);
+            var record = new CommandRecord(command, id, options.InstanceId, DateTimeOffset.UtcNow);
+            var message = StateMessages.State(record);
+            var result = await producer.ProduceAsync(new TopicPartition(options.SchedulesTopic, 0), new Message<byte[], byte[]> { Key = message.Key!, Value = message.Value!, Headers = message.Headers }, deadline.Token);
             Console.Out.WriteLine($"{name} {record.TaskId}: written at {result.TopicPartitionOffset}");
-            return 0;
+            return CliExitCodes.Ok;
         });
         return verb;
     }

@@ -1,29 +1,35 @@
 using System.CommandLine;
 using Carillon.Kafka;
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Options;
 
 namespace Carillon.Cli.Commands;
 
-/// <summary><c>carillon topics create</c>: creates Carillon's topics with the partition counts it needs.</summary>
+/// <summary><c>carillon topics create</c>: creates Carillon's topics with the partition counts it needs and says what is there.</summary>
 internal static class TopicsCommand
 {
     public static Command Create()
     {
         var create = new Command("create", "Create Carillon's topics (schedules: 1 partition, logs, delayed, dead-letter) when missing")
         {
-            CliOptions.Bootstrap,
             CliOptions.DelayedPartitions,
         };
-        create.SetAction(async (parse, cancellationToken) =>
+        CliAction.Set(create, async (options, parse, cancellationToken) =>
         {
-            var options = CliOptions.Build(parse);
             options.Delayed.Partitions = parse.GetValue(CliOptions.DelayedPartitions);
-            using var loggerFactory = LoggerFactory.Create(b => b.AddSimpleConsole());
-            var provisioner = new TopicProvisioner(new KafkaClientFactory(Options.Create(options)), loggerFactory.CreateLogger<TopicProvisioner>());
-            await provisioner.EnsureAsync(cancellationToken);
-            return 0;
+            using var deadline = CliAction.Deadline(parse, cancellationToken);
+            var provisioner = new TopicProvisioner(CliClients.Factory(options), NullLogger<TopicProvisioner>.Instance);
+            await provisioner.EnsureAsync(deadline.Token);
+
+            // What the cluster has now, whether this call created it or found it.
+            using var admin = CliClients.Admin(options);
+            var metadata = admin.GetMetadata(parse.GetValue(CliOptions.Timeout));
+            foreach (var (topic, _) in CarillonTopics.All(options))
+            {
+                var found = metadata.Topics.FirstOrDefault(t => t.Topic == topic && t.Error.Code == Confluent.Kafka.ErrorCode.NoError);
+                Console.Out.WriteLine(found is null ? $"{topic}: missing" : $"{topic}: {found.Partitions.Count} partition(s)");
+            }
+
+            return CliExitCodes.Ok;
         });
 
         return new Command("topics", "Topic administration") { create };

@@ -44,6 +44,65 @@ public sealed class CliCommandTests
         Assert.Equal(kept, DelayedTestKit.Header(message, "carillon-schedule-key"));
     }
 
+    [Fact]
+    public async Task Cli_against_an_unreachable_cluster_gives_up_after_its_timeout_with_one_error_line_and_exit_code_3()
+    {
+        var closedPort = ClosedPort();
+        var (exitCode, lines) = await RunCliRawAsync(["tasks", "trigger", "alpha", "-b", $"127.0.0.1:{closedPort}", "--timeout", "00:00:02"]);
+
+        Assert.Equal(3, exitCode);
+        var error = Assert.Single(lines);
+        Assert.StartsWith("[err] carillon: error: no answer from the Kafka cluster at 127.0.0.1:", error, StringComparison.Ordinal);
+        Assert.DoesNotContain(lines, l => l.Contains("   at ", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Cli_reads_the_bootstrap_servers_from_the_environment_spelling_the_readme_documents()
+    {
+        using var kafka = KafkaTestKit.StartBroker();
+
+        var (exitCode, lines) = await RunCliRawAsync(["tasks", "trigger", "*"], new Dictionary<string, string> { ["Carillon__BootstrapServers"] = kafka.BootstrapServers });
+
+        Assert.True(exitCode == 0, string.Join('\n', lines));
+        Assert.Contains(lines, l => l.StartsWith("trigger *: written at carillon_schedules", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Cli_refuses_a_task_id_the_stored_schedule_does_not_know_unless_forced()
+    {
+        using var kafka = KafkaTestKit.StartBroker();
+        var runs = new ConcurrentQueue<ObservedRun>();
+        await using var owner = await RecurringNode.StartAsync(kafka.BootstrapServers, "owner", RecurringNode.Registry(runs, "1.0.0", "alpha"));
+        await KafkaTestKit.EventuallyAsync(() => owner.Status.IsOwner && !runs.IsEmpty, "owner running alpha");
+
+        var (refused, refusal) = await RunCliRawAsync(["tasks", "trigger", "alhpa", "-b", kafka.BootstrapServers]);
+        var (forced, _) = await RunCliRawAsync(["tasks", "trigger", "alhpa", "--force", "-b", kafka.BootstrapServers]);
+
+        Assert.Equal(4, refused);
+        Assert.Contains(refusal, l => l.Contains("task 'alhpa' is not in the stored schedule (known: alpha)", StringComparison.Ordinal));
+        Assert.Equal(0, forced);
+        var commands = KafkaTestKit.ReadAll(kafka.BootstrapServers, "carillon_schedules")
+            .Count(r => System.Text.Encoding.UTF8.GetString(r.Message.Value).Contains("\"alhpa\"", StringComparison.Ordinal));
+        Assert.Equal(1, commands);
+    }
+
+    private static int ClosedPort()
+    {
+        var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+        return port;
+    }
+
+    private static async Task<(int ExitCode, IReadOnlyCollection<string> Lines)> RunCliRawAsync(string[] args, IDictionary<string, string>? environment = null)
+    {
+        using var process = ChildProcess.StartDotnet("Carillon.Cli.dll", args, environment);
+        var exited = await process.WaitForExitAsync(TimeSpan.FromSeconds(90));
+        Assert.True(exited, $"carillon {string.Join(' ', args)} did not finish: {string.Join('\n', process.Lines)}");
+        return (process.ExitCode, process.Lines);
+    }
+
     private static async Task<string> RunCliAsync(params string[] args)
     {
         using var process = ChildProcess.StartDotnet("Carillon.Cli.dll", args);

@@ -1,0 +1,66 @@
+using Carillon.Recurring.State;
+using Confluent.Kafka;
+
+namespace Carillon.Cli.Commands;
+
+/// <summary>
+/// The task IDs the schedule's state on the schedules topic knows: the latest snapshot (at or after the schedules
+/// group's committed offset, where every new owner starts) and the claims and outcomes written after it.
+/// </summary>
+internal static class KnownTasks
+{
+    /// <summary>The known IDs, or null when the topic holds no state yet (no owner has run).</summary>
+    public static HashSet<string>? Read(CarillonOptions options, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        var partition = new TopicPartition(options.SchedulesTopic, 0);
+        using var consumer = CliClients.Consumer<Ignore, byte[]>(options, c =>
+        {
+            c.GroupId = options.SchedulesGroup; // only read its committed offset: nothing is committed here
+            c.EnableAutoCommit = false;
+            c.IsolationLevel = IsolationLevel.ReadCommitted;
+            c.FetchWaitMaxMs = 10;
+            c.EnablePartitionEof = true;
+        });
+        var end = consumer.QueryWatermarkOffsets(partition, timeout).High;
+        if (end.Value <= 0)
+        {
+            return null;
+        }
+
+        var committed = consumer.Committed([partition], timeout).FirstOrDefault()?.Offset ?? Offset.Unset;
+        consumer.Assign(new TopicPartitionOffset(partition, committed.Value >= 0 && committed.Value < end.Value ? committed : Offset.Beginning));
+        HashSet<string>? known = null;
+        while (true)
+        {
+            var result = consumer.Consume(cancellationToken);
+            if (result.IsPartitionEOF)
+            {
+                if (result.Offset.Value >= end.Value)
+                {
+                    return known;
+                }
+
+                continue;
+            }
+
+            var record = StateRecordCodec.Decode(result.Message.Value, StateRecordCodec.ReadKindHeader(result.Message.Headers)).Record;
+            switch (record)
+            {
+                case SnapshotRecord snapshot:
+                    known = [.. snapshot.Tasks.Where(t => t?.Id is not null).Select(t => t.Id)];
+                    break;
+                case ClaimRecord { TaskId: { } id }:
+                    (known ??= []).Add(id);
+                    break;
+                case OutcomeRecord { TaskId: { } id }:
+                    (known ??= []).Add(id);
+                    break;
+            }
+
+            if (result.Offset.Value + 1 >= end.Value)
+            {
+                return known;
+            }
+        }
+    }
+}
