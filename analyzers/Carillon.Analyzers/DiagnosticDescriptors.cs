@@ -7,7 +7,13 @@ namespace Carillon.Analyzers
     {
         public const string Category = "Carillon";
 
-        private const string HelpBase = "https://github.com/carillon-dotnet/carillon/blob/main/docs/diagnostics.md#";
+        /// <summary>The repository's address; <c>RepositoryUrl</c> in Directory.Build.props is the same (a test checks it).</summary>
+        public const string RepositoryUrl = "https://github.com/carillon-dotnet/carillon";
+
+        private const string HelpBase = RepositoryUrl + "/blob/main/docs/diagnostics.md#";
+
+        // The rule's own pattern, its braces escaped for the message format.
+        private static readonly string TaskIdPatternForMessage = Carillon.CompileTime.TaskIdRules.Pattern.Replace("{", "{{").Replace("}", "}}");
 
         public static readonly DiagnosticDescriptor InvalidCron = Create(
             "CRL001",
@@ -27,7 +33,7 @@ namespace Carillon.Analyzers
         public static readonly DiagnosticDescriptor InvalidTaskId = Create(
             "CRL003",
             "Invalid scheduled task ID",
-            "Task ID '{0}' is invalid: it must match ^[A-Za-z0-9_.-]{{1,200}}$",
+            "Task ID '{0}' is invalid: it must match " + TaskIdPatternForMessage,
             DiagnosticSeverity.Error,
             "Task IDs are 1 to 200 characters: letters, digits, '_', '.' and '-'.");
 

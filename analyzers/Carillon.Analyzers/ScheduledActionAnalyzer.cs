@@ -70,43 +70,27 @@ namespace Carillon.Analyzers
             }
 
             var syntax = AttributeSyntaxLocator.GetSyntax(attribute, context.CancellationToken);
-            var methodName = method.ContainingType is null ? method.Name : method.ContainingType.Name + "." + method.Name;
-
-            if (!CronRules.TryValidate(arguments.Cron, out var cronError))
-            {
-                context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.InvalidCron, AttributeSyntaxLocator.Positional(syntax, 0), arguments.Cron ?? "null", cronError));
-            }
-
-            var id = arguments.EffectiveId(method);
+            var check = ScheduledActionCheck.Run(method, arguments, context.Compilation, includeWarnings: true);
             var idLocation = AttributeSyntaxLocator.Named(syntax, "Id") ?? syntax?.GetLocation() ?? Location.None;
-            if (!TaskIdRules.IsValid(id))
+            var idValid = true;
+            foreach (var problem in check.Problems)
             {
-                context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.InvalidTaskId, idLocation, id));
-            }
-            else
-            {
-                ids.Add(new TaskIdDeclaration(id, idLocation));
-            }
-
-            if (arguments.Timeout < 0)
-            {
-                var location = AttributeSyntaxLocator.Named(syntax, "Timeout") ?? idLocation;
-                context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.NegativeTimeout, location, methodName, arguments.Timeout));
-            }
-
-            if (arguments.TimeZone is not null && !TimeZoneRules.IsKnown(arguments.TimeZone))
-            {
-                var location = AttributeSyntaxLocator.Named(syntax, "TimeZone") ?? idLocation;
-                context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.UnknownTimeZone, location, arguments.TimeZone));
+                var (descriptor, location) = problem.Kind switch
+                {
+                    ScheduledActionProblemKind.InvalidCron => (DiagnosticDescriptors.InvalidCron, AttributeSyntaxLocator.Positional(syntax, 0)),
+                    ScheduledActionProblemKind.InvalidTaskId => (DiagnosticDescriptors.InvalidTaskId, idLocation),
+                    ScheduledActionProblemKind.NegativeTimeout => (DiagnosticDescriptors.NegativeTimeout, AttributeSyntaxLocator.Named(syntax, "Timeout") ?? idLocation),
+                    ScheduledActionProblemKind.UnknownTimeZone => (DiagnosticDescriptors.UnknownTimeZone, AttributeSyntaxLocator.Named(syntax, "TimeZone") ?? idLocation),
+                    ScheduledActionProblemKind.AsyncVoid => (DiagnosticDescriptors.AsyncVoid, ReturnTypeLocation(method, context)),
+                    _ => (DiagnosticDescriptors.UnsupportedMethod, method.Locations.Length > 0 ? method.Locations[0] : Location.None),
+                };
+                idValid &= problem.Kind != ScheduledActionProblemKind.InvalidTaskId;
+                context.ReportDiagnostic(Diagnostic.Create(descriptor, location, problem.MessageArguments));
             }
 
-            if (!MethodRules.TryAnalyze(method, context.Compilation, out _, out var reason))
+            if (idValid)
             {
-                context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.UnsupportedMethod, method.Locations.Length > 0 ? method.Locations[0] : Location.None, methodName, reason));
-            }
-            else if (method.IsAsync && method.ReturnsVoid)
-            {
-                context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.AsyncVoid, ReturnTypeLocation(method, context), methodName));
+                ids.Add(new TaskIdDeclaration(check.Id, idLocation));
             }
         }
 

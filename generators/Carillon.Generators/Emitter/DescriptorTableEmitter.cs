@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Linq;
 using System.Text;
 using Carillon.Generators.Models;
 
@@ -21,46 +22,67 @@ namespace Carillon.Generators.Emitter
         /// <summary>Integers per task in the row table; the order of the columns is the descriptor's constructor's.</summary>
         private const int Columns = 11;
 
-        public static void Emit(StringBuilder b, CompilationModel compilation, IReadOnlyList<ScheduledTaskModel> tasks)
+        public static void Emit(SourceWriter w, CompilationModel compilation, IReadOnlyList<ScheduledTaskModel> tasks)
         {
             var pool = new StringPool();
-            var rows = new StringBuilder();
+            var rows = new List<string>(tasks.Count);
             foreach (var t in tasks)
             {
-                rows.Append("            ")
-                    .Append(pool.IndexOf(t.Id)).Append(", ")
-                    .Append(pool.IndexOf(t.Cron)).Append(", ")
-                    .Append(t.TimeZone is null ? -1 : pool.IndexOf(t.TimeZone)).Append(", ")
-                    .Append(t.AllowOverlap ? 1 : 0).Append(", ")
-                    .Append(t.TimeoutSeconds).Append(", ")
-                    .Append(t.Exclusive ? 1 : 0).Append(", ")
-                    .Append(t.Enabled ? 1 : 0).Append(", ")
-                    .Append(t.Misfire).Append(", ")
-                    .Append(pool.IndexOf(t.MemberVersion ?? compilation.ScheduleVersion)).Append(", ")
-                    .Append(pool.IndexOf(t.DeclaringTypeDisplayName)).Append(", ")
-                    .Append(pool.IndexOf(t.MethodName)).Append(", // ").Append(t.Id).Append('\n'); // IDs are [A-Za-z0-9_.-]: safe in a comment
+                var row = new[]
+                {
+                    pool.IndexOf(t.Id),
+                    pool.IndexOf(t.Cron),
+                    t.TimeZone is null ? -1 : pool.IndexOf(t.TimeZone),
+                    t.AllowOverlap ? 1 : 0,
+                    t.TimeoutSeconds,
+                    t.Exclusive ? 1 : 0,
+                    t.Enabled ? 1 : 0,
+                    t.Misfire,
+                    pool.IndexOf(t.MemberVersion ?? compilation.ScheduleVersion),
+                    pool.IndexOf(t.DeclaringTypeDisplayName),
+                    pool.IndexOf(t.MethodName),
+                };
+
+                // IDs are [A-Za-z0-9_.-]: safe in a comment.
+                rows.Add(string.Join(", ", row.Select(SourceWriter.Number)) + ", // " + t.Id);
             }
 
-            b.Append("        // Every distinct string of the table below, concatenated; string i ends at StringEnds[i].\n");
-            b.Append("        private const string Strings = ").Append(CodeText.Literal(pool.Text.ToString())).Append(";\n\n");
-            b.Append("        private static global::System.ReadOnlySpan<int> StringEnds => new int[] { ").Append(string.Join(", ", pool.Ends)).Append(" };\n\n");
-            b.Append("        // One row per task, in declaration order: ID, cron, time zone (-1: none), allow overlap, timeout (s), exclusive,\n");
-            b.Append("        // enabled, misfire, version, declaring type, method. Strings are indexes into StringEnds.\n");
-            b.Append("        private static global::System.ReadOnlySpan<int> Rows => new int[]\n        {\n").Append(rows).Append("        };\n\n");
+            w.Line("// Every distinct string of the table below, concatenated; string i ends at StringEnds[i].");
+            w.Line("private const string Strings = " + CodeText.Literal(pool.Text.ToString()) + ";");
+            w.Line();
+            w.Line("private static global::System.ReadOnlySpan<int> StringEnds => new int[] { " + string.Join(", ", pool.Ends.Select(SourceWriter.Number)) + " };");
+            w.Line();
+            w.Line("// One row per task, in declaration order: ID, cron, time zone (-1: none), allow overlap, timeout (s), exclusive,");
+            w.Line("// enabled, misfire, version, declaring type, method. Strings are indexes into StringEnds.");
+            w.Line("private static global::System.ReadOnlySpan<int> Rows => new int[]");
+            w.Open();
+            foreach (var row in rows)
+            {
+                w.Line(row);
+            }
 
-            b.Append("        private static global::Carillon.ScheduledTaskDescriptor[] CreateTasks()\n        {\n");
-            b.Append("            var ends = StringEnds;\n");
-            b.Append("            var strings = new string[ends.Length];\n");
-            b.Append("            for (int i = 0, start = 0; i < strings.Length; start = ends[i], i++)\n            {\n");
-            b.Append("                strings[i] = Strings.Substring(start, ends[i] - start);\n            }\n\n");
-            b.Append("            var rows = Rows;\n");
-            b.Append("            var tasks = new global::Carillon.ScheduledTaskDescriptor[").Append(tasks.Count).Append("];\n");
-            b.Append("            for (int i = 0, r = 0; i < tasks.Length; i++, r += ").Append(Columns).Append(")\n            {\n");
-            b.Append("                tasks[i] = new global::Carillon.ScheduledTaskDescriptor(\n");
-            b.Append("                    strings[rows[r]], strings[rows[r + 1]], rows[r + 2] < 0 ? null : strings[rows[r + 2]], rows[r + 3] != 0, rows[r + 4],\n");
-            b.Append("                    rows[r + 5] != 0, rows[r + 6] != 0, (global::Carillon.MisfirePolicy)rows[r + 7], strings[rows[r + 8]], strings[rows[r + 9]],\n");
-            b.Append("                    strings[rows[r + 10]], Invoker(i));\n            }\n\n");
-            b.Append("            return tasks;\n        }\n");
+            w.Close(";");
+            w.Line();
+            w.Line("private static global::Carillon.ScheduledTaskDescriptor[] CreateTasks()");
+            w.Open();
+            w.Line("var ends = StringEnds;");
+            w.Line("var strings = new string[ends.Length];");
+            w.Line("for (int i = 0, start = 0; i < strings.Length; start = ends[i], i++)");
+            w.Open().Line("strings[i] = Strings.Substring(start, ends[i] - start);").Close();
+            w.Line();
+            w.Line("var rows = Rows;");
+            w.Line("var tasks = new global::Carillon.ScheduledTaskDescriptor[" + SourceWriter.Number(tasks.Count) + "];");
+            w.Line("for (int i = 0, r = 0; i < tasks.Length; i++, r += " + SourceWriter.Number(Columns) + ")");
+            w.Open();
+            w.Line("tasks[i] = new global::Carillon.ScheduledTaskDescriptor(");
+            w.Indented(i => i
+                .Line("strings[rows[r]], strings[rows[r + 1]], rows[r + 2] < 0 ? null : strings[rows[r + 2]], rows[r + 3] != 0, rows[r + 4],")
+                .Line("rows[r + 5] != 0, rows[r + 6] != 0, (global::Carillon.MisfirePolicy)rows[r + 7], strings[rows[r + 8]], strings[rows[r + 9]],")
+                .Line("strings[rows[r + 10]], Invoker(i));"));
+            w.Close();
+            w.Line();
+            w.Line("return tasks;");
+            w.Close();
         }
 
         /// <summary>Distinct strings in first-use order, so the table is deterministic and repeated values are stored once.</summary>

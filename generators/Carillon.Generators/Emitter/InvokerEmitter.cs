@@ -1,6 +1,5 @@
 using System.Collections.Generic;
 using System.Linq;
-using System.Text;
 using Carillon.CompileTime;
 using Carillon.Generators.Models;
 
@@ -13,12 +12,15 @@ namespace Carillon.Generators.Emitter
     /// </summary>
     internal static class InvokerEmitter
     {
-        public static void EmitDispatch(StringBuilder b, IReadOnlyList<ScheduledTaskModel> tasks, Dictionary<string, string> factories)
+        public static void EmitDispatch(SourceWriter w, IReadOnlyList<ScheduledTaskModel> tasks, Dictionary<string, string> factories)
         {
-            b.Append("        private static global::Carillon.ScheduledTaskInvoker Invoker(int index)\n");
-            b.Append("            => (services, context, cancellationToken) => Invoke(index, services, context, cancellationToken);\n\n");
-            b.Append("        private static global::System.Threading.Tasks.ValueTask Invoke(int index, global::System.IServiceProvider services, global::Carillon.ScheduledActionContext context, global::System.Threading.CancellationToken cancellationToken)\n        {\n");
-            b.Append("            switch (index)\n            {\n");
+            w.Line("private static global::Carillon.ScheduledTaskInvoker Invoker(int index)");
+            w.Indented(i => i.Line("=> (services, context, cancellationToken) => Invoke(index, services, context, cancellationToken);"));
+            w.Line();
+            w.Line("private static global::System.Threading.Tasks.ValueTask Invoke(int index, global::System.IServiceProvider services, global::Carillon.ScheduledActionContext context, global::System.Threading.CancellationToken cancellationToken)");
+            w.Open();
+            w.Line("switch (index)");
+            w.Open();
             for (var i = 0; i < tasks.Count; i++)
             {
                 var task = tasks[i];
@@ -31,49 +33,58 @@ namespace Carillon.Generators.Emitter
                 {
                     if (!factories.TryGetValue(task.DeclaringTypeName, out var factory))
                     {
-                        factories[task.DeclaringTypeName] = factory = "Create" + factories.Count;
+                        factories[task.DeclaringTypeName] = factory = "Create" + SourceWriter.Number(factories.Count);
                     }
 
                     target = factory + "(services)";
                 }
 
                 var call = target + "." + CodeText.Identifier(task.MethodName) + "(" + Arguments(task.Arguments) + ")";
-                b.Append("                case ").Append(i).Append(":\n");
-                switch (task.ReturnKind)
+                w.Line("case " + SourceWriter.Number(i) + ":");
+                w.Indented(body =>
                 {
-                    case ReturnKind.Void:
-                        b.Append("                    ").Append(call).Append(";\n                    return default;\n");
-                        break;
-                    case ReturnKind.Task:
-                        b.Append("                    return new global::System.Threading.Tasks.ValueTask(").Append(call).Append(");\n");
-                        break;
-                    default:
-                        b.Append("                    return ").Append(call).Append(";\n");
-                        break;
-                }
+                    switch (task.ReturnKind)
+                    {
+                        case ReturnKind.Void:
+                            body.Line(call + ";").Line("return default;");
+                            break;
+                        case ReturnKind.Task:
+                            body.Line("return new global::System.Threading.Tasks.ValueTask(" + call + ");");
+                            break;
+                        default:
+                            body.Line("return " + call + ";");
+                            break;
+                    }
+                });
             }
 
-            b.Append("                default:\n                    throw new global::System.ArgumentOutOfRangeException(nameof(index));\n");
-            b.Append("            }\n        }\n");
+            w.Line("default:");
+            w.Indented(body => body.Line("throw new global::System.ArgumentOutOfRangeException(nameof(index));"));
+            w.Close();
+            w.Close();
         }
 
-        public static void EmitFactory(StringBuilder b, string name, ScheduledTaskModel task)
+        public static void EmitFactory(SourceWriter w, string name, ScheduledTaskModel task)
         {
-            b.Append("        private static ").Append(task.DeclaringTypeName).Append(' ').Append(name).Append("(global::System.IServiceProvider services)\n");
-            b.Append("            => services.GetService(typeof(").Append(task.DeclaringTypeName).Append(")) as ").Append(task.DeclaringTypeName)
-                .Append("\n                ?? new ").Append(task.DeclaringTypeName).Append('(').Append(Arguments(task.ConstructorArguments)).Append(");\n");
+            var type = task.DeclaringTypeName;
+            w.Line("private static " + type + " " + name + "(global::System.IServiceProvider services)");
+            w.Indented(i => i
+                .Line("=> services.GetService(typeof(" + type + ")) as " + type)
+                .Indented(j => j.Line("?? new " + type + "(" + Arguments(task.ConstructorArguments) + ");")));
         }
 
-        public static void EmitServiceHelper(StringBuilder b)
+        public static void EmitServiceHelper(SourceWriter w)
         {
-            b.Append("        private static T Service<T>(global::System.IServiceProvider services)\n            where T : notnull\n");
-            b.Append("            => global::Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<T>(services);\n");
+            w.Line("private static T Service<T>(global::System.IServiceProvider services)");
+            w.Indented(i => i
+                .Line("where T : notnull")
+                .Line("=> global::Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<T>(services);"));
         }
 
-        private static string Arguments(EquatableArray<ArgumentModel> arguments)
+        private static string Arguments(EquatableArray<ArgumentBinding> arguments)
             => string.Join(", ", arguments.Select(Argument));
 
-        private static string Argument(ArgumentModel argument) => argument.Kind switch
+        private static string Argument(ArgumentBinding argument) => argument.Kind switch
         {
             ArgumentKind.CancellationToken => "cancellationToken",
             ArgumentKind.Context => "context",

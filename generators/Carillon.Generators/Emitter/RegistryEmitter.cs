@@ -1,7 +1,6 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
-using System.Text;
 using Carillon.CompileTime;
 using Carillon.Generators.Models;
 
@@ -22,75 +21,85 @@ namespace Carillon.Generators.Emitter
         public static string Emit(CompilationModel compilation, IReadOnlyList<ScheduledTaskModel> tasks)
         {
             var own = OwnRegistryName(compilation);
-            var builder = new StringBuilder(CodeText.Header).Append('\n');
+            var w = new SourceWriter().Lines(CodeText.Header);
             if (tasks.Count > 0)
             {
-                builder.Append("[assembly: global::Carillon.ScheduleRegistryAttribute(typeof(global::").Append(Namespace).Append('.').Append(own).Append(')');
-                foreach (var task in tasks)
-                {
-                    builder.Append(", ").Append(CodeText.Literal(task.Id));
-                }
-
-                builder.Append(")]\n\n");
+                w.Line("[assembly: global::Carillon.ScheduleRegistryAttribute(typeof(global::" + Namespace + "." + own + ")"
+                    + string.Concat(tasks.Select(t => ", " + CodeText.Literal(t.Id))) + ")]");
+                w.Line();
             }
 
-            builder.Append("namespace ").Append(Namespace).Append("\n{\n");
-            EmitOwnRegistry(builder, compilation, own, tasks);
-            builder.Append('\n');
-            EmitApplicationRegistry(builder, compilation, own);
-            builder.Append("}\n");
-            return builder.ToString();
+            w.Line("namespace " + Namespace);
+            w.Open();
+            EmitOwnRegistry(w, compilation, own, tasks);
+            w.Line();
+            EmitApplicationRegistry(w, compilation, own);
+            w.Close();
+            return w.ToString();
         }
 
-        private static void EmitOwnRegistry(StringBuilder b, CompilationModel compilation, string name, IReadOnlyList<ScheduledTaskModel> tasks)
+        private static void EmitOwnRegistry(SourceWriter w, CompilationModel compilation, string name, IReadOnlyList<ScheduledTaskModel> tasks)
         {
-            b.Append("    /// <summary>The scheduled actions declared in ").Append(Xml(compilation.AssemblyName)).Append(", in declaration order.</summary>\n");
-            b.Append("    ").Append(CodeText.GeneratedCodeAttribute).Append('\n');
-            b.Append("    public sealed class ").Append(name).Append(" : global::Carillon.ScheduleRegistry\n    {\n");
-            b.Append("        /// <summary>Creates the registry.</summary>\n");
-            b.Append("        public ").Append(name).Append("()\n            : base(").Append(CodeText.Literal(compilation.ScheduleVersion)).Append(", CreateTasks())\n        {\n        }\n\n");
+            w.Line("/// <summary>The scheduled actions declared in " + Xml(compilation.AssemblyName) + ", in declaration order.</summary>");
+            w.Line(CodeText.GeneratedCodeAttribute);
+            w.Line("public sealed class " + name + " : global::Carillon.ScheduleRegistry");
+            w.Open();
+            w.Line("/// <summary>Creates the registry.</summary>");
+            w.Line("public " + name + "()");
+            w.Indented(i => i.Line(": base(" + CodeText.Literal(compilation.ScheduleVersion) + ", CreateTasks())"));
+            w.Open().Close();
+            w.Line();
+
             // The descriptors are a data table decoded by one loop, one dispatch method serves every task (instead
             // of a method and a delegate creation per task), and there is one factory per declaring type: with
             // 1,000 tasks this compiles and starts noticeably faster (see docs/benchmarks-compile-time.md). The
             // dispatch is only compiled by the JIT when the first task runs, not at startup.
             // Nullable analysis of the dispatch (one case per task) was half the cost of compiling the registry for
             // 1,000 tasks; it only passes services and literals, so it is switched off there.
-            b.Append("#nullable disable\n");
-            DescriptorTableEmitter.Emit(b, compilation, tasks);
+            w.Directive("#nullable disable");
+            DescriptorTableEmitter.Emit(w, compilation, tasks);
             var factories = new Dictionary<string, string>(StringComparer.Ordinal);
-            b.Append('\n');
-            InvokerEmitter.EmitDispatch(b, tasks, factories);
-            b.Append("#nullable enable\n");
+            w.Line();
+            InvokerEmitter.EmitDispatch(w, tasks, factories);
+            w.Directive("#nullable enable");
 
             foreach (var task in tasks.Where(t => !t.IsStatic).GroupBy(t => t.DeclaringTypeName, StringComparer.Ordinal).Select(g => g.First()))
             {
-                b.Append('\n');
-                InvokerEmitter.EmitFactory(b, factories[task.DeclaringTypeName], task);
+                w.Line();
+                InvokerEmitter.EmitFactory(w, factories[task.DeclaringTypeName], task);
             }
 
             if (tasks.Any(t => t.Arguments.Any(a => a.Kind == ArgumentKind.RequiredService) || (!t.IsStatic && t.ConstructorArguments.Any(a => a.Kind == ArgumentKind.RequiredService))))
             {
-                b.Append('\n');
-                InvokerEmitter.EmitServiceHelper(b);
+                w.Line();
+                InvokerEmitter.EmitServiceHelper(w);
             }
 
-            b.Append("    }\n");
+            w.Close();
         }
 
-        private static void EmitApplicationRegistry(StringBuilder b, CompilationModel compilation, string own)
+        private static void EmitApplicationRegistry(SourceWriter w, CompilationModel compilation, string own)
         {
-            b.Append("    /// <summary>This assembly's scheduled actions followed by those of referenced libraries' registries.</summary>\n");
-            b.Append("    ").Append(CodeText.GeneratedCodeAttribute).Append('\n');
-            b.Append("    internal sealed class ").Append(ApplicationRegistryName(compilation)).Append(" : global::Carillon.ScheduleRegistry\n    {\n");
-            b.Append("        public ").Append(ApplicationRegistryName(compilation)).Append("()\n            : base(").Append(CodeText.Literal(compilation.ScheduleVersion)).Append(", CreateTasks())\n        {\n        }\n\n");
-            b.Append("        private static global::System.Collections.Generic.List<global::Carillon.ScheduledTaskDescriptor> CreateTasks()\n        {\n");
-            b.Append("            var tasks = new global::System.Collections.Generic.List<global::Carillon.ScheduledTaskDescriptor>(new ").Append(own).Append("().Tasks);\n");
-            foreach (var registry in compilation.ReferencedRegistries.OrderBy(r => r.AssemblyName, System.StringComparer.Ordinal))
+            var name = ApplicationRegistryName(compilation);
+            w.Line("/// <summary>This assembly's scheduled actions followed by those of referenced libraries' registries.</summary>");
+            w.Line(CodeText.GeneratedCodeAttribute);
+            w.Line("internal sealed class " + name + " : global::Carillon.ScheduleRegistry");
+            w.Open();
+            w.Line("public " + name + "()");
+            w.Indented(i => i.Line(": base(" + CodeText.Literal(compilation.ScheduleVersion) + ", CreateTasks())"));
+            w.Open().Close();
+            w.Line();
+            w.Line("private static global::System.Collections.Generic.List<global::Carillon.ScheduledTaskDescriptor> CreateTasks()");
+            w.Open();
+            w.Line("var tasks = new global::System.Collections.Generic.List<global::Carillon.ScheduledTaskDescriptor>(new " + own + "().Tasks);");
+            foreach (var registry in compilation.ReferencedRegistries.OrderBy(r => r.AssemblyName, StringComparer.Ordinal))
             {
-                b.Append("            tasks.AddRange(new ").Append(registry.TypeName).Append("().Tasks);\n");
+                w.Line("tasks.AddRange(new " + registry.TypeName + "().Tasks);");
             }
 
-            b.Append("            return tasks;\n        }\n    }\n");
+            w.Line("return tasks;");
+            w.Close();
+            w.Close();
         }
 
         private static string Xml(string text) => text.Replace("&", "&amp;").Replace("<", "&lt;").Replace(">", "&gt;");

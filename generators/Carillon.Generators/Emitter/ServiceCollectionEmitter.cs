@@ -1,6 +1,5 @@
 using System.Collections.Generic;
 using System.Linq;
-using System.Text;
 using Carillon.Generators.Models;
 
 namespace Carillon.Generators.Emitter
@@ -12,42 +11,56 @@ namespace Carillon.Generators.Emitter
     internal static class ServiceCollectionEmitter
     {
         private const string Services = "global::Microsoft.Extensions.DependencyInjection.IServiceCollection";
+        private const string AddCarillon = "global::Microsoft.Extensions.DependencyInjection.CarillonServiceCollectionExtensions.AddCarillon";
+        private const string Descriptors = "global::Microsoft.Extensions.DependencyInjection.Extensions.ServiceCollectionDescriptorExtensions";
 
         public static string Emit(CompilationModel compilation, IReadOnlyList<ScheduledTaskModel> tasks)
         {
             var registry = "global::" + RegistryEmitter.Namespace + "." + RegistryEmitter.ApplicationRegistryName(compilation);
-            var b = new StringBuilder(CodeText.Header).Append('\n');
-            b.Append("namespace Microsoft.Extensions.DependencyInjection\n{\n");
-            b.Append("    /// <summary>Registers the compile-time schedule of this assembly and of the libraries it references.</summary>\n");
-            b.Append("    ").Append(CodeText.GeneratedCodeAttribute).Append('\n');
-            b.Append("    internal static class CarillonGeneratedScheduleExtensions\n    {\n");
+            var w = new SourceWriter().Lines(CodeText.Header);
+            w.Line("namespace Microsoft.Extensions.DependencyInjection");
+            w.Open();
+            w.Line("/// <summary>Registers the compile-time schedule of this assembly and of the libraries it references.</summary>");
+            w.Line(CodeText.GeneratedCodeAttribute);
+            w.Line("internal static class CarillonGeneratedScheduleExtensions");
+            w.Open();
             if (compilation.HasRuntime)
             {
-                b.Append("        /// <summary>Registers the schedule registry, the declaring types and the Carillon runtime.</summary>\n");
-                b.Append("        public static ").Append(Services).Append(" AddGeneratedSchedules(this ").Append(Services).Append(" services)\n");
-                b.Append("            => global::Microsoft.Extensions.DependencyInjection.CarillonServiceCollectionExtensions.AddCarillon(services, RegisterSchedule(services));\n\n");
-                b.Append("        /// <summary>Registers the schedule registry, the declaring types and the Carillon runtime, then configures it.</summary>\n");
-                b.Append("        public static ").Append(Services).Append(" AddGeneratedSchedules(this ").Append(Services).Append(" services, global::System.Action<global::Carillon.CarillonOptions> configure)\n");
-                b.Append("            => global::Microsoft.Extensions.DependencyInjection.CarillonServiceCollectionExtensions.AddCarillon(services, RegisterSchedule(services), configure);\n\n");
+                w.Line("/// <summary>Registers the schedule registry, the declaring types and the Carillon runtime.</summary>");
+                w.Line("public static " + Services + " AddGeneratedSchedules(this " + Services + " services)");
+                w.Indented(i => i.Line("=> " + AddCarillon + "(services, RegisterSchedule(services));"));
+                w.Line();
+                w.Line("/// <summary>Registers the schedule registry, the declaring types and the Carillon runtime, then configures it.</summary>");
+                w.Line("public static " + Services + " AddGeneratedSchedules(this " + Services + " services, global::System.Action<global::Carillon.CarillonOptions> configure)");
+                w.Indented(i => i.Line("=> " + AddCarillon + "(services, RegisterSchedule(services), configure);"));
+                w.Line();
             }
             else
             {
-                b.Append("        /// <summary>Registers the schedule registry and the declaring types (the Carillon runtime is not referenced).</summary>\n");
-                b.Append("        public static ").Append(Services).Append(" AddGeneratedSchedules(this ").Append(Services).Append(" services)\n        {\n");
-                b.Append("            global::Microsoft.Extensions.DependencyInjection.Extensions.ServiceCollectionDescriptorExtensions.TryAddSingleton<global::Carillon.IScheduleRegistry>(services, RegisterSchedule(services));\n");
-                b.Append("            return services;\n        }\n\n");
+                w.Line("/// <summary>Registers the schedule registry and the declaring types (the Carillon runtime is not referenced).</summary>");
+                w.Line("public static " + Services + " AddGeneratedSchedules(this " + Services + " services)");
+                w.Open();
+                w.Line(Descriptors + ".TryAddSingleton<global::Carillon.IScheduleRegistry>(services, RegisterSchedule(services));");
+                w.Line("return services;");
+                w.Close();
+                w.Line();
             }
 
-            b.Append("        private static ").Append(registry).Append(" RegisterSchedule(").Append(Services).Append(" services)\n        {\n");
-            b.Append("            if (services is null)\n            {\n                throw new global::System.ArgumentNullException(nameof(services));\n            }\n\n");
+            w.Line("private static " + registry + " RegisterSchedule(" + Services + " services)");
+            w.Open();
+            w.Line("if (services is null)");
+            w.Open().Line("throw new global::System.ArgumentNullException(nameof(services));").Close();
+            w.Line();
             foreach (var type in tasks.Where(t => !t.IsStatic).Select(t => t.DeclaringTypeName).Distinct())
             {
-                b.Append("            global::Microsoft.Extensions.DependencyInjection.Extensions.ServiceCollectionDescriptorExtensions.TryAddScoped<")
-                    .Append(type).Append(">(services);\n");
+                w.Line(Descriptors + ".TryAddScoped<" + type + ">(services);");
             }
 
-            b.Append("            return new ").Append(registry).Append("();\n        }\n    }\n}\n");
-            return b.ToString();
+            w.Line("return new " + registry + "();");
+            w.Close();
+            w.Close();
+            w.Close();
+            return w.ToString();
         }
     }
 }

@@ -21,6 +21,6 @@ namespace Carillon.Generators.Models
         string MethodName,
         bool IsStatic,
         ReturnKind ReturnKind,
-        EquatableArray<ArgumentModel> Arguments,
-        EquatableArray<ArgumentModel> ConstructorArguments);
+        EquatableArray<ArgumentBinding> Arguments,
+        EquatableArray<ArgumentBinding> ConstructorArguments);
 }

@@ -1,4 +1,3 @@
-using System.Linq;
 using System.Threading;
 using Carillon.CompileTime;
 using Carillon.Generators.Models;
@@ -21,28 +20,21 @@ namespace Carillon.Generators.Parser
             }
 
             var arguments = ScheduledActionArguments.Read(context.Attributes[0]);
-            if (!arguments.IsComplete || !CronRules.TryValidate(arguments.Cron, out _))
+            if (!arguments.IsComplete)
             {
                 return null;
             }
 
-            var id = arguments.EffectiveId(method);
-            if (!TaskIdRules.IsValid(id) || arguments.Timeout < 0)
-            {
-                return null;
-            }
-
+            var check = ScheduledActionCheck.Run(method, arguments, context.SemanticModel.Compilation, includeWarnings: false);
             var memberVersion = VersionResolver.FindMemberVersion(method);
-            if (memberVersion is not null && !VersionRules.IsValid(memberVersion))
+            if (!check.CanGenerate || (memberVersion is not null && !VersionRules.IsValid(memberVersion)))
             {
                 return null;
             }
 
+            var shape = check.Shape!;
+            var id = check.Id;
             cancellationToken.ThrowIfCancellationRequested();
-            if (!MethodRules.TryAnalyze(method, context.SemanticModel.Compilation, out var shape, out _) || shape is null)
-            {
-                return null;
-            }
 
             // An unknown time zone is only a warning (CRL007): the task is still generated and the runtime decides.
             return new ScheduledTaskModel(
@@ -60,8 +52,8 @@ namespace Carillon.Generators.Parser
                 method.Name,
                 shape.IsStatic,
                 shape.ReturnKind,
-                shape.Arguments.Select(a => new ArgumentModel(a.Kind, a.TypeName)).ToEquatableArray(),
-                shape.ConstructorArguments.Select(a => new ArgumentModel(a.Kind, a.TypeName)).ToEquatableArray());
+                shape.Arguments.ToEquatableArray(),
+                shape.ConstructorArguments.ToEquatableArray());
         }
     }
 }
