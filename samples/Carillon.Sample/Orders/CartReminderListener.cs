@@ -8,7 +8,9 @@ namespace Carillon.Sample.Orders;
 
 /// <summary>
 /// Stands in for the service that would send the reminder e-mail: a plain read_committed Kafka consumer of the
-/// target topic, which sees each delayed message once, when it comes due.
+/// target topic, which sees each delayed message once, when it comes due. It assigns itself every partition instead of
+/// joining a consumer group: a group join can take a whole session timeout (seconds) before the first record, and the
+/// sample's first reminders then arrived late in one burst.
 /// </summary>
 public sealed class CartReminderListener(IOptions<CarillonOptions> options, ILogger<CartReminderListener> logger) : BackgroundService
 {
@@ -19,15 +21,19 @@ public sealed class CartReminderListener(IOptions<CarillonOptions> options, ILog
         var config = new ConsumerConfig
         {
             BootstrapServers = options.Value.BootstrapServers,
-            GroupId = "sample-cart-reminder-listener",
+            GroupId = "sample-cart-reminder-listener", // no group is joined; librdkafka wants the setting all the same
             IsolationLevel = IsolationLevel.ReadCommitted,
-            AutoOffsetReset = AutoOffsetReset.Earliest,
-            AllowAutoCreateTopics = true,
+            EnableAutoCommit = false,
             FetchWaitMaxMs = 50,
-            TopicMetadataRefreshIntervalMs = 1000,
         };
         using var consumer = new ConsumerBuilder<string?, byte[]>(config).Build();
-        consumer.Subscribe(CartReminder.Topic);
+        using (var admin = new AdminClientBuilder(new AdminClientConfig { BootstrapServers = options.Value.BootstrapServers, AllowAutoCreateTopics = true }).Build())
+        {
+            // Asking for the topic's metadata creates it on a cluster that auto-creates topics (the embedded one does).
+            var partitions = admin.GetMetadata(CartReminder.Topic, TimeSpan.FromSeconds(30)).Topics.Single().Partitions;
+            consumer.Assign(partitions.Select(p => new TopicPartitionOffset(CartReminder.Topic, p.PartitionId, Offset.End)));
+        }
+
         try
         {
             while (!stoppingToken.IsCancellationRequested)
