@@ -21,7 +21,7 @@ internal static class TopicsCommand
             var options = CliOptions.Build(parse);
             options.Delayed.Partitions = parse.GetValue(CliOptions.DelayedPartitions);
             using var loggerFactory = LoggerFactory.Create(b => b.AddSimpleConsole());
-            var provisioner = new TopicProvisioner(new KafkaClientFactory(Options.Create(options)), loggerFactory.CreateLogger<TopicProvisioner>());
+            var provisioner = new TopicProvisioner(new KafkaClientFactory(Options.Create(options), loggerFactory), loggerFactory.CreateLogger<TopicProvisioner>());
             await provisioner.EnsureAsync(cancellationToken);
             return 0;
         });

@@ -35,7 +35,7 @@ internal sealed partial class TopicProvisioner(KafkaClientFactory clients, ILogg
 
         try
         {
-            using var admin = new AdminClientBuilder(clients.Admin()).Build();
+            using var admin = clients.CreateAdminClientBuilder().Build();
 
             // Listing all topics never triggers auto-creation, unlike a metadata request naming a topic.
             var metadata = admin.GetMetadata(s_timeout);

@@ -1,4 +1,7 @@
+using Carillon.Kafka.Health;
 using Carillon.Recurring.Health;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Time.Testing;
 
@@ -13,7 +16,7 @@ public sealed class RecurringHealthCheckTests
     {
         var time = new FakeTimeProvider(Noon);
         var status = new RecurringStatus();
-        var check = new RecurringHealthCheck(status, time);
+        var check = new RecurringHealthCheck(status, new KafkaConnectivity(Options.Create(new CarillonOptions()), time, NullLogger<KafkaConnectivity>.Instance), time);
         async Task<HealthCheckResult> Check() => await check.CheckHealthAsync(new HealthCheckContext());
 
         Assert.Equal(HealthStatus.Healthy, (await Check()).Status);
