@@ -1,7 +1,9 @@
 using Carillon;
 using Carillon.Delayed;
+using Carillon.Hosting.Liveness;
 using Carillon.Kafka;
 using Carillon.Kafka.Embedded;
+using Carillon.Kafka.Health;
 using Carillon.Recurring;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -32,9 +34,15 @@ public static class CarillonServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<EmbeddedDevelopmentBroker>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IPostConfigureOptions<CarillonOptions>, EmbeddedBrokerOptionsSetup>());
+        services.TryAddSingleton<KafkaConnectivity>();
         services.TryAddSingleton<KafkaClientFactory>();
         services.TryAddSingleton<TopicProvisioner>();
-        services.TryAddSingleton<Carillon.Hosting.Liveness.LoopMonitor>();
+        services.TryAddSingleton<LoopMonitor>();
+
+        // Read by the application's health endpoints; neither check blocks start or stop (issue 8, issue 9 §5).
+        services.AddHealthChecks()
+            .AddCheck<KafkaHealthCheck>(KafkaHealthCheck.Name, tags: ["carillon"])
+            .AddCheck<LivenessHealthCheck>(LivenessHealthCheck.Name, tags: ["carillon"]);
 
         // Hosted services start in registration order: the warning comes first, where operators look.
         services.AddHostedService<EmbeddedBrokerWarning>();

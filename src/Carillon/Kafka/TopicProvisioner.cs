@@ -35,10 +35,13 @@ internal sealed partial class TopicProvisioner(KafkaClientFactory clients, ILogg
 
         try
         {
-            using var admin = new AdminClientBuilder(clients.Admin()).Build();
+            using var admin = clients.CreateAdminClientBuilder().Build();
 
             // Listing all topics never triggers auto-creation, unlike a metadata request naming a topic.
             var metadata = admin.GetMetadata(s_timeout);
+
+            // A broker answered: this admin client may be gone before its first statistics say so.
+            clients.Connectivity.Reachable();
             var existing = metadata.Topics.Where(t => t.Error.Code == ErrorCode.NoError).Select(t => t.Topic).ToHashSet(StringComparer.Ordinal);
             var replication = (short)Math.Clamp(options.ReplicationFactor, 1, Math.Max(1, metadata.Brokers.Count));
             var missing = CarillonTopics.All(options)

@@ -44,11 +44,14 @@ public sealed class CliCommandTests
         Assert.Equal(kept, DelayedTestKit.Header(message, "carillon-schedule-key"));
     }
 
-    [Fact]
-    public async Task Cli_against_an_unreachable_cluster_gives_up_after_its_timeout_with_one_error_line_and_exit_code_3()
+    [Theory]
+    [InlineData("tasks trigger alpha")]
+    [InlineData("delayed schedule --target-topic orders --value v --in 00:01:00")]
+    [InlineData("delayed cancel some-key")]
+    public async Task Cli_against_an_unreachable_cluster_gives_up_after_its_timeout_with_one_error_line_and_exit_code_3(string command)
     {
         var closedPort = ClosedPort();
-        var (exitCode, lines) = await RunCliRawAsync(["tasks", "trigger", "alpha", "-b", $"127.0.0.1:{closedPort}", "--timeout", "00:00:02"]);
+        var (exitCode, lines) = await RunCliRawAsync([.. command.Split(' '), "-b", $"127.0.0.1:{closedPort}", "--timeout", "00:00:02"]);
 
         Assert.Equal(3, exitCode);
         var error = Assert.Single(lines);

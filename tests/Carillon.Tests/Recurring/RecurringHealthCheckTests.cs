@@ -1,4 +1,7 @@
+using Carillon.Kafka.Health;
 using Carillon.Recurring.Health;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Time.Testing;
 
@@ -13,7 +16,7 @@ public sealed class RecurringHealthCheckTests
     {
         var time = new FakeTimeProvider(Noon);
         var status = new RecurringStatus();
-        var check = new RecurringHealthCheck(status, time);
+        var check = new RecurringHealthCheck(status, new KafkaConnectivity(Options.Create(new CarillonOptions()), time, NullLogger<KafkaConnectivity>.Instance), time);
         async Task<HealthCheckResult> Check() => await check.CheckHealthAsync(new HealthCheckContext());
 
         Assert.Equal(HealthStatus.Healthy, (await Check()).Status);
@@ -31,5 +34,22 @@ public sealed class RecurringHealthCheckTests
         Assert.Equal(1, status.Losses);
         status.Conflict("older schedule");
         Assert.Equal(HealthStatus.Unhealthy, (await Check()).Status);
+    }
+
+    [Fact]
+    public async Task A_cluster_unreachable_for_longer_than_the_session_timeout_makes_it_unhealthy_even_on_standby()
+    {
+        var time = new FakeTimeProvider(Noon);
+        var connectivity = new KafkaConnectivity(Options.Create(new CarillonOptions { BootstrapServers = "broker:9092" }), time, NullLogger<KafkaConnectivity>.Instance);
+        var check = new RecurringHealthCheck(new RecurringStatus(), connectivity, time);
+        connectivity.ClientCreated();
+        connectivity.OnError(new Confluent.Kafka.Error(Confluent.Kafka.ErrorCode.Local_Transport, "broker:9092/bootstrap: Connect to ipv4#10.0.0.1:9092 failed: Connection refused"));
+        Assert.Equal(HealthStatus.Degraded, (await check.CheckHealthAsync(new HealthCheckContext())).Status);
+
+        time.Advance(TimeSpan.FromSeconds(11));
+
+        var result = await check.CheckHealthAsync(new HealthCheckContext());
+        Assert.Equal(HealthStatus.Unhealthy, result.Status);
+        Assert.Contains("broker:9092", result.Description);
     }
 }

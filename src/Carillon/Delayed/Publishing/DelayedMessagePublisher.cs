@@ -107,7 +107,7 @@ internal sealed class DelayedMessagePublisher : IDelayedMessagePublisher, IDispo
     }
 
     private IProducer<byte[]?, byte[]?> CreateProducer()
-        => new ProducerBuilder<byte[]?, byte[]?>(_clients.Producer(c =>
+        => _clients.CreateProducerBuilder<byte[]?, byte[]?>(_clients.Producer(c =>
             {
                 c.EnableIdempotence = true;
                 c.Partitioner = Partitioner.Murmur2Random;

@@ -26,11 +26,11 @@ internal sealed class KafkaScheduleCommands : IScheduleCommands, IDisposable
         _registry = registry;
         _time = time;
         _producer = new Lazy<IProducer<byte[], byte[]>>(
-            () => new ProducerBuilder<byte[], byte[]>(_clients.Producer(c =>
+            () => _clients.CreateProducerBuilder<byte[], byte[]>(_clients.Producer(c =>
             {
                 c.EnableIdempotence = true;
                 c.LingerMs = 0;
-            })).SetLogHandler((_, message) => logger.Librdkafka(message)).Build(),
+            })).Build(),
             LazyThreadSafetyMode.ExecutionAndPublication);
     }
 

@@ -1,13 +1,17 @@
+using Carillon.Kafka.Health;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace Carillon.Recurring.Health;
 
 /// <summary>
 /// <c>carillon-recurring</c>: Unhealthy after a schedule version conflict (this instance runs an older schedule than
-/// the one stored, so it left the group and runs nothing until redeployed); Degraded when the schedules client reported
-/// a Kafka error in the last 30 seconds; Healthy otherwise, with whether this instance is the owner in the data.
+/// the one stored, so it left the group and runs nothing until redeployed); Unhealthy while <see cref="KafkaConnectivity"/>
+/// says the cluster is unreachable or every handshake fails (an owner cut off from Kafka runs nothing; issue 8 saw
+/// "Healthy (standby)" there); Degraded while no broker answers for less than the session timeout, or when the
+/// schedules client reported a Kafka error in the last 30 seconds; Healthy otherwise, with whether this instance is the
+/// owner in the data.
 /// </summary>
-internal sealed class RecurringHealthCheck(RecurringStatus status, TimeProvider time) : IHealthCheck
+internal sealed class RecurringHealthCheck(RecurringStatus status, KafkaConnectivity connectivity, TimeProvider time) : IHealthCheck
 {
     public const string Name = "carillon-recurring";
     private static readonly TimeSpan s_recentError = TimeSpan.FromSeconds(30);
@@ -27,6 +31,18 @@ internal sealed class RecurringHealthCheck(RecurringStatus status, TimeProvider 
         if (status.VersionConflict is { } conflict)
         {
             return Task.FromResult(HealthCheckResult.Unhealthy(conflict, data: data));
+        }
+
+        var kafka = connectivity.Assess();
+        data["kafka"] = kafka.State.ToString();
+        if (kafka.IsUnhealthy)
+        {
+            return Task.FromResult(HealthCheckResult.Unhealthy(kafka.Describe(), data: data));
+        }
+
+        if (kafka.State == KafkaReachabilityState.Unsure && kafka.Errors > 0)
+        {
+            return Task.FromResult(HealthCheckResult.Degraded(kafka.Describe(), data: data));
         }
 
         var (reason, at) = status.LastKafkaError;

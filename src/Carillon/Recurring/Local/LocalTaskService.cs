@@ -29,7 +29,7 @@ internal sealed class LocalTaskService(
         }
 
         await provisioner.EnsureAsync(stoppingToken).ConfigureAwait(false);
-        using var producer = new ProducerBuilder<byte[], byte[]>(clients.Producer(c => c.LingerMs = 5)).SetLogHandler((_, message) => logger.Librdkafka(message)).Build();
+        using var producer = clients.CreateProducerBuilder<byte[], byte[]>(clients.Producer(c => c.LingerMs = 5)).Build();
         var engine = new ScheduleEngine(
             new EngineSettings(options.InstanceId, registry.Version, TimeSpan.Zero, UseClaims: false),
             tasks,
