@@ -69,7 +69,7 @@ internal static class DelayedOutageScenario
             LastDeliveryAfterReturn: seen.Where(s => s.At > up).Select(s => (TimeSpan?)(s.At - up)).DefaultIfEmpty(null).Max(),
             MaxLatenessSeconds: lateness.Length == 0 ? null : lateness[^1],
             HostStop: stopped,
-            LogAfterReturn: Summarize(log.Events.Where(e => e.At > up)));
+            LogAfterReturn: Summarize(log.Events.Where(e => e.At > up && e.At <= observedEnd)));
     }
 
     private static async Task<IHost> StartDispatcherAsync(EmbeddedKafka kafka, EventLog log)

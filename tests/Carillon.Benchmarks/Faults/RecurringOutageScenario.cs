@@ -76,7 +76,7 @@ internal static class RecurringOutageScenario
             OwnerBefore: all.Where(r => r.At < down).Select(r => r.Instance).LastOrDefault() ?? "-",
             OwnerAfter: resumed?.Instance ?? "-",
             StoppedInTime: stops.Count(s => s is not null),
-            LogAfterReturn: string.Join(" | ", logs.Select((l, i) => $"node-{i + 1}: {DelayedOutageScenario.Summarize(l.Events.Where(e => e.At > up))}")));
+            LogAfterReturn: string.Join(" | ", logs.Select((l, i) => $"node-{i + 1}: {DelayedOutageScenario.Summarize(l.Events.Where(e => e.At > up && e.At <= observedEnd))}")));
     }
 
     private static async Task<IHost> StartNodeAsync(EmbeddedKafka kafka, string instanceId, ConcurrentQueue<Run> runs, EventLog log)
