@@ -68,6 +68,8 @@ internal static class DelayedOutageScenario
             TimeToResume: afterReturn == DateTimeOffset.MaxValue ? null : afterReturn - up,
             LastDeliveryAfterReturn: seen.Where(s => s.At > up).Select(s => (TimeSpan?)(s.At - up)).DefaultIfEmpty(null).Max(),
             MaxLatenessSeconds: lateness.Length == 0 ? null : lateness[^1],
+            PartitionsResumed: seen.Where(s => s.Topic == TargetTopic && s.At > up && s.SourcePartition is not null).Select(s => s.SourcePartition).Distinct().Count(),
+            Partitions: DelayedPartitions,
             HostStop: stopped,
             LogAfterReturn: Summarize(log.Events.Where(e => e.At > up && e.At <= observedEnd)));
     }
@@ -153,5 +155,7 @@ internal sealed record DelayedOutageResult(
     TimeSpan? TimeToResume,
     TimeSpan? LastDeliveryAfterReturn,
     double? MaxLatenessSeconds,
+    int PartitionsResumed,
+    int Partitions,
     TimeSpan? HostStop,
     string LogAfterReturn);

@@ -11,7 +11,7 @@ namespace Carillon.Benchmarks.Faults;
 /// </summary>
 internal sealed class DeliveryReader : IDisposable
 {
-    private readonly ConcurrentQueue<(string Topic, string Id, DateTimeOffset At)> _seen = new();
+    private readonly ConcurrentQueue<(string Topic, string Id, string? SourcePartition, DateTimeOffset At)> _seen = new();
     private readonly CancellationTokenSource _stop = new();
     private readonly Thread _thread;
 
@@ -38,7 +38,9 @@ internal sealed class DeliveryReader : IDisposable
                     {
                         if (consumer.Consume(TimeSpan.FromMilliseconds(100)) is { IsPartitionEOF: false } r)
                         {
-                            _seen.Enqueue((r.Topic, r.Message.Value is null ? "<null>" : Encoding.UTF8.GetString(r.Message.Value), DateTimeOffset.UtcNow));
+                            // The dispatcher's trace header: which delayed partition the message came from.
+                            var source = r.Message.Headers?.TryGetLastBytes("carillon-source-partition", out var p) == true ? Encoding.UTF8.GetString(p) : null;
+                            _seen.Enqueue((r.Topic, r.Message.Value is null ? "<null>" : Encoding.UTF8.GetString(r.Message.Value), source, DateTimeOffset.UtcNow));
                         }
                     }
                     catch (ConsumeException)
@@ -55,7 +57,7 @@ internal sealed class DeliveryReader : IDisposable
         _thread.Start();
     }
 
-    public IReadOnlyList<(string Topic, string Id, DateTimeOffset At)> Seen => _seen.ToArray();
+    public IReadOnlyList<(string Topic, string Id, string? SourcePartition, DateTimeOffset At)> Seen => _seen.ToArray();
 
     public void Dispose()
     {

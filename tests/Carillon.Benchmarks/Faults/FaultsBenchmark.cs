@@ -55,7 +55,7 @@ public sealed class FaultsBenchmark : IBenchmark, IBenchmarkArguments
 
     private static List<string[]> DelayedTable(List<DelayedOutageResult> results)
     {
-        var rows = new List<string[]> { new[] { "outage", "sent", "due before outage / delivered before", "delivered", "duplicated", "dead-lettered", "never delivered", "time to resume", "last delivery after return", "max lateness", "host stop" } };
+        var rows = new List<string[]> { new[] { "outage", "sent", "due before outage / delivered before", "delivered", "duplicated", "dead-lettered", "never delivered", "time to resume", "last delivery after return", "partitions delivering after return", "max lateness", "host stop" } };
         rows.AddRange(results.Select(r => new[]
         {
             Seconds(r.Outage),
@@ -67,6 +67,7 @@ public sealed class FaultsBenchmark : IBenchmark, IBenchmarkArguments
             Count(r.NeverDelivered),
             Resume(r.TimeToResume, r.ObservedAfterReturn),
             r.LastDeliveryAfterReturn is { } last ? Seconds(last) : "-",
+            $"{r.PartitionsResumed}/{r.Partitions}",
             r.MaxLatenessSeconds is { } late ? string.Create(CultureInfo.InvariantCulture, $"{late:F1} s") : "-",
             r.HostStop is { } stop ? Seconds(stop) : "did not stop within 30 s",
         }));
