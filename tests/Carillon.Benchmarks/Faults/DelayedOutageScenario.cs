@@ -28,6 +28,10 @@ internal static class DelayedOutageScenario
         kafka.CreateTopic(DeadLetterTopic, 1, options.Brokers);
         kafka.CreateTopic(TargetTopic, TargetPartitions, options.Brokers);
         using var reader = new DeliveryReader(kafka.BootstrapServers, (TargetTopic, TargetPartitions), (DeadLetterTopic, 1));
+
+        // What the dispatcher wrote, committed or not: tells a dispatcher that stopped from a transaction left open,
+        // which hides every later committed record of its partition from read_committed readers (the last stable offset).
+        using var uncommitted = new DeliveryReader(kafka.BootstrapServers, IsolationLevel.ReadUncommitted, (TargetTopic, TargetPartitions));
         var log = new EventLog("dispatcher", options.Verbose);
         var host = await StartDispatcherAsync(kafka, log);
         await WaitAsync(() => log.Count(101) >= DelayedPartitions, TimeSpan.FromSeconds(60));
@@ -45,6 +49,7 @@ internal static class DelayedOutageScenario
         await WaitAsync(() => reader.Seen.Select(s => s.Id).Distinct().Count() >= n, observeUntil - DateTimeOffset.UtcNow);
         var observedEnd = DateTimeOffset.UtcNow;
         var seen = reader.Seen;
+        var written = uncommitted.Seen.Select(s => s.Id).Distinct().Count();
         var stopped = await HostLifetime.StopAsync(host, TimeSpan.FromSeconds(30));
 
         var delivered = seen.Where(s => s.Topic == TargetTopic).GroupBy(s => s.Id).ToDictionary(g => g.Key, g => (Count: g.Count(), First: g.Min(x => x.At)));
@@ -61,6 +66,7 @@ internal static class DelayedOutageScenario
             DueBeforeOutage: dueBeforeOutage,
             DeliveredBeforeOutage: delivered.Values.Count(d => d.First < down),
             Delivered: delivered.Count,
+            Written: written,
             Duplicated: delivered.Values.Count(d => d.Count > 1),
             DeadLettered: deadLettered.Count,
             NeverDelivered: Enumerable.Range(0, n).Select(i => $"fault-{i}").Count(id => !delivered.ContainsKey(id) && !deadLettered.Contains(id)),
@@ -70,6 +76,8 @@ internal static class DelayedOutageScenario
             MaxLatenessSeconds: lateness.Length == 0 ? null : lateness[^1],
             PartitionsResumed: seen.Where(s => s.Topic == TargetTopic && s.At > up && s.SourcePartition is not null).Select(s => s.SourcePartition).Distinct().Count(),
             Partitions: DelayedPartitions,
+            TargetPartitionsVisible: seen.Where(s => s.Topic == TargetTopic && s.At > up).Select(s => s.Partition).Distinct().Count(),
+            TargetPartitions: TargetPartitions,
             HostStop: stopped,
             LogAfterReturn: Summarize(log.Events.Where(e => e.At > up && e.At <= observedEnd)));
     }
@@ -148,6 +156,7 @@ internal sealed record DelayedOutageResult(
     int DueBeforeOutage,
     int DeliveredBeforeOutage,
     int Delivered,
+    int Written,
     int Duplicated,
     int DeadLettered,
     int NeverDelivered,
@@ -157,5 +166,7 @@ internal sealed record DelayedOutageResult(
     double? MaxLatenessSeconds,
     int PartitionsResumed,
     int Partitions,
+    int TargetPartitionsVisible,
+    int TargetPartitions,
     TimeSpan? HostStop,
     string LogAfterReturn);

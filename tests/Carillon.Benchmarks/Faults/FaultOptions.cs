@@ -30,10 +30,11 @@ internal sealed record FaultOptions
     /// <summary>The outage starts this long after the first due time.</summary>
     public double OutageAt { get; init; } = 10;
 
-    /// <summary>Delayed: how long past the last due time to keep reading. Recurring: how long after the cluster's return.</summary>
+    /// <summary>How long past the last due time to keep reading (delayed).</summary>
     public double DelayedObserve { get; init; } = 60;
 
-    public double RecurringObserve { get; init; } = 90;
+    /// <summary>How long to watch the task after the cluster's return (recurring).</summary>
+    public double RecurringObserve { get; init; } = 60;
 
     /// <summary>Carillon's logs (Information and above) on the standard error, timestamped.</summary>
     public bool Verbose { get; init; }
@@ -42,7 +43,7 @@ internal sealed record FaultOptions
 
     public bool RunsRecurring => Scenario is "all" or "recurring";
 
-    public const string Usage = "--scenario=delayed|recurring|all --outages=2,10 --recurring-outage=3 --rounds=1 --brokers=3 --messages=2000 --due-window=40 --outage-at=10 --observe=60 --recurring-observe=90 --verbose";
+    public const string Usage = "--scenario=delayed|recurring|all --outages=2,10 --recurring-outage=3 --rounds=1 --brokers=3 --messages=2000 --due-window=40 --outage-at=10 --observe=60 --recurring-observe=60 --verbose";
 
     public static FaultOptions Parse(IEnumerable<string> args)
     {

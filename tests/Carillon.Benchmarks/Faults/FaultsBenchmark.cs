@@ -48,26 +48,28 @@ public sealed class FaultsBenchmark : IBenchmark, IBenchmarkArguments
                 results.Add(result);
             }
 
-            output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"B. recurring: 3 instances, one exclusive every-second task (misfire RunOnce), whole cluster down after 10 s of steady runs; observed up to {o.RecurringObserve} s after the return (15 s past the first run after it)"));
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"B. recurring: 3 instances, one exclusive every-second task (misfire RunOnce), whole cluster down after 10 s of steady runs; observed for {o.RecurringObserve} s after the return"));
             WriteTable(output, RecurringTable(results));
         }
     }
 
     private static List<string[]> DelayedTable(List<DelayedOutageResult> results)
     {
-        var rows = new List<string[]> { new[] { "outage", "sent", "due before outage / delivered before", "delivered", "duplicated", "dead-lettered", "never delivered", "time to resume", "last delivery after return", "partitions delivering after return", "max lateness", "host stop" } };
+        var rows = new List<string[]> { new[] { "outage", "sent", "due before outage / delivered before", "delivered", "written, incl. aborted (read_uncommitted)", "duplicated", "dead-lettered", "never delivered", "time to resume", "last delivery after return", "delayed partitions delivering after return", "target partitions with deliveries after return", "max lateness", "host stop" } };
         rows.AddRange(results.Select(r => new[]
         {
             Seconds(r.Outage),
             Count(r.Sent),
             $"{Count(r.DueBeforeOutage)} / {Count(r.DeliveredBeforeOutage)}",
             Count(r.Delivered),
+            Count(r.Written),
             Count(r.Duplicated),
             Count(r.DeadLettered),
             Count(r.NeverDelivered),
             Resume(r.TimeToResume, r.ObservedAfterReturn),
             r.LastDeliveryAfterReturn is { } last ? Seconds(last) : "-",
             $"{r.PartitionsResumed}/{r.Partitions}",
+            $"{r.TargetPartitionsVisible}/{r.TargetPartitions}",
             r.MaxLatenessSeconds is { } late ? string.Create(CultureInfo.InvariantCulture, $"{late:F1} s") : "-",
             r.HostStop is { } stop ? Seconds(stop) : "did not stop within 30 s",
         }));
