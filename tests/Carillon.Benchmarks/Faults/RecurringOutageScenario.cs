@@ -47,7 +47,8 @@ internal static class RecurringOutageScenario
         var occurrences = all.GroupBy(r => r.Occurrence).OrderBy(g => g.Key).ToArray();
         var firstOccurrence = occurrences.Length == 0 ? observedEnd : occurrences[0].Key;
 
-        // Occurrences due until the end of the observation (less a second for the last one to have fired).
+        // Occurrences due until the end of the observation (less a second for the last one to have fired); run and
+        // missed count within the same span, so that run + missed = due.
         var lastDue = new DateTimeOffset(observedEnd.UtcTicks - (observedEnd.UtcTicks % TimeSpan.TicksPerSecond), TimeSpan.Zero).AddSeconds(-1);
         var due = Math.Max(0, (int)(lastDue - firstOccurrence).TotalSeconds + 1);
 
@@ -59,7 +60,7 @@ internal static class RecurringOutageScenario
         return new RecurringOutageResult(
             outage,
             Due: due,
-            Run: occurrences.Length,
+            Run: occurrences.Count(g => g.Key <= lastDue),
             RunTwice: occurrences.Count(g => g.Count() > 1),
             Missed: due - occurrences.Count(g => g.Key <= lastDue),
             LongestGap: longestGap,
