@@ -29,7 +29,7 @@ public sealed class FaultsBenchmark : IBenchmark, IBenchmarkArguments
                 for (var round = 1; round <= o.Rounds; round++)
                 {
                     var result = await DelayedOutageScenario.RunAsync(o, TimeSpan.FromSeconds(outage));
-                    output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  delayed, outage {outage} s, round {round}: {result.Delivered}/{result.Sent} delivered ({result.Written} written incl. aborted, read_uncommitted), resume {Resume(result.TimeToResume, result.ObservedAfterReturn)}, delivering after return: {result.PartitionsResumed}/{result.Partitions} delayed partitions, {result.TargetPartitionsVisible}/{result.TargetPartitions} target partitions; max lateness {result.MaxLatenessSeconds:F1} s; log after return: {(result.LogAfterReturn.Length == 0 ? "nothing" : result.LogAfterReturn)}"));
+                    output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  delayed, outage {outage} s, round {round}: {result.Delivered}/{result.Sent} delivered ({result.Written} written incl. aborted, read_uncommitted), resume {Resume(result.TimeToResume, result.ObservedAfterReturn)}, delivering after return: {result.PartitionsResumed}/{result.Partitions} delayed partitions (messages per partition: {result.AfterReturnByPartition}), {result.TargetPartitionsVisible}/{result.TargetPartitions} target partitions; max lateness {result.MaxLatenessSeconds:F1} s; log after return: {(result.LogAfterReturn.Length == 0 ? "nothing" : result.LogAfterReturn)}"));
                     results.Add(result);
                 }
             }
