@@ -1,4 +1,5 @@
 using Carillon.Benchmarks;
+using Carillon.Benchmarks.Faults;
 
 // Each benchmark is a class implementing IBenchmark; `dotnet run -c Release --project tests/Carillon.Benchmarks -- <name>`.
 var benchmarks = typeof(IBenchmark).Assembly.GetTypes()
@@ -26,6 +27,8 @@ if (selected.Count == 0)
 
 foreach (var benchmark in selected)
 {
+    // Options (`--name=value`) go to the benchmarks that take them, e.g. `faults --scenario=delayed --outages=2`.
+    (benchmark as IBenchmarkArguments)?.SetArguments(args);
     Console.WriteLine($"== {benchmark.Name}: {benchmark.Description}");
     await benchmark.RunAsync(Console.Out);
 }
