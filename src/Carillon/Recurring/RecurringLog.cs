@@ -62,7 +62,7 @@ internal static partial class RecurringLog
     [LoggerMessage(3018, LogLevel.Warning, "Replay of the schedules topic has not reached the takeover marker after {ElapsedMs} ms; still reading")]
     public static partial void ReplaySlow(this ILogger logger, long elapsedMs);
 
-    [LoggerMessage(3019, LogLevel.Error, "The schedules owner loop failed; ownership is released")]
+    [LoggerMessage(3019, LogLevel.Error, "The schedules owner loop failed; ownership is released and the loop restarts with a new consumer")]
     public static partial void OwnerLoopFailed(this ILogger logger, Exception exception);
 
     [LoggerMessage(3021, LogLevel.Information, "Schedules partition assigned to instance {Instance}: fencing the previous owner and replaying")]
@@ -90,4 +90,7 @@ internal static partial class RecurringLog
 
     [LoggerMessage(3020, LogLevel.Information, "Task {TaskId}: applied {Command} (offset {Offset})")]
     public static partial void CommandApplied(this ILogger logger, string taskId, string command, long offset);
+
+    [LoggerMessage(3024, LogLevel.Error, "The schedule state writer failed; the ownership term ends and a new one starts")]
+    public static partial void WriterLoopFailed(this ILogger logger, Exception exception);
 }

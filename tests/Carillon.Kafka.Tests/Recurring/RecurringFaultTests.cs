@@ -1,0 +1,127 @@
+using System.Collections.Concurrent;
+using Carillon.Testing;
+using Confluent.Kafka;
+using Xunit.Abstractions;
+
+namespace Carillon.Kafka.Tests.Recurring;
+
+/// <summary>
+/// Issue 8: the one-second task keeps running through whole-cluster outages and injected broker errors, and no
+/// occurrence ever runs twice. Every assertion is a count (runs resumed, duplicates none), never a duration.
+/// </summary>
+public sealed class RecurringFaultTests(ITestOutputHelper output)
+{
+    [Theory]
+    [InlineData(2)]
+    [InlineData(20)]
+    public async Task The_task_resumes_after_the_whole_cluster_was_down_and_no_occurrence_runs_twice(int downSeconds)
+    {
+        await using var cluster = await Cluster.StartAsync(instances: 3);
+        await cluster.RunningAsync();
+
+        var downAt = DateTimeOffset.UtcNow;
+        cluster.Kafka.SetBrokerDown(1);
+        await Task.Delay(TimeSpan.FromSeconds(downSeconds));
+        cluster.Kafka.SetBrokerUp(1);
+        var upAt = DateTimeOffset.UtcNow;
+
+        await cluster.ResumedAfterAsync(upAt);
+        var stalled = cluster.Runs.Where(r => r.FiredAt >= downAt).Select(r => r.FiredAt).DefaultIfEmpty(upAt).Min() - downAt;
+        var firstAfter = cluster.Runs.Where(r => r.FiredAt >= upAt).Min(r => r.FiredAt) - upAt;
+        output.WriteLine($"cluster down {downSeconds} s: first run {firstAfter.TotalSeconds:F1} s after the cluster returned; runs {cluster.Runs.Count}");
+        cluster.AssertNoOccurrenceTwice();
+        _ = stalled;
+    }
+
+    [Theory]
+    [InlineData(KafkaApiKey.Produce, ErrorCode.RequestTimedOut)]
+    [InlineData(KafkaApiKey.Produce, ErrorCode.NotCoordinatorForGroup)]
+    [InlineData(KafkaApiKey.EndTxn, ErrorCode.RequestTimedOut)]
+    [InlineData(KafkaApiKey.EndTxn, ErrorCode.NotCoordinatorForGroup)]
+    [InlineData(KafkaApiKey.EndTxn, ErrorCode.GroupLoadInProgress)]
+    [InlineData(KafkaApiKey.AddOffsetsToTxn, ErrorCode.NotCoordinatorForGroup)]
+    [InlineData(KafkaApiKey.InitProducerId, ErrorCode.GroupLoadInProgress)]
+    [InlineData(KafkaApiKey.ConsumerGroupHeartbeat, ErrorCode.NotCoordinatorForGroup)]
+    [InlineData(KafkaApiKey.Fetch, ErrorCode.RequestTimedOut)]
+    [InlineData(KafkaApiKey.Produce, ErrorCode.UnknownProducerId)]
+    [InlineData(KafkaApiKey.EndTxn, ErrorCode.InvalidTxnState)]
+    [InlineData(KafkaApiKey.EndTxn, ErrorCode.ProducerFenced)]
+    [InlineData(KafkaApiKey.AddOffsetsToTxn, ErrorCode.InvalidTxnState)]
+    [InlineData(KafkaApiKey.InitProducerId, ErrorCode.ProducerFenced)]
+    public async Task The_task_keeps_running_through_injected_broker_errors_and_no_occurrence_runs_twice(KafkaApiKey api, ErrorCode error)
+    {
+        await using var cluster = await Cluster.StartAsync(instances: 1);
+        await cluster.RunningAsync();
+
+        // A burst, not a single error: librdkafka retries a lone retriable error inside one call.
+        cluster.Kafka.InjectRequestErrors(api, Enumerable.Repeat(error, 5).ToArray());
+        if (api is KafkaApiKey.InitProducerId or KafkaApiKey.AddOffsetsToTxn)
+        {
+            // Only a new term (InitProducerId) or a snapshot (AddOffsetsToTxn) sends these: force one.
+            cluster.Kafka.InjectRequestErrors(KafkaApiKey.AddPartitionsToTxn, ErrorCode.ProducerFenced);
+        }
+
+        await Task.Delay(TimeSpan.FromSeconds(3));
+        cluster.Kafka.ClearRequestErrors(api);
+        await cluster.ResumedAfterAsync(DateTimeOffset.UtcNow);
+        cluster.AssertNoOccurrenceTwice();
+    }
+
+    /// <summary>Instances of one schedule on one embedded broker, with their observed runs.</summary>
+    internal sealed class Cluster : IAsyncDisposable
+    {
+        private Cluster(EmbeddedKafka kafka) => Kafka = kafka;
+
+        public EmbeddedKafka Kafka { get; }
+
+        public ConcurrentQueue<ObservedRun> Runs { get; } = new();
+
+        public List<RecurringNode> Nodes { get; } = [];
+
+        public static async Task<Cluster> StartAsync(int instances, Action<CarillonOptions>? configure = null)
+        {
+            var kafka = KafkaTestKit.StartBroker();
+            kafka.SetConsumerGroupSessionTimeout(KafkaTestKit.ConsumerGroupSession);
+            kafka.SetConsumerGroupHeartbeatInterval(KafkaTestKit.ConsumerGroupHeartbeat);
+            var cluster = new Cluster(kafka);
+            var registry = RecurringNode.Registry(cluster.Runs);
+            for (var i = 1; i <= instances; i++)
+            {
+                cluster.Nodes.Add(await RecurringNode.StartAsync(kafka.BootstrapServers, $"app-{i}", registry, o =>
+                {
+                    o.Recurring.GroupProtocol = ConsumerGroupProtocol.Consumer;
+                    configure?.Invoke(o);
+                }));
+            }
+
+            return cluster;
+        }
+
+        public Task RunningAsync() => KafkaTestKit.EventuallyAsync(() => Nodes.Any(n => n.Status.IsOwner) && Runs.Count >= 2, "an owner running", TimeSpan.FromSeconds(60));
+
+        /// <summary>Three runs fired after <paramref name="since"/>: the schedule moves on.</summary>
+        public Task ResumedAfterAsync(DateTimeOffset since)
+            => KafkaTestKit.EventuallyAsync(() => Runs.Count(r => r.FiredAt >= since) >= 3, "the task running again", TimeSpan.FromSeconds(90));
+
+        /// <summary>No occurrence started twice, by what the task saw and by the logs topic.</summary>
+        public void AssertNoOccurrenceTwice()
+        {
+            var runs = Runs.ToList();
+            Assert.Equal(runs.Count, runs.Select(r => r.Occurrence).Distinct().Count());
+            var started = KafkaTestKit.ReadLogs(Kafka.BootstrapServers)
+                .Where(l => l.Outcome is ScheduledRunOutcome.Succeeded or ScheduledRunOutcome.Failed or ScheduledRunOutcome.TimedOut)
+                .ToList();
+            Assert.Equal(started.Count, started.Select(l => (l.Task, l.Occurrence)).Distinct().Count());
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            foreach (var node in Nodes)
+            {
+                await node.DisposeAsync();
+            }
+
+            Kafka.Dispose();
+        }
+    }
+}
