@@ -93,4 +93,10 @@ internal static partial class RecurringLog
 
     [LoggerMessage(3024, LogLevel.Error, "The schedule state writer failed; the ownership term ends and a new one starts")]
     public static partial void WriterLoopFailed(this ILogger logger, Exception exception);
+
+    [LoggerMessage(3025, LogLevel.Warning, "Task {TaskId}: the stored state says occurrence {Occurrence:o} was already handled, later than any owner could have claimed at {Now:o} (a forged record or a wrong clock); ignored, the schedule resumes from now")]
+    public static partial void ImplausibleOccurrence(this ILogger logger, string taskId, DateTimeOffset occurrence, DateTimeOffset now);
+
+    [LoggerMessage(3026, LogLevel.Warning, "{Count} more invalid schedules records were skipped in the last {WindowSeconds} s without a log line each (see carillon.recurring.invalid_records)")]
+    public static partial void InvalidRecordsSuppressed(this ILogger logger, long count, int windowSeconds);
 }

@@ -25,6 +25,7 @@ internal sealed class OwnershipTerm
     private readonly ILogger _logger;
     private readonly RecurringStatus _status;
     private readonly LoopMonitor _monitor;
+    private readonly InvalidRecordLog _invalid;
     private readonly TopicPartition _partition;
     private readonly List<(long Offset, StateRecord Record)> _replay = [];
     private readonly string _termId = Guid.NewGuid().ToString("N");
@@ -37,6 +38,7 @@ internal sealed class OwnershipTerm
     public OwnershipTerm(KafkaClientFactory clients, IScheduleRegistry registry, IServiceProvider services, TimeProvider time, ILogger logger, RecurringStatus status, LoopMonitor monitor)
     {
         _monitor = monitor;
+        _invalid = new InvalidRecordLog(logger, time);
         _clients = clients;
         _options = clients.Options;
         _registry = registry;
@@ -93,8 +95,7 @@ internal sealed class OwnershipTerm
         var decoded = StateRecordCodec.Decode(result.Message.Value, StateRecordCodec.ReadKindHeader(result.Message.Headers));
         if (decoded.Error is { } error)
         {
-            _logger.InvalidRecord(offset, error);
-            RecurringMetrics.RecordInvalid("malformed");
+            _invalid.Invalid(offset, error, "malformed");
         }
 
         if (Replaying)
@@ -123,7 +124,21 @@ internal sealed class OwnershipTerm
 
         if (decoded.Record is CommandRecord command)
         {
-            if (!_engine.Apply(command, offset))
+            bool applied;
+            try
+            {
+                applied = _engine.Apply(command, offset);
+            }
+            catch (Exception e) when (e is ArgumentException or InvalidOperationException or KeyNotFoundException or NullReferenceException)
+            {
+                // A record the validator let through but the engine cannot take is still one record: skip it rather
+                // than end the term, since every owner after this one would read it and fail the same way (issue 8).
+                _invalid.Invalid(offset, "command could not be applied: " + e.Message, "apply_failed");
+                _engine.MarkApplied(offset);
+                applied = true;
+            }
+
+            if (!applied)
             {
                 RejectCommand(command, offset);
             }
@@ -213,12 +228,11 @@ internal sealed class OwnershipTerm
     {
         if (_registry.TryGetTask(command.TaskId, out var task) && !task.Exclusive)
         {
-            _logger.NonExclusiveTaskCommand(command.Command.ToString(), offset, command.TaskId);
+            _invalid.NonExclusiveTask(command.Command.ToString(), offset, command.TaskId);
             return;
         }
 
-        _logger.UnknownTaskCommand(command.Command.ToString(), offset, command.TaskId);
-        RecurringMetrics.RecordInvalid("unknown_task");
+        _invalid.UnknownTask(command.Command.ToString(), offset, command.TaskId);
     }
 
     private void CommitPlain(IConsumer<byte[], byte[]> consumer, TopicPartitionOffset offset)
