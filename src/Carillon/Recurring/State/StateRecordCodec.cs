@@ -25,6 +25,12 @@ internal static class StateRecordCodec
     public const string TakeoverKey = "$takeover";
 
     private static readonly RecurringJsonContext s_context = RecurringJsonContext.Default;
+    private static readonly (string Name, ScheduleCommand Command)[] s_verbs =
+    [
+        ("enable", ScheduleCommand.Enable),
+        ("disable", ScheduleCommand.Disable),
+        ("trigger", ScheduleCommand.Trigger),
+    ];
 
     public static string KeyOf(StateRecord record) => record switch
     {
@@ -125,7 +131,7 @@ internal static class StateRecordCodec
 
     private static CommandRecord? DecodeCommand(JsonElement root)
     {
-        // Exactly the documented verbs, as Carillon writes them (lowercase, ordinal): Enum.TryParse would also take
+        // Exactly the documented verbs (letter case aside): Enum.TryParse would also take
         // "Enable,Disable", " disable " or "TRIGGER,enable" and apply something nobody wrote (issue 8).
         if (!root.TryGetProperty("command", out var command) || command.ValueKind != JsonValueKind.String
             || !TryParseVerb(command.GetString(), out var parsed))
@@ -137,24 +143,23 @@ internal static class StateRecordCodec
         return record is null ? null : record with { Command = parsed };
     }
 
-    /// <summary>The command verbs: <c>enable</c>, <c>disable</c>, <c>trigger</c>, lowercase, nothing around them.</summary>
+    /// <summary>
+    /// The command verbs: <c>enable</c>, <c>disable</c>, <c>trigger</c>, in any letter case (Carillon itself writes
+    /// <c>Enable</c>…), with nothing around them: no spaces, no comma lists, no numbers.
+    /// </summary>
     public static bool TryParseVerb(string? verb, out ScheduleCommand command)
     {
-        switch (verb)
+        foreach (var candidate in s_verbs)
         {
-            case "enable":
-                command = ScheduleCommand.Enable;
+            if (string.Equals(verb, candidate.Name, StringComparison.OrdinalIgnoreCase))
+            {
+                command = candidate.Command;
                 return true;
-            case "disable":
-                command = ScheduleCommand.Disable;
-                return true;
-            case "trigger":
-                command = ScheduleCommand.Trigger;
-                return true;
-            default:
-                command = default;
-                return false;
+            }
         }
+
+        command = default;
+        return false;
     }
 
     private static byte[] WithVersion<T>(T record, JsonTypeInfo<T> typeInfo)
