@@ -35,19 +35,14 @@ public sealed class RecurringFaultTests(ITestOutputHelper output)
 
     [Theory]
     [InlineData(KafkaApiKey.Produce, ErrorCode.RequestTimedOut)]
-    [InlineData(KafkaApiKey.Produce, ErrorCode.NotCoordinatorForGroup)]
-    [InlineData(KafkaApiKey.EndTxn, ErrorCode.RequestTimedOut)]
     [InlineData(KafkaApiKey.EndTxn, ErrorCode.NotCoordinatorForGroup)]
-    [InlineData(KafkaApiKey.EndTxn, ErrorCode.GroupLoadInProgress)]
-    [InlineData(KafkaApiKey.AddOffsetsToTxn, ErrorCode.NotCoordinatorForGroup)]
+    [InlineData(KafkaApiKey.AddOffsetsToTxn, ErrorCode.GroupLoadInProgress)]
     [InlineData(KafkaApiKey.InitProducerId, ErrorCode.GroupLoadInProgress)]
     [InlineData(KafkaApiKey.ConsumerGroupHeartbeat, ErrorCode.NotCoordinatorForGroup)]
     [InlineData(KafkaApiKey.Fetch, ErrorCode.RequestTimedOut)]
     [InlineData(KafkaApiKey.Produce, ErrorCode.UnknownProducerId)]
     [InlineData(KafkaApiKey.EndTxn, ErrorCode.InvalidTxnState)]
     [InlineData(KafkaApiKey.EndTxn, ErrorCode.ProducerFenced)]
-    [InlineData(KafkaApiKey.AddOffsetsToTxn, ErrorCode.InvalidTxnState)]
-    [InlineData(KafkaApiKey.InitProducerId, ErrorCode.ProducerFenced)]
     public async Task The_task_keeps_running_through_injected_broker_errors_and_no_occurrence_runs_twice(KafkaApiKey api, ErrorCode error)
     {
         await using var cluster = await Cluster.StartAsync(instances: 1);
@@ -67,6 +62,27 @@ public sealed class RecurringFaultTests(ITestOutputHelper output)
         cluster.AssertNoOccurrenceTwice();
     }
 
+    [Fact]
+    public async Task A_commit_that_never_completes_ends_the_term_and_the_schedule_moves_on()
+    {
+        await using var cluster = await Cluster.StartAsync(instances: 1);
+        await cluster.RunningAsync();
+        var node = cluster.Nodes[0];
+        var losses = node.Status.Losses;
+
+        // The transaction coordinator answers every EndTxn with a timeout: the commit never completes, librdkafka
+        // refuses the abort that follows ("Conflicting commit_transaction API call is already in progress"), and before
+        // issue 8 the writer wedged there with health Healthy. Now the producer is Broken, the term ends, and a new
+        // term (new producer, InitTransactions, replay) takes the schedule on.
+        cluster.Kafka.InjectRequestErrors(KafkaApiKey.EndTxn, Enumerable.Repeat(ErrorCode.RequestTimedOut, 1_000).ToArray());
+        await KafkaTestKit.EventuallyAsync(() => node.Status.Losses > losses, "the stuck term ends", TimeSpan.FromSeconds(90));
+        output.WriteLine("term ended: " + node.Status.LastLossReason);
+        cluster.Kafka.ClearRequestErrors(KafkaApiKey.EndTxn);
+
+        await cluster.ResumedAfterAsync(DateTimeOffset.UtcNow);
+        cluster.AssertNoOccurrenceTwice();
+    }
+
     /// <summary>Instances of one schedule on one embedded broker, with their observed runs.</summary>
     internal sealed class Cluster : IAsyncDisposable
     {
@@ -78,11 +94,17 @@ public sealed class RecurringFaultTests(ITestOutputHelper output)
 
         public List<RecurringNode> Nodes { get; } = [];
 
-        public static async Task<Cluster> StartAsync(int instances, Action<CarillonOptions>? configure = null)
+        /// <summary>Starts a broker, runs <paramref name="beforeNodes"/> on it, then starts the instances.</summary>
+        public static async Task<Cluster> StartAsync(int instances, Action<CarillonOptions>? configure = null, Func<EmbeddedKafka, Task>? beforeNodes = null)
         {
             var kafka = KafkaTestKit.StartBroker();
             kafka.SetConsumerGroupSessionTimeout(KafkaTestKit.ConsumerGroupSession);
             kafka.SetConsumerGroupHeartbeatInterval(KafkaTestKit.ConsumerGroupHeartbeat);
+            if (beforeNodes is not null)
+            {
+                await beforeNodes(kafka);
+            }
+
             var cluster = new Cluster(kafka);
             var registry = RecurringNode.Registry(cluster.Runs);
             for (var i = 1; i <= instances; i++)
