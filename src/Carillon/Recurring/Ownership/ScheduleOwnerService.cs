@@ -149,7 +149,7 @@ internal sealed class ScheduleOwnerService(
 
         consumer.Subscribe(_options.SchedulesTopic);
         var subscribed = true;
-        var closed = false;
+        bool? closed = null;
         try
         {
             while (!stopping.IsCancellationRequested)
@@ -204,7 +204,7 @@ internal sealed class ScheduleOwnerService(
             // waits for the coordinator, which may be gone: bounded, and the consumer abandoned if it overruns.
             EndTerm("shutdown", _options.Recurring.ShutdownGracePeriod);
             closed = BoundedCall.Run(consumer.Close, s_callBound, consumer.Dispose);
-            if (!closed)
+            if (closed == false)
             {
                 logger.ConsumerError("closing the schedules consumer did not finish in time; it is abandoned");
             }
@@ -212,13 +212,14 @@ internal sealed class ScheduleOwnerService(
         finally
         {
             EndTerm("shutdown", TimeSpan.Zero);
-            if (closed)
+            if (closed == true)
             {
                 consumer.Dispose();
             }
-            else
+            else if (closed is null)
             {
-                // Not closed (an exception, or Close overran): destroy without waiting on a dead coordinator.
+                // The loop threw before closing: destroy without waiting on a dead coordinator. (A Close that overran
+                // disposes the consumer itself once it returns; disposing it meanwhile would race the native close.)
                 _ = BoundedCall.Run(consumer.Dispose, s_callBound);
             }
         }
