@@ -71,6 +71,23 @@ public sealed class RecurringFaultTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task The_task_keeps_running_through_classic_group_coordinator_errors_and_no_occurrence_runs_twice()
+    {
+        await using var cluster = await Cluster.StartAsync(instances: 1, o => o.Recurring.GroupProtocol = ConsumerGroupProtocol.Classic);
+        await cluster.RunningAsync();
+
+        // Heartbeats refused: the classic member rejoins, and its JoinGroup meets a coordinator still loading.
+        cluster.Kafka.InjectRequestErrors(KafkaApiKey.Heartbeat, Enumerable.Repeat(ErrorCode.NotCoordinatorForGroup, 5).ToArray());
+        cluster.Kafka.InjectRequestErrors(KafkaApiKey.JoinGroup, Enumerable.Repeat(ErrorCode.GroupLoadInProgress, 3).ToArray());
+        await Task.Delay(TimeSpan.FromSeconds(2));
+        cluster.Kafka.ClearRequestErrors(KafkaApiKey.Heartbeat);
+        cluster.Kafka.ClearRequestErrors(KafkaApiKey.JoinGroup);
+
+        await cluster.ResumedAfterAsync(DateTimeOffset.UtcNow);
+        cluster.AssertNoOccurrenceTwice();
+    }
+
+    [Fact]
     public async Task A_commit_that_never_completes_ends_the_term_and_the_schedule_moves_on()
     {
         await using var cluster = await Cluster.StartAsync(instances: 1);
