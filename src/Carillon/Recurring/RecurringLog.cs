@@ -62,7 +62,7 @@ internal static partial class RecurringLog
     [LoggerMessage(3018, LogLevel.Warning, "Replay of the schedules topic has not reached the takeover marker after {ElapsedMs} ms; still reading")]
     public static partial void ReplaySlow(this ILogger logger, long elapsedMs);
 
-    [LoggerMessage(3019, LogLevel.Error, "The schedules owner loop failed; ownership is released")]
+    [LoggerMessage(3019, LogLevel.Error, "The schedules owner loop failed; ownership is released and the loop restarts with a new consumer")]
     public static partial void OwnerLoopFailed(this ILogger logger, Exception exception);
 
     [LoggerMessage(3021, LogLevel.Information, "Schedules partition assigned to instance {Instance}: fencing the previous owner and replaying")]
@@ -71,23 +71,15 @@ internal static partial class RecurringLog
     [LoggerMessage(3022, LogLevel.Warning, "Ignored {Command} command at offset {Offset} for task '{TaskId}': it is not exclusive, and commands apply to exclusive tasks only")]
     public static partial void NonExclusiveTaskCommand(this ILogger logger, string command, long offset, string taskId);
 
-    [LoggerMessage(EventId = 3023, Message = "librdkafka {Client} {Facility}: {Text}")]
-    public static partial void Librdkafka(this ILogger logger, LogLevel level, string client, string facility, string text);
-
-    /// <summary>Routes librdkafka's own log lines (otherwise written to stderr) to the application's logger.</summary>
-    public static void Librdkafka(this ILogger logger, Confluent.Kafka.LogMessage message)
-    {
-        var level = message.Level switch
-        {
-            Confluent.Kafka.SyslogLevel.Emergency or Confluent.Kafka.SyslogLevel.Alert or Confluent.Kafka.SyslogLevel.Critical => LogLevel.Critical,
-            Confluent.Kafka.SyslogLevel.Error => LogLevel.Error,
-            Confluent.Kafka.SyslogLevel.Warning => LogLevel.Warning,
-            Confluent.Kafka.SyslogLevel.Notice or Confluent.Kafka.SyslogLevel.Info => LogLevel.Information,
-            _ => LogLevel.Debug,
-        };
-        logger.Librdkafka(level, message.Name, message.Facility, message.Message);
-    }
-
     [LoggerMessage(3020, LogLevel.Information, "Task {TaskId}: applied {Command} (offset {Offset})")]
     public static partial void CommandApplied(this ILogger logger, string taskId, string command, long offset);
+
+    [LoggerMessage(3024, LogLevel.Error, "The schedule state writer failed; the ownership term ends and a new one starts")]
+    public static partial void WriterLoopFailed(this ILogger logger, Exception exception);
+
+    [LoggerMessage(3025, LogLevel.Warning, "Task {TaskId}: the stored state says occurrence {Occurrence:o} was already handled, later than any owner could have claimed at {Now:o} (a forged record or a wrong clock); ignored, the schedule resumes from now")]
+    public static partial void ImplausibleOccurrence(this ILogger logger, string taskId, DateTimeOffset occurrence, DateTimeOffset now);
+
+    [LoggerMessage(3026, LogLevel.Warning, "{Count} more invalid schedules records were skipped in the last {WindowSeconds} s without a log line each (see carillon.recurring.invalid_records)")]
+    public static partial void InvalidRecordsSuppressed(this ILogger logger, long count, int windowSeconds);
 }

@@ -25,6 +25,9 @@ internal static class RecurringMetrics
     public static readonly Counter<long> Takeovers = CarillonTelemetry.Meter.CreateCounter<long>(
         "carillon.recurring.takeovers", "{takeover}", "Times this instance became the schedule owner");
 
+    public static readonly Counter<long> OwnerLoopRestarts = CarillonTelemetry.Meter.CreateCounter<long>(
+        "carillon.recurring.owner_loop_restarts", "{restart}", "Times the schedules consumer loop failed and was restarted with a new consumer");
+
     public static void RecordOutcome(string task, ScheduledRunOutcome outcome, TimeSpan? duration)
     {
         var tags = new TagList { { "task", task }, { "outcome", outcome.ToString() } };

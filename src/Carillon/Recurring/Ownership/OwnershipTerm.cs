@@ -1,5 +1,7 @@
 using System.Diagnostics;
+using Carillon.Hosting.Liveness;
 using Carillon.Kafka;
+using Carillon.Kafka.Transactions;
 using Carillon.Recurring.Health;
 using Carillon.Recurring.Scheduling;
 using Carillon.Recurring.State;
@@ -22,6 +24,8 @@ internal sealed class OwnershipTerm
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly RecurringStatus _status;
+    private readonly LoopMonitor _monitor;
+    private readonly InvalidRecordLog _invalid;
     private readonly TopicPartition _partition;
     private readonly List<(long Offset, StateRecord Record)> _replay = [];
     private readonly string _termId = Guid.NewGuid().ToString("N");
@@ -31,8 +35,10 @@ internal sealed class OwnershipTerm
     private bool _slowReplayLogged;
     private volatile bool _failed;
 
-    public OwnershipTerm(KafkaClientFactory clients, IScheduleRegistry registry, IServiceProvider services, TimeProvider time, ILogger logger, RecurringStatus status)
+    public OwnershipTerm(KafkaClientFactory clients, IScheduleRegistry registry, IServiceProvider services, TimeProvider time, ILogger logger, RecurringStatus status, LoopMonitor monitor)
     {
+        _monitor = monitor;
+        _invalid = new InvalidRecordLog(logger, time);
         _clients = clients;
         _options = clients.Options;
         _registry = registry;
@@ -48,33 +54,38 @@ internal sealed class OwnershipTerm
     /// <summary>Set when replay found a newer stored schedule version: the instance must leave the group.</summary>
     public bool Conflicted { get; private set; }
 
-    /// <summary>Fenced, or the takeover could not be written: the term must end (and may be retried).</summary>
-    public bool Failed => _failed || _writer?.Fenced == true;
+    /// <summary>A transaction did not commit (fenced, aborted, broken, overran its bound): the term must end and may be retried.</summary>
+    public bool Failed => _failed;
 
-    /// <summary>Fences the previous owner and writes the takeover marker. Blocking: runs on the consumer thread.</summary>
+    /// <summary>True once replay finished and the engine runs.</summary>
+    public bool Running => _engine is not null && !Conflicted && !_failed;
+
+    /// <summary>
+    /// Starts the writer, which fences the previous owner (a bounded <c>InitTransactions</c> on its own thread) and
+    /// writes the takeover marker. Does not block the consumer thread.
+    /// </summary>
     public void Begin(IConsumer<byte[], byte[]> consumer)
     {
-        var producer = new ProducerBuilder<byte[], byte[]>(_clients.Producer(c =>
+        var builder = _clients.CreateProducerBuilder<byte[]?, byte[]?>(_clients.Producer(c =>
         {
             // Shared by every instance of this schedule: InitTransactions by a new owner fences the old one.
             c.TransactionalId = _options.SchedulesGroup + ".executor";
             c.EnableIdempotence = true;
             c.LingerMs = 0;
             c.TransactionTimeoutMs = 30_000;
-        })).SetLogHandler((_, message) => _logger.Librdkafka(message)).Build();
-        try
-        {
-            producer.InitTransactions(TimeSpan.FromSeconds(30));
-        }
-        catch
-        {
-            producer.Dispose();
-            throw;
-        }
-
-        _writer = new TransactionalWriter(producer, consumer.ConsumerGroupMetadata, _partition, _options.LogsTopic, _options.Recurring, _time, _logger, reason => OnFenced(reason), offset => CommitPlain(consumer, offset));
-        _ = _writer.WriteAsync(new TakeoverRecord(_termId, _options.InstanceId, _registry.Version, _time.GetUtcNow()))
-            .ContinueWith(t => _failed |= !t.Result, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        }));
+        _writer = new TransactionalWriter(
+            () => TransactionalProducer.Create(builder, TransactionalWriter.CallTimeout),
+            consumer.ConsumerGroupMetadata,
+            _partition,
+            _options.LogsTopic,
+            _options.Recurring,
+            _time,
+            _logger,
+            _monitor,
+            OnFailed,
+            offset => CommitPlain(consumer, offset));
+        _ = _writer.WriteAsync(new TakeoverRecord(_termId, _options.InstanceId, _registry.Version, _time.GetUtcNow()));
     }
 
     /// <summary>Handles a record of partition 0: replay input until the marker, then live commands.</summary>
@@ -84,8 +95,7 @@ internal sealed class OwnershipTerm
         var decoded = StateRecordCodec.Decode(result.Message.Value, StateRecordCodec.ReadKindHeader(result.Message.Headers));
         if (decoded.Error is { } error)
         {
-            _logger.InvalidRecord(offset, error);
-            RecurringMetrics.RecordInvalid("malformed");
+            _invalid.Invalid(offset, error, "malformed");
         }
 
         if (Replaying)
@@ -114,7 +124,21 @@ internal sealed class OwnershipTerm
 
         if (decoded.Record is CommandRecord command)
         {
-            if (!_engine.Apply(command, offset))
+            bool applied;
+            try
+            {
+                applied = _engine.Apply(command, offset);
+            }
+            catch (Exception e) when (e is ArgumentException or InvalidOperationException or KeyNotFoundException or NullReferenceException)
+            {
+                // A record the validator let through but the engine cannot take is still one record: skip it rather
+                // than end the term, since every owner after this one would read it and fail the same way (issue 8).
+                _invalid.Invalid(offset, "command could not be applied: " + e.Message, "apply_failed");
+                _engine.MarkApplied(offset);
+                applied = true;
+            }
+
+            if (!applied)
             {
                 RejectCommand(command, offset);
             }
@@ -144,7 +168,7 @@ internal sealed class OwnershipTerm
             _status.LostOwnership(reason);
             if (_writer is not null)
             {
-                if (wasOwner && grace > TimeSpan.Zero && !_writer.Fenced)
+                if (wasOwner && grace > TimeSpan.Zero && _writer.Failure is null)
                 {
                     // A last snapshot on a clean exit: the next owner's replay starts at the very end.
                     _ = _writer.SnapshotAsync();
@@ -204,20 +228,24 @@ internal sealed class OwnershipTerm
     {
         if (_registry.TryGetTask(command.TaskId, out var task) && !task.Exclusive)
         {
-            _logger.NonExclusiveTaskCommand(command.Command.ToString(), offset, command.TaskId);
+            _invalid.NonExclusiveTask(command.Command.ToString(), offset, command.TaskId);
             return;
         }
 
-        _logger.UnknownTaskCommand(command.Command.ToString(), offset, command.TaskId);
-        RecurringMetrics.RecordInvalid("unknown_task");
+        _invalid.UnknownTask(command.Command.ToString(), offset, command.TaskId);
     }
 
     private void CommitPlain(IConsumer<byte[], byte[]> consumer, TopicPartitionOffset offset)
     {
         try
         {
-            // librdkafka handles are thread-safe for commits; this runs on the writer thread.
-            consumer.Commit([offset]);
+            // librdkafka handles are thread-safe for commits; this runs on the writer thread. A synchronous commit
+            // waits for the group coordinator with no timeout of its own: bounded, so a dead coordinator cannot hold
+            // the writer (issue 8). An abandoned commit finishes or fails in the background; it only moves forward.
+            if (!BoundedCall.Run(() => consumer.Commit([offset]), TransactionalWriter.CallTimeout))
+            {
+                _logger.ConsumerError("offset commit outside the transaction did not return in time; left to finish in the background");
+            }
         }
         catch (Exception e) when (e is KafkaException or ObjectDisposedException or InvalidOperationException)
         {
@@ -226,13 +254,14 @@ internal sealed class OwnershipTerm
         }
     }
 
-    private void OnFenced(string reason)
+    private void OnFailed(string reason)
     {
         _failed = true;
 
-        // Stop starting runs right away; the consumer thread ends the term on its next turn.
+        // Stop starting runs right away; the consumer thread ends the term on its next turn and starts a new one.
         _ = _engine?.StopAsync(cancelRuns: false, TimeSpan.Zero);
-        _status.LostOwnership("fenced: " + reason);
-        _logger.OwnershipEnded(_options.InstanceId, "fenced: " + reason);
+        var why = "write failed: " + reason;
+        _status.LostOwnership(why);
+        _logger.OwnershipEnded(_options.InstanceId, why);
     }
 }

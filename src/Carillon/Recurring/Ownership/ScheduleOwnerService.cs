@@ -1,3 +1,4 @@
+using Carillon.Hosting.Liveness;
 using Carillon.Kafka;
 using Carillon.Recurring.Health;
 using Confluent.Kafka;
@@ -10,6 +11,12 @@ namespace Carillon.Recurring.Ownership;
 /// Competes for the schedule: one consumer in the schedules group on the single-partition schedules topic. The
 /// instance assigned partition 0 runs an <see cref="OwnershipTerm"/>; every other instance is a warm standby. The
 /// consumer's blocking poll runs on its own thread; rebalance callbacks only flip flags or end the term.
+/// <para>
+/// Supervised (issue 8): the loop beats a <see cref="LoopMonitor"/> lease every turn; every blocking call on its thread
+/// has a bound (ending a term waits at most the grace period, a stuck producer call is left to its own thread); a
+/// failed term is retried with a capped backoff while the partition stays assigned; and a loop that throws is logged,
+/// its consumer dropped, and the loop restarted with a fresh consumer — never silently gone.
+/// </para>
 /// </summary>
 internal sealed class ScheduleOwnerService(
     KafkaClientFactory clients,
@@ -18,9 +25,16 @@ internal sealed class ScheduleOwnerService(
     IServiceProvider services,
     TimeProvider time,
     RecurringStatus status,
+    LoopMonitor monitor,
     ILogger<ScheduleOwnerService> logger) : BackgroundService
 {
-    private static readonly TimeSpan s_retryBackoff = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan s_firstBackoff = TimeSpan.FromSeconds(1);
+
+    // Capped low on purpose: after a cluster outage the schedule must resume within seconds of the cluster's return,
+    // so a term is retried at least this often while the partition is assigned.
+    private static readonly TimeSpan s_maxBackoff = TimeSpan.FromSeconds(4);
+    private static readonly TimeSpan s_callBound = TimeSpan.FromSeconds(10);
+    private TimeSpan _backoff = s_firstBackoff;
     private readonly CarillonOptions _options = clients.Options;
     private OwnershipTerm? _term;
     private bool _assigned;
@@ -37,16 +51,8 @@ internal sealed class ScheduleOwnerService(
         var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var thread = new Thread(() =>
         {
-            try
-            {
-                Run(stoppingToken);
-                done.SetResult();
-            }
-            catch (Exception e)
-            {
-                logger.OwnerLoopFailed(e);
-                done.SetResult();
-            }
+            Supervise(stoppingToken);
+            done.SetResult();
         })
         {
             IsBackground = true,
@@ -54,6 +60,30 @@ internal sealed class ScheduleOwnerService(
         };
         thread.Start();
         await done.Task.ConfigureAwait(false);
+    }
+
+    /// <summary>Runs the consumer loop; one that throws is logged and restarted with a new consumer after a backoff.</summary>
+    private void Supervise(CancellationToken stopping)
+    {
+        var backoff = s_firstBackoff;
+        while (!stopping.IsCancellationRequested)
+        {
+            try
+            {
+                Run(stopping);
+                return;
+            }
+            catch (Exception e)
+            {
+                logger.OwnerLoopFailed(e);
+                RecurringMetrics.OwnerLoopRestarts.Add(1);
+                EndTerm("owner loop failed", TimeSpan.Zero);
+                _assigned = false;
+            }
+
+            stopping.WaitHandle.WaitOne(backoff);
+            backoff = Min(backoff * 2, s_maxBackoff);
+        }
     }
 
     private void Run(CancellationToken stopping)
@@ -79,9 +109,9 @@ internal sealed class ScheduleOwnerService(
             },
             _options.Recurring.GroupProtocol);
 
-        using var consumer = new ConsumerBuilder<byte[], byte[]>(config)
-            .SetLogHandler((_, message) => logger.Librdkafka(message))
-            .SetErrorHandler((_, e) =>
+        using var lease = monitor.Register("recurring-schedules-consumer", StallAfter);
+        // Connection errors are summarised by the factory's connectivity tracker; the others reach this handler.
+        var consumer = clients.CreateConsumerBuilder<byte[], byte[]>(config, (_, e) =>
             {
                 status.KafkaError(e.Reason, time.GetUtcNow());
                 logger.ConsumerError(e.Reason);
@@ -101,6 +131,8 @@ internal sealed class ScheduleOwnerService(
                 if (partitions.Any(p => p.TopicPartition == partition))
                 {
                     _assigned = false;
+
+                    // Bounded: runs get at most the grace period, and a writer stuck in a commit is not waited for.
                     EndTerm("partition revoked", stopping.IsCancellationRequested ? _options.Recurring.ShutdownGracePeriod : TimeSpan.Zero);
                 }
             })
@@ -116,10 +148,12 @@ internal sealed class ScheduleOwnerService(
 
         consumer.Subscribe(_options.SchedulesTopic);
         var subscribed = true;
+        bool? closed = null;
         try
         {
             while (!stopping.IsCancellationRequested)
             {
+                lease.Beat();
                 ConsumeResult<byte[], byte[]>? result = null;
                 try
                 {
@@ -146,6 +180,11 @@ internal sealed class ScheduleOwnerService(
                     _term?.OnRecord(result);
                 }
 
+                if (_term is { Running: true })
+                {
+                    _backoff = s_firstBackoff;
+                }
+
                 if (_term is { Conflicted: true })
                 {
                     // An older schedule must not run: give the partition to an up-to-date instance and stay out.
@@ -156,35 +195,64 @@ internal sealed class ScheduleOwnerService(
                 else if (_term is { Failed: true })
                 {
                     EndTerm("fenced or failed write", TimeSpan.Zero);
-                    _retryAt = time.GetUtcNow() + s_retryBackoff;
+                    ScheduleRetry();
                 }
+            }
+
+            // Graceful: finish and record runs, then leave the group so that a standby takes over at once. Close
+            // waits for the coordinator, which may be gone: bounded, and the consumer abandoned if it overruns.
+            EndTerm("shutdown", _options.Recurring.ShutdownGracePeriod);
+            closed = BoundedCall.Run(consumer.Close, s_callBound, consumer.Dispose);
+            if (closed == false)
+            {
+                logger.ConsumerError("closing the schedules consumer did not finish in time; it is abandoned");
             }
         }
         finally
         {
-            // Graceful: finish and record runs, then leave the group so that a standby takes over at once.
-            EndTerm("shutdown", _options.Recurring.ShutdownGracePeriod);
-            try
+            EndTerm("shutdown", TimeSpan.Zero);
+            if (closed == true)
             {
-                consumer.Close();
+                consumer.Dispose();
             }
-            catch (KafkaException e)
+            else if (closed is null)
             {
-                logger.ConsumerError(e.Error.Reason);
+                // The loop threw before closing: destroy without waiting on a dead coordinator. (A Close that overran
+                // disposes the consumer itself once it returns; disposing it meanwhile would race the native close.)
+                _ = BoundedCall.Run(consumer.Dispose, s_callBound);
             }
         }
     }
 
+    /// <summary>The consumer loop turns every 100 ms; the longest blocking step on its thread is one bounded call.</summary>
+    private static TimeSpan StallAfter => 2 * s_callBound + TimeSpan.FromSeconds(10);
+
+    private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;
+
+    private void ScheduleRetry()
+    {
+        _retryAt = time.GetUtcNow() + _backoff;
+        _backoff = Min(_backoff * 2, s_maxBackoff);
+    }
+
     private void StartTerm(IConsumer<byte[], byte[]> consumer)
     {
-        var term = new OwnershipTerm(clients, registry, services, time, logger, status);
+        var term = new OwnershipTerm(clients, registry, services, time, logger, status, monitor);
         logger.Assigned(_options.InstanceId);
         try
         {
             // Replay always starts at the committed offset (the latest snapshot's), whatever was fetched before.
+            // Committed honours its timeout in librdkafka; the bound is for the day it does not (issue 8): an
+            // overrun throws, and the supervisor replaces the consumer.
             var partition = new TopicPartition(_options.SchedulesTopic, 0);
-            var committed = consumer.Committed([partition], TimeSpan.FromSeconds(10)).FirstOrDefault()?.Offset ?? Offset.Unset;
-            consumer.Seek(new TopicPartitionOffset(partition, committed.Value >= 0 ? committed : Offset.Beginning));
+            List<TopicPartitionOffset>? committed = null;
+            if (!BoundedCall.Run(() => committed = consumer.Committed([partition], TimeSpan.FromSeconds(5)), s_callBound))
+            {
+                throw new TimeoutException("Reading the committed offset of the schedules partition did not return in time.");
+            }
+
+            var offset = committed?.FirstOrDefault()?.Offset ?? Offset.Unset;
+            consumer.Seek(new TopicPartitionOffset(partition, offset.Value >= 0 ? offset : Offset.Beginning));
             term.Begin(consumer);
             _term = term;
         }
@@ -193,7 +261,7 @@ internal sealed class ScheduleOwnerService(
             logger.ConsumerError("could not take over the schedule: " + e.Error.Reason);
             status.KafkaError(e.Error.Reason, time.GetUtcNow());
             term.End("takeover failed", TimeSpan.Zero);
-            _retryAt = time.GetUtcNow() + s_retryBackoff;
+            ScheduleRetry();
         }
     }
 

@@ -22,6 +22,11 @@ internal static class StateMessages
         Headers = new Headers { { StateRecordCodec.KindHeader, "execution"u8.ToArray() } },
     };
 
-    /// <summary>True when the producer can never write again: fenced by a newer owner, or a fatal error.</summary>
-    public static bool IsFencedOrFatal(Error error) => error.IsFatal || error.Code is ErrorCode.ProducerFenced or ErrorCode.Local_Fenced or ErrorCode.InvalidProducerEpoch or ErrorCode.TransactionalIdAuthorizationFailed;
+    /// <summary>The same message for <see cref="Kafka.Transactions.TransactionalProducer"/>'s nullable-keyed client.</summary>
+    public static Message<byte[]?, byte[]?> Nullable(Message<byte[], byte[]> message) => new()
+    {
+        Key = message.Key,
+        Value = message.Value,
+        Headers = message.Headers,
+    };
 }

@@ -1,4 +1,7 @@
 using System.Collections.Concurrent;
+using Carillon.Hosting.Liveness;
+using Carillon.Kafka;
+using Carillon.Kafka.Transactions;
 using Carillon.Recurring.Scheduling;
 using Carillon.Recurring.State;
 using Confluent.Kafka;
@@ -8,47 +11,66 @@ namespace Carillon.Recurring.Ownership;
 
 /// <summary>
 /// The owner's only way to write state: every claim, outcome (with its execution-log record on the logs topic) and
-/// snapshot goes through one transactional producer whose <c>transactional.id</c> all instances share, so a newer
-/// owner's <c>InitTransactions</c> fences this one and nothing it writes afterwards can commit. Requests are queued to
-/// one thread that batches whatever is waiting into a single transaction (the producer's transaction calls block).
-/// A snapshot rides in a batch when due, with the group offset committed in the same transaction.
+/// snapshot goes through one <see cref="TransactionalProducer"/> whose <c>transactional.id</c> all instances share, so a
+/// newer owner's <c>InitTransactions</c> fences this one and nothing it writes afterwards can commit. Requests are
+/// queued to one thread that creates the producer (a bounded <c>InitTransactions</c>, off the consumer thread) and then
+/// batches whatever is waiting into a single transaction. A snapshot rides in a batch when due, with the group offset
+/// committed in the same transaction.
+/// <para>
+/// A writer never wedges (issue 8): the first transaction that does not commit (aborted, fenced, broken, or a call
+/// that overran its bound) ends it. Every request after that fails at once and the term is told, so the owner starts a
+/// new term — a new producer, <c>InitTransactions</c>, replay of what did commit — rather than writing on through a
+/// client librdkafka may have left in a state that refuses every later call.
+/// </para>
 /// </summary>
 internal sealed class TransactionalWriter : IRunLedger, IDisposable
 {
-    private static readonly TimeSpan s_timeout = TimeSpan.FromSeconds(10);
+    /// <summary>librdkafka's own timeout of each transactional call; <see cref="TransactionalProducer"/> adds its bound.</summary>
+    internal static readonly TimeSpan CallTimeout = TimeSpan.FromSeconds(10);
+
+    private static readonly TimeSpan s_idleBeat = TimeSpan.FromSeconds(1);
     private readonly BlockingCollection<Request> _queue = new();
-    private readonly IProducer<byte[], byte[]> _producer;
+    private readonly Func<TransactionalProducer> _createProducer;
     private readonly IConsumerGroupMetadata _group;
     private readonly TopicPartition _schedules;
     private readonly string _logsTopic;
     private readonly RecurringOptions _options;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
-    private readonly Action<string> _onFenced;
+    private readonly LoopMonitor _monitor;
+    private readonly Action<string> _onFailed;
     private readonly Action<TopicPartitionOffset> _commitPlain;
     private readonly Thread _thread;
     private Func<SnapshotRecord>? _capture;
     private int _sinceSnapshot;
     private DateTimeOffset _lastSnapshot;
-    private volatile bool _fenced;
+    private volatile string? _failure;
 
-    public TransactionalWriter(IProducer<byte[], byte[]> producer, IConsumerGroupMetadata group, TopicPartition schedules, string logsTopic, RecurringOptions options, TimeProvider time, ILogger logger, Action<string> onFenced, Action<TopicPartitionOffset> commitPlain)
+    public TransactionalWriter(Func<TransactionalProducer> createProducer, IConsumerGroupMetadata group, TopicPartition schedules, string logsTopic, RecurringOptions options, TimeProvider time, ILogger logger, LoopMonitor monitor, Action<string> onFailed, Action<TopicPartitionOffset> commitPlain)
     {
+        _createProducer = createProducer;
         _commitPlain = commitPlain;
-        _producer = producer;
         _group = group;
         _schedules = schedules;
         _logsTopic = logsTopic;
         _options = options;
         _time = time;
         _logger = logger;
-        _onFenced = onFenced;
+        _monitor = monitor;
+        _onFailed = onFailed;
         _lastSnapshot = time.GetUtcNow();
         _thread = new Thread(Loop) { IsBackground = true, Name = "carillon-state-writer" };
         _thread.Start();
     }
 
-    public bool Fenced => _fenced;
+    /// <summary>
+    /// How long the writer's loop may go without coming round: the longest transaction is three bounded calls
+    /// (send offsets, commit, one retried commit), each <see cref="CallTimeout"/> plus the producer's bound.
+    /// </summary>
+    internal static TimeSpan StallAfter => 3 * (CallTimeout + TimeSpan.FromSeconds(5)) + TimeSpan.FromSeconds(5);
+
+    /// <summary>Why the writer stopped writing (a transaction that did not commit), or null while it writes.</summary>
+    public string? Failure => _failure;
 
     /// <summary>Enables snapshots; until then (replay) the writer writes only what it is given.</summary>
     public void SetSnapshotSource(Func<SnapshotRecord> capture) => Volatile.Write(ref _capture, capture);
@@ -71,7 +93,11 @@ internal sealed class TransactionalWriter : IRunLedger, IDisposable
         }
     }
 
-    /// <summary>Writes what is queued, then stops; waits at most <paramref name="wait"/>.</summary>
+    /// <summary>
+    /// Writes what is queued, then stops; waits at most <paramref name="wait"/>. A writer still inside a (bounded)
+    /// producer call is not waited for: it finishes on its own thread and disposes its producer there, so neither a
+    /// revocation nor a shutdown is held by a stuck commit.
+    /// </summary>
     public void Stop(TimeSpan wait)
     {
         try
@@ -85,15 +111,11 @@ internal sealed class TransactionalWriter : IRunLedger, IDisposable
         _thread.Join(wait);
     }
 
-    public void Dispose()
-    {
-        Stop(s_timeout);
-        _producer.Dispose();
-    }
+    public void Dispose() => Stop(TimeSpan.Zero);
 
     private Task<bool> Enqueue(Request request)
     {
-        if (_fenced || !_queue.TryAddSafe(request))
+        if (_failure is not null || !_queue.TryAddSafe(request))
         {
             return Task.FromResult(false);
         }
@@ -103,58 +125,96 @@ internal sealed class TransactionalWriter : IRunLedger, IDisposable
 
     private void Loop()
     {
-        var batch = new List<Request>();
-        foreach (var first in _queue.GetConsumingEnumerable())
+        using var lease = _monitor.Register("recurring-state-writer", StallAfter);
+        TransactionalProducer? producer = null;
+        try
         {
-            batch.Clear();
-            batch.Add(first);
-            while (batch.Count < 256 && _queue.TryTake(out var more))
+            try
             {
-                batch.Add(more);
+                producer = _createProducer();
+            }
+            catch (Exception e) when (e is KafkaException or TimeoutException)
+            {
+                Fail("InitTransactions failed: " + e.Message);
             }
 
-            var ok = !_fenced && Commit(batch);
-            foreach (var request in batch)
+            var batch = new List<Request>();
+            while (!_queue.IsCompleted)
             {
-                request.Done.TrySetResult(ok);
+                lease.Beat();
+                if (!_queue.TryTake(out var first, s_idleBeat))
+                {
+                    continue;
+                }
+
+                batch.Clear();
+                batch.Add(first);
+                while (batch.Count < 256 && _queue.TryTake(out var more))
+                {
+                    batch.Add(more);
+                }
+
+                var ok = _failure is null && producer is not null && Commit(producer, batch);
+                foreach (var request in batch)
+                {
+                    request.Done.TrySetResult(ok);
+                }
             }
+        }
+        catch (Exception e)
+        {
+            // A bug, not Kafka: the term must still end and every waiter be answered.
+            _logger.WriterLoopFailed(e);
+            Fail("writer loop failed: " + e.Message);
+            while (_queue.TryTake(out var left))
+            {
+                left.Done.TrySetResult(false);
+            }
+        }
+        finally
+        {
+            producer?.Dispose();
         }
     }
 
-    private bool Commit(List<Request> batch)
+    private bool Commit(TransactionalProducer producer, List<Request> batch)
     {
         TopicPartitionOffset? committedOffset = null;
-        try
-        {
-            _producer.BeginTransaction();
-            var written = 0;
-            foreach (var request in batch)
+        var outcome = producer.Execute(
+            client =>
             {
-                if (request.Record is { } record)
+                var written = 0;
+                foreach (var request in batch)
                 {
-                    _producer.Produce(_schedules, StateMessages.State(record));
-                    written++;
-                    if (request.WithLog && record is OutcomeRecord outcome)
+                    if (request.Record is { } record)
                     {
-                        _producer.Produce(_logsTopic, StateMessages.Log(outcome));
+                        client.Produce(_schedules, StateMessages.Nullable(StateMessages.State(record)));
+                        written++;
+                        if (request.WithLog && record is OutcomeRecord outcome)
+                        {
+                            client.Produce(_logsTopic, StateMessages.Nullable(StateMessages.Log(outcome)));
+                        }
                     }
                 }
-            }
 
-            var capture = Volatile.Read(ref _capture);
-            var total = Interlocked.Add(ref _sinceSnapshot, written);
-            var due = batch.Exists(r => r.ForceSnapshot) || total >= _options.SnapshotEveryRecords || _time.GetUtcNow() - _lastSnapshot >= _options.SnapshotInterval;
-            if (capture is not null && due)
-            {
-                var snapshot = capture();
-                _producer.Produce(_schedules, StateMessages.State(snapshot));
+                var capture = Volatile.Read(ref _capture);
+                var total = Interlocked.Add(ref _sinceSnapshot, written);
+                var due = batch.Exists(r => r.ForceSnapshot) || total >= _options.SnapshotEveryRecords || _time.GetUtcNow() - _lastSnapshot >= _options.SnapshotInterval;
+                if (capture is not null && due)
+                {
+                    var snapshot = capture();
+                    client.Produce(_schedules, StateMessages.Nullable(StateMessages.State(snapshot)));
 
-                // The committed offset is the first record the snapshot does not reflect: a new owner starts there.
-                committedOffset = new TopicPartitionOffset(_schedules, snapshot.AppliedThrough + 1);
-                _producer.SendOffsetsToTransaction([committedOffset], _group, s_timeout);
-            }
+                    // The committed offset is the first record the snapshot does not reflect: a new owner starts there.
+                    committedOffset = new TopicPartitionOffset(_schedules, snapshot.AppliedThrough + 1);
+                }
+            },
+            // Evaluated after the write step: the offsets exist only when a snapshot was written.
+            new DeferredOffsets(() => committedOffset),
+            _group);
 
-            _producer.CommitTransaction(s_timeout);
+        if (outcome == TransactionOutcome.Committed)
+        {
             if (committedOffset is not null)
             {
                 Interlocked.Exchange(ref _sinceSnapshot, 0);
@@ -167,36 +227,45 @@ internal sealed class TransactionalWriter : IRunLedger, IDisposable
 
             return true;
         }
-        catch (KafkaException e)
+
+        var reason = $"{outcome}: {producer.LastError?.Reason ?? "unknown error"}";
+        _logger.WriteFailed(reason);
+        Fail(reason);
+        return false;
+    }
+
+    private void Fail(string reason)
+    {
+        if (_failure is not null)
         {
-            _logger.WriteFailed(e.Error.Reason);
-            if (StateMessages.IsFencedOrFatal(e.Error))
-            {
-                _fenced = true;
-                _onFenced(e.Error.Reason);
-                return false;
-            }
-
-            try
-            {
-                _producer.AbortTransaction(s_timeout);
-            }
-            catch (KafkaException abort)
-            {
-                if (StateMessages.IsFencedOrFatal(abort.Error))
-                {
-                    _fenced = true;
-                    _onFenced(abort.Error.Reason);
-                }
-            }
-
-            return false;
+            return;
         }
+
+        _failure = reason;
+        _onFailed(reason);
     }
 
     private sealed record Request(StateRecord? Record, bool WithLog, bool ForceSnapshot)
     {
         public TaskCompletionSource<bool> Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
+
+    /// <summary>An offset list read when the transaction sends its offsets, i.e. after the write step decided it.</summary>
+    private sealed class DeferredOffsets(Func<TopicPartitionOffset?> offset) : IReadOnlyList<TopicPartitionOffset>
+    {
+        public int Count => offset() is null ? 0 : 1;
+
+        public TopicPartitionOffset this[int index] => index == 0 && offset() is { } o ? o : throw new ArgumentOutOfRangeException(nameof(index));
+
+        public IEnumerator<TopicPartitionOffset> GetEnumerator()
+        {
+            if (offset() is { } o)
+            {
+                yield return o;
+            }
+        }
+
+        System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
     }
 }
 

@@ -12,6 +12,9 @@ namespace Carillon.Recurring.Scheduling;
 /// </summary>
 internal sealed partial class ScheduleEngine
 {
+    /// <summary>How far another instance's clock may run ahead of this one's; see <see cref="Start"/>.</summary>
+    internal static readonly TimeSpan MaxClockSkew = TimeSpan.FromMinutes(1);
+
     private readonly object _gate = new();
     private readonly EngineSettings _settings;
     private readonly ScheduleState _state;
@@ -105,6 +108,16 @@ internal sealed partial class ScheduleEngine
                     state.OpenRuns.Remove(open.RunId);
                     state.LastOutcome = ScheduledRunOutcome.Interrupted;
                     interrupted.Add(Outcome(rt, open.Occurrence, open.RunId, open.Trigger, open.TriggerOffset, ScheduledRunOutcome.Interrupted, now, now, null));
+                }
+
+                if (state.LastOccurrence is { } ahead && ahead > now + _settings.ClaimLead + MaxClockSkew)
+                {
+                    // No owner claims further ahead than the claim lead (manual triggers claim "now"), so this came
+                    // from a forged record or a badly wrong clock. Honouring it would silence the task until then
+                    // (year 9999: forever, issue 8); the cursor restarts at now instead, without a misfire run.
+                    _logger.ImplausibleOccurrence(rt.Id, ahead, now);
+                    RecurringMetrics.RecordInvalid("future_occurrence");
+                    state.LastOccurrence = now;
                 }
 
                 if (state.LastOccurrence is not { } last)

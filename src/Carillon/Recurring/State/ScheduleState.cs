@@ -81,7 +81,7 @@ internal sealed class ScheduleState
     {
         var task = GetOrAdd(claim.TaskId);
         task.OpenRuns[claim.RunId] = new OpenRun(claim.RunId, claim.Occurrence, claim.Trigger, claim.TriggerOffset);
-        Advance(task, claim.Trigger, claim.Occurrence, claim.TriggerOffset, claim.ScheduleVersion, claim.TaskVersion);
+        Advance(task, claim.Trigger, claim.Occurrence, claim.TriggerOffset);
     }
 
     /// <summary>Applies an outcome: the run (if any) is closed and the occurrence handled.</summary>
@@ -94,12 +94,12 @@ internal sealed class ScheduleState
         }
 
         task.LastOutcome = outcome.Outcome;
-        Advance(task, outcome.Trigger, outcome.Occurrence, outcome.TriggerOffset, outcome.ScheduleVersion, outcome.TaskVersion);
+        Advance(task, outcome.Trigger, outcome.Occurrence, outcome.TriggerOffset);
     }
 
     public void RemovePendingTrigger(string taskId, long offset) => PendingTriggers.RemoveAll(p => p.Offset == offset && p.TaskId == taskId);
 
-    private void Advance(TaskState task, ScheduledRunTrigger trigger, DateTimeOffset occurrence, long? triggerOffset, string scheduleVersion, string taskVersion)
+    private void Advance(TaskState task, ScheduledRunTrigger trigger, DateTimeOffset occurrence, long? triggerOffset)
     {
         // Manual triggers are not cron occurrences: they must not move the cron cursor.
         if (trigger != ScheduledRunTrigger.Manual && (task.LastOccurrence is null || occurrence > task.LastOccurrence))
@@ -112,14 +112,17 @@ internal sealed class ScheduleState
             RemovePendingTrigger(task.Id, offset);
         }
 
-        if (Scheduling.SemanticVersion.Compare(taskVersion, task.Version) > 0)
-        {
-            task.Version = taskVersion;
-        }
+        // Claims and outcomes never raise the stored schedule or task version (issue 8): only the records an owner
+        // writes when it takes over — its takeover marker and its snapshots — establish them, so a single forged
+        // claim with version 99.0.0 cannot make every instance yield. See docs/recurring.md, "Who may write".
+    }
 
-        if (ScheduleVersion is null || Scheduling.SemanticVersion.Compare(scheduleVersion, ScheduleVersion) > 0)
+    /// <summary>A takeover marker: the schedule version of an instance that fenced the previous owner.</summary>
+    public void Apply(TakeoverRecord takeover)
+    {
+        if (ScheduleVersion is null || Scheduling.SemanticVersion.Compare(takeover.ScheduleVersion, ScheduleVersion) > 0)
         {
-            ScheduleVersion = scheduleVersion;
+            ScheduleVersion = takeover.ScheduleVersion;
         }
     }
 }

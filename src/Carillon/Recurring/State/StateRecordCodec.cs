@@ -25,6 +25,12 @@ internal static class StateRecordCodec
     public const string TakeoverKey = "$takeover";
 
     private static readonly RecurringJsonContext s_context = RecurringJsonContext.Default;
+    private static readonly (string Name, ScheduleCommand Command)[] s_verbs =
+    [
+        ("enable", ScheduleCommand.Enable),
+        ("disable", ScheduleCommand.Disable),
+        ("trigger", ScheduleCommand.Trigger),
+    ];
 
     public static string KeyOf(StateRecord record) => record switch
     {
@@ -107,7 +113,12 @@ internal static class StateRecordCodec
                 RecordKinds.Command => DecodeCommand(root),
                 _ => throw new InvalidDataException($"unknown kind '{kind}'"),
             };
-            return record is null ? DecodeResult.Fail("null record") : new DecodeResult(record, null);
+            if (record is null)
+            {
+                return DecodeResult.Fail("null record");
+            }
+
+            return StateRecordValidator.Validate(record) is { } invalid ? DecodeResult.Fail(invalid) : new DecodeResult(record, null);
         }
         catch (Exception e) when (e is JsonException or InvalidDataException or FormatException or InvalidOperationException or ArgumentException)
         {
@@ -120,15 +131,35 @@ internal static class StateRecordCodec
 
     private static CommandRecord? DecodeCommand(JsonElement root)
     {
+        // Exactly the documented verbs (letter case aside): Enum.TryParse would also take
+        // "Enable,Disable", " disable " or "TRIGGER,enable" and apply something nobody wrote (issue 8).
         if (!root.TryGetProperty("command", out var command) || command.ValueKind != JsonValueKind.String
-            || !Enum.TryParse<ScheduleCommand>(command.GetString(), ignoreCase: true, out var parsed)
-            || !Enum.IsDefined(parsed) || int.TryParse(command.GetString(), out _))
+            || !TryParseVerb(command.GetString(), out var parsed))
         {
-            throw new InvalidDataException($"unknown command {(root.TryGetProperty("command", out var c) ? c.GetRawText() : "(none)")}");
+            throw new InvalidDataException("unknown command verb");
         }
 
         var record = root.Deserialize(s_context.CommandRecord);
         return record is null ? null : record with { Command = parsed };
+    }
+
+    /// <summary>
+    /// The command verbs: <c>enable</c>, <c>disable</c>, <c>trigger</c>, in any letter case (Carillon itself writes
+    /// <c>Enable</c>…), with nothing around them: no spaces, no comma lists, no numbers.
+    /// </summary>
+    public static bool TryParseVerb(string? verb, out ScheduleCommand command)
+    {
+        foreach (var candidate in s_verbs)
+        {
+            if (string.Equals(verb, candidate.Name, StringComparison.OrdinalIgnoreCase))
+            {
+                command = candidate.Command;
+                return true;
+            }
+        }
+
+        command = default;
+        return false;
     }
 
     private static byte[] WithVersion<T>(T record, JsonTypeInfo<T> typeInfo)

@@ -50,6 +50,9 @@ internal static class StateReplayer
                 case OutcomeRecord outcome:
                     state.Apply(outcome);
                     break;
+                case TakeoverRecord takeover:
+                    state.Apply(takeover);
+                    break;
                 case CommandRecord command:
                     if (!Apply(state, offset, command, isDeclared))
                     {
