@@ -1,4 +1,4 @@
-using Carillon.Kafka.Embedded;
+using Carillon.Embedded;
 
 namespace Carillon.Testing;
 
@@ -6,14 +6,15 @@ namespace Carillon.Testing;
 /// An in-memory Kafka cluster (librdkafka's mock cluster) that speaks the real protocol on loopback TCP.
 /// Point any Kafka client at <see cref="BootstrapServers"/>. Nothing is persisted; for tests and local work only.
 /// </summary>
+/// <remarks>Built on the runtime's public <see cref="EmbeddedCluster"/> (one native layer, no access to internals).</remarks>
 public sealed class EmbeddedKafka : IDisposable
 {
-    private readonly MockCluster _cluster;
+    private readonly EmbeddedCluster _cluster;
 
-    private EmbeddedKafka(MockCluster cluster) => _cluster = cluster;
+    private EmbeddedKafka(EmbeddedCluster cluster) => _cluster = cluster;
 
     /// <summary>Starts a cluster with <paramref name="brokers"/> brokers (IDs 1..n).</summary>
-    public static EmbeddedKafka Start(int brokers = 1) => new(MockCluster.Start(brokers));
+    public static EmbeddedKafka Start(int brokers = 1) => new(EmbeddedCluster.Start(brokers));
 
     /// <summary>The bootstrap servers string, e.g. <c>127.0.0.1:40123</c>.</summary>
     public string BootstrapServers => _cluster.BootstrapServers;
@@ -53,21 +54,38 @@ public sealed class EmbeddedKafka : IDisposable
 /// <summary>Kafka protocol API keys, for error injection.</summary>
 public enum KafkaApiKey : short
 {
+    /// <summary>Produce (0).</summary>
     Produce = 0,
+    /// <summary>Fetch (1).</summary>
     Fetch = 1,
+    /// <summary>ListOffsets (2).</summary>
     ListOffsets = 2,
+    /// <summary>Metadata (3).</summary>
     Metadata = 3,
+    /// <summary>OffsetCommit (8).</summary>
     OffsetCommit = 8,
+    /// <summary>OffsetFetch (9).</summary>
     OffsetFetch = 9,
+    /// <summary>FindCoordinator (10).</summary>
     FindCoordinator = 10,
+    /// <summary>JoinGroup (11), classic group protocol.</summary>
     JoinGroup = 11,
+    /// <summary>Heartbeat (12), classic group protocol.</summary>
     Heartbeat = 12,
+    /// <summary>LeaveGroup (13), classic group protocol.</summary>
     LeaveGroup = 13,
+    /// <summary>SyncGroup (14), classic group protocol.</summary>
     SyncGroup = 14,
+    /// <summary>InitProducerId (22), which starts a transactional producer.</summary>
     InitProducerId = 22,
+    /// <summary>AddPartitionsToTxn (24).</summary>
     AddPartitionsToTxn = 24,
+    /// <summary>AddOffsetsToTxn (25).</summary>
     AddOffsetsToTxn = 25,
+    /// <summary>EndTxn (26): commit or abort of a transaction.</summary>
     EndTxn = 26,
+    /// <summary>TxnOffsetCommit (28).</summary>
     TxnOffsetCommit = 28,
+    /// <summary>ConsumerGroupHeartbeat (68), consumer group protocol (KIP-848).</summary>
     ConsumerGroupHeartbeat = 68,
 }

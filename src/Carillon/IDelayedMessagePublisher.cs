@@ -11,7 +11,13 @@ namespace Carillon;
 public interface IDelayedMessagePublisher
 {
     /// <summary>Schedules a raw message: <paramref name="value"/> and <paramref name="headers"/> reach <paramref name="topic"/> untouched.</summary>
+    /// <param name="topic">The topic the message is delivered to.</param>
+    /// <param name="key">The message key, or null.</param>
+    /// <param name="value">The message value.</param>
+    /// <param name="headers">The message headers, or null.</param>
+    /// <param name="deliverAt">When the message is due.</param>
     /// <param name="scheduleKey">Replaces the schedule with this key; a new GUID-based key when null.</param>
+    /// <param name="cancellationToken">Cancels the wait for the schedule to be written.</param>
     Task<string> ScheduleAsync(
         string topic,
         byte[]? key,

@@ -1,8 +1,8 @@
 using Carillon;
 using Carillon.Delayed;
+using Carillon.Embedded;
 using Carillon.Hosting.Liveness;
 using Carillon.Kafka;
-using Carillon.Kafka.Embedded;
 using Carillon.Kafka.Health;
 using Carillon.Recurring;
 using Microsoft.Extensions.Configuration;

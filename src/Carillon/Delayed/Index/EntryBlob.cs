@@ -83,7 +83,7 @@ internal static class EntryBlob
         return blob.Slice(pos, keyLength);
     }
 
-    /// <summary>The due time minus the original record timestamp, as given to <see cref="Build"/>.</summary>
+    /// <summary>The due time minus the original record timestamp, as given to <c>Build</c>.</summary>
     public static long TimestampDistance(ReadOnlySpan<byte> blob)
     {
         var pos = 0;

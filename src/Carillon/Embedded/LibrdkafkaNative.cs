@@ -1,7 +1,7 @@
 using System.Runtime.InteropServices;
 using System.Text;
 
-namespace Carillon.Kafka.Embedded;
+namespace Carillon.Embedded;
 
 /// <summary>
 /// Calls into the very librdkafka copy Confluent.Kafka loaded. Two copies in one process would mean the mock

@@ -1,8 +1,9 @@
+using Carillon.Kafka;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
-namespace Carillon.Kafka.Embedded;
+namespace Carillon.Embedded;
 
 /// <summary>
 /// With no <see cref="CarillonOptions.BootstrapServers"/> configured, starts an in-process Kafka (librdkafka's mock
@@ -10,12 +11,12 @@ namespace Carillon.Kafka.Embedded;
 /// </summary>
 internal sealed class EmbeddedDevelopmentBroker : IDisposable
 {
-    private readonly Lazy<MockCluster> _cluster;
+    private readonly Lazy<EmbeddedCluster> _cluster;
     private readonly HashSet<string> _created = new(StringComparer.Ordinal);
 
     public EmbeddedDevelopmentBroker()
     {
-        _cluster = new Lazy<MockCluster>(() => MockCluster.Start(brokers: 1), LazyThreadSafetyMode.ExecutionAndPublication);
+        _cluster = new Lazy<EmbeddedCluster>(() => EmbeddedCluster.Start(brokers: 1), LazyThreadSafetyMode.ExecutionAndPublication);
     }
 
     public bool Started => _cluster.IsValueCreated;
