@@ -1,0 +1,62 @@
+using Carillon.Testing;
+using Confluent.Kafka;
+
+namespace Carillon.Kafka.Tests.Delayed;
+
+/// <summary>
+/// Issue 8: request errors injected into the embedded broker, retriable and fatal, on every request the dispatcher
+/// depends on. Whatever the error, dispatch resumes by itself and every message is delivered exactly once.
+/// </summary>
+public sealed class DelayedFaultTests
+{
+    private const string Target = "faults";
+    private const int Count = 100;
+    private static readonly TimeSpan s_deadline = TimeSpan.FromSeconds(90);
+
+    [Theory]
+    [InlineData(KafkaApiKey.Produce, ErrorCode.RequestTimedOut)]
+    [InlineData(KafkaApiKey.Produce, ErrorCode.UnknownProducerId)]
+    [InlineData(KafkaApiKey.Produce, ErrorCode.InvalidTxnState)]
+    [InlineData(KafkaApiKey.Fetch, ErrorCode.RequestTimedOut)]
+    [InlineData(KafkaApiKey.EndTxn, ErrorCode.NotCoordinatorForGroup)]
+    [InlineData(KafkaApiKey.EndTxn, ErrorCode.GroupLoadInProgress)]
+    [InlineData(KafkaApiKey.EndTxn, ErrorCode.InvalidTxnState)]
+    [InlineData(KafkaApiKey.EndTxn, ErrorCode.ProducerFenced)]
+    [InlineData(KafkaApiKey.AddOffsetsToTxn, ErrorCode.NotCoordinatorForGroup)]
+    [InlineData(KafkaApiKey.AddOffsetsToTxn, ErrorCode.UnknownProducerId)]
+    [InlineData(KafkaApiKey.Heartbeat, ErrorCode.NotCoordinatorForGroup)]
+    public async Task Errors_while_dispatching_are_survived_and_every_message_is_delivered_once(KafkaApiKey api, ErrorCode error)
+    {
+        using var kit = new DelayedTestKit(Target);
+        using var host = await kit.StartHostAsync();
+
+        // Due after the injection: the dispatcher's own requests meet the errors (the test's producer has flushed).
+        kit.Schedule(Target, "f", Count, DateTimeOffset.UtcNow.AddSeconds(3), TimeSpan.FromSeconds(2));
+        kit.Kafka.InjectRequestErrors(api, error, error, error);
+
+        var perKey = kit.DeliveriesByKey(Target, Count, s_deadline);
+        Assert.Equal(Count, perKey.Count);
+        Assert.DoesNotContain(perKey, kv => kv.Value != 1);
+        await host.StopAsync();
+    }
+
+    [Theory]
+    [InlineData(KafkaApiKey.InitProducerId, ErrorCode.GroupLoadInProgress)]
+    [InlineData(KafkaApiKey.InitProducerId, ErrorCode.ProducerFenced)]
+    [InlineData(KafkaApiKey.JoinGroup, ErrorCode.NotCoordinatorForGroup)]
+    [InlineData(KafkaApiKey.JoinGroup, ErrorCode.RequestTimedOut)]
+    public async Task Errors_while_taking_the_partitions_are_survived_and_every_message_is_delivered_once(KafkaApiKey api, ErrorCode error)
+    {
+        using var kit = new DelayedTestKit(Target);
+        kit.Schedule(Target, "s", Count, DateTimeOffset.UtcNow.AddSeconds(1), TimeSpan.FromSeconds(2));
+
+        // Before the dispatcher starts: its group join and its producers' InitTransactions meet the errors.
+        kit.Kafka.InjectRequestErrors(api, error, error, error);
+        using var host = await kit.StartHostAsync();
+
+        var perKey = kit.DeliveriesByKey(Target, Count, s_deadline);
+        Assert.Equal(Count, perKey.Count);
+        Assert.DoesNotContain(perKey, kv => kv.Value != 1);
+        await host.StopAsync();
+    }
+}
