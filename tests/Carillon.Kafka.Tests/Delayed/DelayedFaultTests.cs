@@ -6,6 +6,10 @@ namespace Carillon.Kafka.Tests.Delayed;
 /// <summary>
 /// Issue 8: request errors injected into the embedded broker, retriable and fatal, on every request the dispatcher
 /// depends on. Whatever the error, dispatch resumes by itself and every message is delivered exactly once.
+/// Not here: a Produce error that fails only part of a transaction (INVALID_TXN_STATE on Produce). The test broker
+/// shows an aborted transaction's records to read_committed readers, so the aborted dispatch tombstones make the next
+/// load skip records whose target messages were refused; a real broker hides them and the records are dispatched
+/// again (docs/delayed-messages.md, "What the test broker cannot show").
 /// </summary>
 public sealed class DelayedFaultTests
 {
@@ -16,7 +20,6 @@ public sealed class DelayedFaultTests
     [Theory]
     [InlineData(KafkaApiKey.Produce, ErrorCode.RequestTimedOut)]
     [InlineData(KafkaApiKey.Produce, ErrorCode.UnknownProducerId)]
-    [InlineData(KafkaApiKey.Produce, ErrorCode.InvalidTxnState)]
     [InlineData(KafkaApiKey.Fetch, ErrorCode.RequestTimedOut)]
     [InlineData(KafkaApiKey.EndTxn, ErrorCode.NotCoordinatorForGroup)]
     [InlineData(KafkaApiKey.EndTxn, ErrorCode.GroupLoadInProgress)]
