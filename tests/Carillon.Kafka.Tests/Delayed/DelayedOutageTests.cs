@@ -1,3 +1,4 @@
+using Xunit.Abstractions;
 using static Carillon.Kafka.Tests.Delayed.DelayedTestKit;
 
 namespace Carillon.Kafka.Tests.Delayed;
@@ -6,7 +7,7 @@ namespace Carillon.Kafka.Tests.Delayed;
 /// Issue 8: the whole cluster goes down during dispatch and comes back; dispatch must resume by itself, every message
 /// delivered exactly once, the backlog due during the outage dispatched when the cluster returns.
 /// </summary>
-public sealed class DelayedOutageTests
+public sealed class DelayedOutageTests(ITestOutputHelper output)
 {
     private const string Target = "outage";
     private static readonly TimeSpan s_deadline = TimeSpan.FromSeconds(120);
@@ -27,8 +28,12 @@ public sealed class DelayedOutageTests
         kit.ClusterDown();
         await Task.Delay(TimeSpan.FromSeconds(downSeconds));
         kit.ClusterUp();
+        var back = System.Diagnostics.Stopwatch.StartNew();
 
         var perKey = kit.DeliveriesByKey(Target, count, s_deadline);
+
+        // A figure for docs/liveness.md, not an assertion: includes the reader's 2 s quiet period.
+        output.WriteLine($"down {downSeconds} s: {perKey.Count}/{count} delivered, {perKey.Count(kv => kv.Value > 1)} duplicated, all read {back.Elapsed.TotalSeconds:0.0} s after the cluster returned");
         Assert.Equal(count, perKey.Count);
         Assert.DoesNotContain(perKey, kv => kv.Value != 1);
         await host.StopAsync();
