@@ -6,10 +6,6 @@ namespace Carillon.Kafka.Tests.Delayed;
 /// <summary>
 /// Issue 8: request errors injected into the embedded broker, retriable and fatal, on every request the dispatcher
 /// depends on. Whatever the error, dispatch resumes by itself and every message is delivered exactly once.
-/// Not here: a Produce error that fails only part of a transaction (INVALID_TXN_STATE on Produce). The test broker
-/// shows an aborted transaction's records to read_committed readers, so the aborted dispatch tombstones make the next
-/// load skip records whose target messages were refused; a real broker hides them and the records are dispatched
-/// again (docs/delayed-messages.md, "What the test broker cannot show").
 /// </summary>
 public sealed class DelayedFaultTests
 {
@@ -19,7 +15,6 @@ public sealed class DelayedFaultTests
 
     [Theory]
     [InlineData(KafkaApiKey.Produce, ErrorCode.RequestTimedOut)]
-    [InlineData(KafkaApiKey.Produce, ErrorCode.UnknownProducerId)]
     [InlineData(KafkaApiKey.Fetch, ErrorCode.RequestTimedOut)]
     [InlineData(KafkaApiKey.EndTxn, ErrorCode.NotCoordinatorForGroup)]
     [InlineData(KafkaApiKey.EndTxn, ErrorCode.GroupLoadInProgress)]
@@ -59,6 +54,33 @@ public sealed class DelayedFaultTests
 
         var perKey = kit.DeliveriesByKey(Target, Count, s_deadline);
         Assert.Equal(Count, perKey.Count);
+        Assert.DoesNotContain(perKey, kv => kv.Value != 1);
+        await host.StopAsync();
+    }
+
+    /// <summary>
+    /// A fatal Produce error fails only part of a transaction. The test broker shows an aborted transaction's records
+    /// to read_committed readers, so the aborted dispatch tombstones make the next load skip records whose target
+    /// messages were refused (a real broker hides them, and they are dispatched again; docs/delayed-messages.md, "What
+    /// the test broker cannot show"). What holds on both: nothing is delivered twice, and dispatch resumes: every
+    /// message scheduled after the fault is delivered exactly once.
+    /// </summary>
+    [Theory]
+    [InlineData(ErrorCode.UnknownProducerId)]
+    [InlineData(ErrorCode.InvalidTxnState)]
+    public async Task Fatal_produce_errors_are_survived_and_nothing_is_delivered_twice(ErrorCode error)
+    {
+        using var kit = new DelayedTestKit(Target);
+        using var host = await kit.StartHostAsync();
+        kit.Schedule(Target, "before", Count, DateTimeOffset.UtcNow.AddSeconds(3), TimeSpan.FromSeconds(2));
+        kit.Kafka.InjectRequestErrors(KafkaApiKey.Produce, error, error, error);
+        kit.ReadUntil(Target, r => r.Count >= 1, s_deadline);
+        kit.Kafka.ClearRequestErrors(KafkaApiKey.Produce);
+
+        kit.Schedule(Target, "after", Count, DateTimeOffset.UtcNow.AddSeconds(1), TimeSpan.FromSeconds(1));
+
+        var perKey = kit.DeliveriesByKey(Target, Count, s_deadline, key => key.StartsWith("after-", StringComparison.Ordinal));
+        Assert.Equal(Count, perKey.Count(kv => kv.Key.StartsWith("after-", StringComparison.Ordinal)));
         Assert.DoesNotContain(perKey, kv => kv.Value != 1);
         await host.StopAsync();
     }

@@ -158,15 +158,18 @@ internal sealed class DelayedTestKit : IDisposable
     /// Reads <paramref name="target"/> until <paramref name="count"/> distinct schedule keys arrived (or the deadline),
     /// then a little longer so that a late duplicate shows; returns the deliveries per schedule key.
     /// </summary>
-    public Dictionary<string, int> DeliveriesByKey(string target, int count, TimeSpan deadline)
+    public Dictionary<string, int> DeliveriesByKey(string target, int count, TimeSpan deadline, Func<string, bool>? counted = null)
     {
-        var keys = new HashSet<string?>();
+        var keys = new HashSet<string>();
         var seen = 0;
         var got = ReadUntil(target, r =>
         {
             for (; seen < r.Count; seen++)
             {
-                keys.Add(Header(r[seen], "carillon-schedule-key"));
+                if (Header(r[seen], "carillon-schedule-key") is { } key && (counted is null || counted(key)))
+                {
+                    keys.Add(key);
+                }
             }
 
             return keys.Count >= count;
