@@ -60,15 +60,16 @@ public sealed class DelayedFaultTests
 
     /// <summary>
     /// A fatal Produce error fails only part of a transaction. The test broker shows an aborted transaction's records
-    /// to read_committed readers, so the aborted dispatch tombstones make the next load skip records whose target
-    /// messages were refused (a real broker hides them, and they are dispatched again; docs/delayed-messages.md, "What
-    /// the test broker cannot show"). What holds on both: nothing is delivered twice, and dispatch resumes: every
-    /// message scheduled after the fault is delivered exactly once.
+    /// to read_committed readers, so what the aborted transaction wrote stays visible there: a refused target with a
+    /// written tombstone looks lost, a written target with a refused tombstone is delivered again after the reload
+    /// (both seen here). A real broker hides the aborted records and the reload dispatches each once
+    /// (docs/delayed-messages.md, "What the test broker cannot show"). What this broker can show: dispatch resumes, and
+    /// every message scheduled after the fault is delivered exactly once.
     /// </summary>
     [Theory]
     [InlineData(ErrorCode.UnknownProducerId)]
     [InlineData(ErrorCode.InvalidTxnState)]
-    public async Task Fatal_produce_errors_are_survived_and_nothing_is_delivered_twice(ErrorCode error)
+    public async Task Fatal_produce_errors_are_survived_and_dispatch_resumes(ErrorCode error)
     {
         using var kit = new DelayedTestKit(Target);
         using var host = await kit.StartHostAsync();
@@ -80,8 +81,9 @@ public sealed class DelayedFaultTests
         kit.Schedule(Target, "after", Count, DateTimeOffset.UtcNow.AddSeconds(1), TimeSpan.FromSeconds(1));
 
         var perKey = kit.DeliveriesByKey(Target, Count, s_deadline, key => key.StartsWith("after-", StringComparison.Ordinal));
-        Assert.Equal(Count, perKey.Count(kv => kv.Key.StartsWith("after-", StringComparison.Ordinal)));
-        Assert.DoesNotContain(perKey, kv => kv.Value != 1);
+        var after = perKey.Where(kv => kv.Key.StartsWith("after-", StringComparison.Ordinal)).ToList();
+        Assert.Equal(Count, after.Count);
+        Assert.DoesNotContain(after, kv => kv.Value != 1);
         await host.StopAsync();
     }
 }
