@@ -73,4 +73,16 @@ public sealed class DelayedMessageOptions
 
     /// <summary>Records later than this past their due time go to the dead-letter topic; null (the default): none.</summary>
     public TimeSpan? MaxLateness { get; set; }
+
+    /// <summary>
+    /// Records due further ahead than this (from when the dispatcher reads them) go to the dead-letter topic
+    /// (<c>deliver-at-out-of-range</c>): a due time in year 9999 is a mistake or an attack, not a schedule. Default 10 years.
+    /// </summary>
+    public TimeSpan MaxDeliverAhead { get; set; } = TimeSpan.FromDays(3653);
+
+    /// <summary>
+    /// When not empty, the only topics the dispatcher delivers to; records for any other topic go to the dead-letter
+    /// topic (<c>target-topic-not-allowed</c>). Carillon's own topics are never a target, whatever this says.
+    /// </summary>
+    public IList<string> AllowedTargetTopics { get; set; } = [];
 }

@@ -24,6 +24,9 @@ internal static class DelayedMetrics
     public static readonly Counter<long> DeadLettered = CarillonTelemetry.Meter.CreateCounter<long>(
         "carillon.delayed.dead_lettered", "{message}", "Records written to the dead-letter topic (invalid, too late, refused by the producer, or for a topic the cluster does not have).");
 
+    public static readonly Counter<long> Skipped = CarillonTelemetry.Meter.CreateCounter<long>(
+        "carillon.delayed.skipped", "{message}", "Records passed over without a dispatch or a dead letter (could not be applied, or a dead letter the producer refused even stripped).");
+
     public static readonly Histogram<double> Lateness = CarillonTelemetry.Meter.CreateHistogram<double>(
         "carillon.delayed.lateness", "ms", "Delay between a message's due time and its dispatch transaction's commit.");
 

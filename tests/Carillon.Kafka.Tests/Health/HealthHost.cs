@@ -35,10 +35,6 @@ internal sealed class HealthHost : IAsyncDisposable
             o.BootstrapServers = bootstrapServers;
             o.InstanceId = "health";
 
-            // The dispatcher and the schedule owner build their clients apart from the factory until issue 8's merge;
-            // this host's Kafka traffic is the publisher's and the topic provisioner's, both built by the factory.
-            o.Delayed.EnableDispatcher = false;
-
             // A message for an unreachable cluster fails after 5 s instead of holding the host's stop for 300 s.
             o.Kafka["message.timeout.ms"] = "5000";
             configure?.Invoke(o);

@@ -80,6 +80,9 @@ public sealed class EnvelopeParserTests
         { "k", [("carillon-target-topic", "t"), ("carillon-deliver-at", "99999999999999999999")], nameof(InvalidReason.MalformedDeliverAt) },
         { "k", [("scheduler-target-topic", "t"), ("scheduler-epoch", "9223372036854775807")], nameof(InvalidReason.MalformedDeliverAt) },
         { "k", [("scheduler-target-topic", "t"), ("scheduler-epoch", "x")], nameof(InvalidReason.MalformedDeliverAt) },
+        { "k", [("carillon-target-topic", "t"), ("carillon-deliver-at", "-1")], nameof(InvalidReason.DeliverAtOutOfRange) },
+        { "k", [("carillon-target-topic", "t"), ("carillon-deliver-at", "-9223372036854775808")], nameof(InvalidReason.DeliverAtOutOfRange) },
+        { "k", [("scheduler-target-topic", "t"), ("scheduler-epoch", "-5")], nameof(InvalidReason.DeliverAtOutOfRange) },
     };
 
     [Theory]

@@ -205,4 +205,59 @@ public sealed class PartitionStateTests
         _time.Advance(TimeSpan.FromSeconds(1));
         Assert.Equal(3, state.TakeBatch(Now, 10)!.CommitOffset);
     }
+
+    // Issue 8: records that must never stop a partition.
+    [Fact]
+    public void A_due_time_beyond_the_limit_ahead_is_dead_lettered_and_a_far_but_valid_one_is_held_beyond_the_horizon()
+    {
+        var state = Loaded();
+        Assert.Equal(ApplyOutcome.Invalid, Schedule(state, 0, "year-9999", 253402300799000));
+        Assert.Equal(ApplyOutcome.BeyondHorizon, Schedule(state, 1, "in-60-days", Now + (long)TimeSpan.FromDays(60).TotalMilliseconds));
+
+        var batch = state.TakeBatch(Now, 100)!;
+        Assert.Equal(["deliver-at-out-of-range"], batch.DeadLetters.Select(d => Carillon.Delayed.Envelope.InvalidReasons.Describe(d.Reason)));
+        Assert.Equal(1, batch.CommitOffset); // the 60-day record pins the commit until it is dispatched
+    }
+
+    [Fact]
+    public void Carillon_topics_and_topics_outside_the_allow_list_are_dead_lettered()
+    {
+        var policy = new TargetTopicPolicy(["carillon_schedules", "carillon_delayed"], ["orders"]);
+        var state = new PartitionState(0, TimeSpan.FromHours(1), null, policy);
+        state.BeginLoad(0, 0);
+        state.Apply(0, Now, "a"u8.ToArray(), "v"u8.ToArray(), Envelope(Now, "carillon_schedules"), Now);
+        state.Apply(1, Now, "b"u8.ToArray(), "v"u8.ToArray(), Envelope(Now, "payments"), Now);
+        state.Apply(2, Now, "c"u8.ToArray(), "v"u8.ToArray(), Envelope(Now, "orders"), Now);
+
+        var batch = state.TakeBatch(Now, 100)!;
+        Assert.Equal(["target-topic-reserved", "target-topic-not-allowed"], batch.DeadLetters.Select(d => Carillon.Delayed.Envelope.InvalidReasons.Describe(d.Reason)));
+        Assert.Equal("orders", Assert.Single(batch.Items).TargetTopic);
+    }
+
+    [Fact]
+    public void A_dead_letter_tombstone_read_on_a_reload_clears_the_dead_letter()
+    {
+        var state = Loaded();
+        var bad = new Headers { { "carillon-target-topic", "t"u8.ToArray() }, { "carillon-deliver-at", "soon"u8.ToArray() } };
+        state.Apply(0, Now, "bad"u8.ToArray(), "v"u8.ToArray(), bad, Now);
+        Assert.Single(state.TakeBatch(Now, 100)!.DeadLetters);
+
+        // Reloaded from before it: the record and then the tombstone its dead letter was committed with.
+        state.BeginLoad(0, 2);
+        state.Apply(0, Now, "bad"u8.ToArray(), "v"u8.ToArray(), bad, Now);
+        state.Apply(1, Now, "bad"u8.ToArray(), null, new Headers { { "carillon-dispatched-offset", "0"u8.ToArray() } }, Now);
+        Assert.False(state.Loading);
+        Assert.Null(state.TakeBatch(Now, 100));
+        Assert.Equal(2, state.CommitPosition());
+    }
+
+    [Fact]
+    public void A_skipped_record_advances_the_load()
+    {
+        var state = new PartitionState(0, TimeSpan.FromHours(1), null);
+        state.BeginLoad(0, 1);
+        state.Skip(0);
+        Assert.False(state.Loading);
+        Assert.Equal(1, state.CommitPosition());
+    }
 }

@@ -1,5 +1,7 @@
 using System.Collections.Concurrent;
+using Carillon.Hosting.Liveness;
 using Carillon.Kafka;
+using Carillon.Kafka.Transactions;
 using Confluent.Kafka;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -8,21 +10,28 @@ namespace Carillon.Delayed.Dispatching;
 
 /// <summary>
 /// The delayed-topic consumer: one consumer in group <see cref="DelayedMessageOptions.Group"/> per process, reading
-/// <c>read_committed</c> on a dedicated thread. On assignment it fences the previous owners (one
-/// <see cref="PartitionWorker"/> per partition), notes each partition's high watermark as the load mark and starts
-/// from the committed offset; offsets are only ever committed inside dispatch transactions.
+/// <c>read_committed</c> on a dedicated thread. On assignment it starts one <see cref="PartitionWorker"/> per partition
+/// and returns at once: each worker fences the previous owners, reads its offsets and asks this thread to seek and load
+/// (<see cref="LoadRequest"/>), so that no blocking call runs in a rebalance handler (issue 8). Offsets are only ever
+/// committed inside dispatch transactions.
 /// </summary>
 internal sealed class DelayedDispatcher(
     KafkaClientFactory clients,
     TopicProvisioner provisioner,
     TimeProvider time,
+    LoopMonitor monitor,
     ILogger<DelayedDispatcher> logger) : BackgroundService
 {
-    private static readonly TimeSpan s_brokerTimeout = TimeSpan.FromSeconds(30);
+    // How long a revoke waits for its workers' in-flight transactions: bounded, or a transaction call that ignores its
+    // timeout (librdkafka #5456) pins the consumer thread, and with it the group membership (issue 8).
+    private static readonly TimeSpan s_releaseBound = TimeSpan.FromSeconds(10);
+    private static readonly TimeSpan s_closeBound = TimeSpan.FromSeconds(15);
     private readonly DelayedMessageOptions _options = clients.Options.Delayed;
     private readonly ConcurrentDictionary<int, PartitionWorker> _workers = new();
-    private readonly ConcurrentQueue<PartitionWorker> _reloads = new();
-    private readonly TargetTopicDirectory _targets = new(() => new AdminClientBuilder(clients.Admin()).Build(), time);
+    private readonly ConcurrentDictionary<int, Task> _stopping = new();
+    private readonly ConcurrentQueue<LoadRequest> _loads = new();
+    private readonly TargetTopicPolicy _policy = TargetTopicPolicy.For(clients.Options);
+    private readonly TargetTopicDirectory _targets = new(() => clients.CreateAdminClientBuilder().Build(), time);
 
     public override void Dispose()
     {
@@ -37,16 +46,29 @@ internal sealed class DelayedDispatcher(
             return;
         }
 
-        await provisioner.EnsureAsync(stoppingToken).ConfigureAwait(false);
-        using var pending = DelayedMetrics.RegisterPending(() => _workers.Values.Sum(w => w.Pending));
+        try
+        {
+            await provisioner.EnsureAsync(stoppingToken).ConfigureAwait(false);
+            using var pending = DelayedMetrics.RegisterPending(() => _workers.Values.Sum(w => w.Pending));
 
-        // Consume blocks: a thread of its own rather than a thread-pool thread.
-        await Task.Factory.StartNew(() => Run(stoppingToken), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default)
-            .ConfigureAwait(false);
+            // Consume blocks: a thread of its own rather than a thread-pool thread.
+            await Task.Factory.StartNew(() => Run(stoppingToken), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default)
+                .ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+        catch (Exception e)
+        {
+            // Only a bug gets here (Run survives every Kafka failure): the host stops, and says so with its exit code.
+            DispatcherLog.DispatcherCrashed(logger, e);
+            Environment.ExitCode = 1;
+            throw;
+        }
     }
 
-    // A failure of the consumer (broker unreachable during an assignment, …) must not stop the host: the consumer is
-    // rebuilt after a pause; its partitions were released, so the group re-assigns and the next owner reloads them.
+    // A failure of the consumer must not stop the host: the consumer is rebuilt after a pause; its partitions were
+    // released, so the group re-assigns them and the next owner reloads them.
     private void Run(CancellationToken stoppingToken)
     {
         while (!stoppingToken.IsCancellationRequested)
@@ -55,7 +77,7 @@ internal sealed class DelayedDispatcher(
             {
                 ConsumeLoop(stoppingToken);
             }
-            catch (Exception e) when (e is KafkaException or AggregateException or InvalidOperationException && !stoppingToken.IsCancellationRequested)
+            catch (Exception e) when (!stoppingToken.IsCancellationRequested && e is not OutOfMemoryException)
             {
                 DispatcherLog.ConsumerFailed(logger, e);
                 Release([.. _workers.Values.Select(w => w.TopicPartition)]);
@@ -66,7 +88,7 @@ internal sealed class DelayedDispatcher(
 
     private void ConsumeLoop(CancellationToken stoppingToken)
     {
-        using var consumer = new ConsumerBuilder<byte[]?, byte[]?>(clients.Consumer(c =>
+        var consumer = clients.CreateConsumerBuilder<byte[]?, byte[]?>(clients.Consumer(c =>
             {
                 c.GroupId = _options.Group;
                 c.IsolationLevel = IsolationLevel.ReadCommitted;
@@ -80,26 +102,32 @@ internal sealed class DelayedDispatcher(
                 c.SessionTimeoutMs = (int)clients.Options.SessionTimeout.TotalMilliseconds;
                 c.HeartbeatIntervalMs = Math.Max(100, c.SessionTimeoutMs.Value / 5);
                 c.PartitionAssignmentStrategy = PartitionAssignmentStrategy.RoundRobin;
-            }))
+
+                // librdkafka backs reconnects off up to 10 s by default: after an outage that alone delays the return.
+                c.ReconnectBackoffMaxMs = 1_000;
+            }),
+            // Connection errors are summarised by the factory's connectivity tracker; the others reach this handler.
+            (_, e) => DispatcherLog.ConsumerError(logger, e.Reason))
             .SetKeyDeserializer(Deserializers.ByteArray!)
             .SetValueDeserializer(Deserializers.ByteArray!)
-            .SetErrorHandler((_, e) => DispatcherLog.ConsumerError(logger, e.Reason))
             .SetPartitionsAssignedHandler((c, partitions) => Assign(c, partitions))
             .SetPartitionsRevokedHandler((_, partitions) => Release(partitions.Select(p => p.TopicPartition)))
             .SetPartitionsLostHandler((_, partitions) => Release(partitions.Select(p => p.TopicPartition)))
             .Build();
 
+        using var lease = monitor.Register("delayed consumer", PartitionWorker.MaxWait);
         consumer.Subscribe(_options.Topic);
         var pipeline = new ApplyPipeline();
         try
         {
             while (!stoppingToken.IsCancellationRequested)
             {
-                ProcessReloads(consumer);
+                lease.Beat();
+                ProcessLoads(consumer);
 
                 // Block briefly for the first record, then take what is already fetched, up to a batch.
                 var batch = new List<ApplyPipeline.Work>();
-                var result = consumer.Consume(TimeSpan.FromMilliseconds(100));
+                var result = Consume(consumer, TimeSpan.FromMilliseconds(100));
                 if (result is null)
                 {
                     ObserveLoadingPositions(consumer, batch);
@@ -114,7 +142,7 @@ internal sealed class DelayedDispatcher(
                             : new ApplyPipeline.Work(worker, worker.Generation, result, 0));
                     }
 
-                    result = batch.Count < 1_000 ? consumer.Consume(TimeSpan.Zero) : null;
+                    result = batch.Count < 1_000 ? Consume(consumer, TimeSpan.Zero) : null;
                 }
 
                 if (batch.Count > 0)
@@ -129,22 +157,74 @@ internal sealed class DelayedDispatcher(
         finally
         {
             pipeline.Dispose();
+            Close(consumer);
+        }
+    }
 
-            // Close runs the revoke handler: every worker finishes or aborts its transaction before the group is left.
-            consumer.Close();
+    // A consume error is the client reporting what it retries by itself (a failed fetch, a leader moving): logged,
+    // not a reason to rebuild the consumer and stall every partition (issue 8: 9.5 s for one Fetch error).
+    private ConsumeResult<byte[]?, byte[]?>? Consume(IConsumer<byte[]?, byte[]?> consumer, TimeSpan timeout)
+    {
+        try
+        {
+            return consumer.Consume(timeout);
+        }
+        catch (ConsumeException e) when (!e.Error.IsFatal)
+        {
+            DispatcherLog.ConsumeError(logger, RecordText.Printable(e.Error.Reason));
+            return null;
+        }
+    }
+
+    // Close runs the revoke handler (every worker finishes or aborts its transaction, bounded) and leaves the group;
+    // bounded too, as leaving needs the coordinator. The consumer is disposed only once no worker can call it.
+    private void Close(IConsumer<byte[]?, byte[]?> consumer)
+    {
+        var closed = false;
+        try
+        {
+            closed = BoundedCall.Run(consumer.Close, s_closeBound, consumer.Dispose);
+        }
+        catch (KafkaException e)
+        {
+            DispatcherLog.ConsumerError(logger, e.Error.Reason);
+            closed = true;
+        }
+        finally
+        {
             Release([.. _workers.Values.Select(w => w.TopicPartition)]);
+            Task.WaitAll([.. _stopping.Values], s_closeBound);
+            if (closed)
+            {
+                consumer.Dispose();
+            }
         }
     }
 
     private IEnumerable<TopicPartitionOffset> Assign(IConsumer<byte[]?, byte[]?> consumer, List<TopicPartition> partitions)
     {
-        var producerConfig = clients.Producer(c =>
+        foreach (var tp in partitions)
+        {
+            _stopping.TryGetValue(tp.Partition.Value, out var predecessor);
+            var worker = new PartitionWorker(tp, () => CreateProducer(tp), consumer, _options, _targets, _policy, clients.Options.SessionTimeout, time, monitor, logger, _loads.Enqueue, predecessor);
+            _workers[tp.Partition.Value] = worker;
+            worker.Start();
+        }
+
+        // Nothing is read before the worker's load request seeks to where it starts: the end is the cheapest place to wait.
+        return partitions.Select(tp => new TopicPartitionOffset(tp, Offset.End));
+    }
+
+    private TransactionalProducer CreateProducer(TopicPartition tp)
+    {
+        var config = clients.Producer(c =>
         {
             c.EnableIdempotence = true;
             c.Partitioner = Confluent.Kafka.Partitioner.Murmur2Random;
             c.LingerMs = 5;
             c.QueueBufferingMaxMessages = 1_000_000;
             c.TransactionTimeoutMs = 60_000;
+            c.ReconnectBackoffMaxMs = 1_000;
 
             // CommitTransaction flushes by polling the report queue itself in slices of up to 10 ms; a background poll
             // thread that takes the last delivery report first leaves it asleep for the rest of the slice (commit
@@ -153,109 +233,62 @@ internal sealed class DelayedDispatcher(
             // flush waits for the message count in 10 ms steps (commit 10.6 ms).
             c.EnableBackgroundPoll = false;
         });
+        config.TransactionalId = $"{_options.Group}.{tp.Topic}.{tp.Partition.Value}";
 
-        // Fence first (InitTransactions aborts what a previous owner left open), then read the committed offsets.
-        // InitTransactions blocks on the coordinator: threads of their own, so that many partitions fence in parallel
-        // without starving the thread pool.
-        var created = partitions
-            .Select(tp => Task.Factory.StartNew(() => PartitionWorker.Create(tp, new ProducerConfig(new Dictionary<string, string>(producerConfig)), consumer, _options, _targets, time, logger, RequestReload), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default))
-            .ToArray();
-        try
-        {
-            Task.WaitAll(created);
-        }
-        catch
-        {
-            foreach (var task in created.Where(t => t.IsCompletedSuccessfully))
-            {
-                task.Result.DisposeAsync().AsTask().GetAwaiter().GetResult();
-            }
-
-            throw;
-        }
-
-        var committed = consumer.Committed(partitions, s_brokerTimeout);
-
-        // One ListOffsets round trip per partition: in parallel, or a 48-partition assignment waits for 48 in a row.
-        var watermarks = created
-            .Select(t => Task.Factory.StartNew(() => consumer.QueryWatermarkOffsets(t.Result.TopicPartition, s_brokerTimeout), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default))
-            .ToArray();
-        try
-        {
-            Task.WaitAll(watermarks);
-        }
-        catch
-        {
-            foreach (var task in created)
-            {
-                task.Result.DisposeAsync().AsTask().GetAwaiter().GetResult();
-            }
-
-            throw;
-        }
-
-        var starts = new List<TopicPartitionOffset>();
-        for (var i = 0; i < created.Length; i++)
-        {
-            var worker = created[i].Result;
-            var tp = worker.TopicPartition;
-            var marks = watermarks[i].Result;
-            var offset = committed.FirstOrDefault(c => c.TopicPartition == tp)?.Offset ?? Offset.Unset;
-
-            // No commit yet, or a committed offset that retention removed: start at the oldest retained record.
-            var start = offset.Value < marks.Low.Value ? marks.Low.Value : offset.Value;
-            _workers[tp.Partition.Value] = worker;
-            worker.Start(start, marks.High.Value);
-            starts.Add(new TopicPartitionOffset(tp, start));
-        }
-
-        return starts;
+        // No statistics from these producers, whatever Carillon:Kafka says: with no background poll their events are
+        // only served during a commit, and an idle partition would pile them up for as long as it waits. The
+        // dispatcher's consumer reports reachability for the feature.
+        config.StatisticsIntervalMs = 0;
+        var builder = clients.CreateProducerBuilder<byte[]?, byte[]?>(config)
+            .SetKeySerializer(Serializers.ByteArray!)
+            .SetValueSerializer(Serializers.ByteArray!);
+        return TransactionalProducer.Create(builder, PartitionWorker.CallTimeout);
     }
 
     private void Release(IEnumerable<TopicPartition> partitions)
     {
-        var stopping = new List<Task>();
+        var stopping = new List<(int Partition, Task Stopped)>();
         foreach (var tp in partitions)
         {
-            if (_workers.TryRemove(tp.Partition.Value, out var worker))
+            var partition = tp.Partition.Value;
+            if (_workers.TryRemove(partition, out var worker))
             {
-                DispatcherLog.Revoked(logger, tp.Partition.Value);
-                stopping.Add(worker.DisposeAsync().AsTask());
+                DispatcherLog.Revoked(logger, partition);
+                var stopped = worker.StopAsync();
+                _stopping[partition] = stopped;
+                _ = stopped.ContinueWith(t => _stopping.TryRemove(new KeyValuePair<int, Task>(partition, t)), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+                stopping.Add((partition, stopped));
             }
         }
 
-        Task.WaitAll(stopping);
+        if (stopping.Count > 0 && !Task.WaitAll([.. stopping.Select(s => s.Stopped)], s_releaseBound))
+        {
+            foreach (var (partition, stopped) in stopping.Where(s => !s.Stopped.IsCompleted))
+            {
+                DispatcherLog.ReleaseAbandoned(logger, partition);
+            }
+        }
     }
 
-    private void RequestReload(PartitionWorker worker) => _reloads.Enqueue(worker);
-
-    // Consume thread: a re-scan or a failed transaction re-reads the partition from the last committed offset.
-    private void ProcessReloads(IConsumer<byte[]?, byte[]?> consumer)
+    // Consume thread: seek where a worker's load starts (a first load, a re-scan, a reload after a failure).
+    private void ProcessLoads(IConsumer<byte[]?, byte[]?> consumer)
     {
-        while (_reloads.TryDequeue(out var worker))
+        while (_loads.TryDequeue(out var request))
         {
-            if (!_workers.TryGetValue(worker.TopicPartition.Partition.Value, out var current) || current != worker)
+            var worker = request.Worker;
+            if (!_workers.TryGetValue(worker.TopicPartition.Partition.Value, out var current) || current != worker || !worker.BeginLoad(request))
             {
                 continue;
             }
 
-            worker.Suspend();
-            long mark;
             try
             {
-                mark = consumer.QueryWatermarkOffsets(worker.TopicPartition, s_brokerTimeout).High.Value;
+                consumer.Seek(new TopicPartitionOffset(worker.TopicPartition, request.Start));
             }
             catch (KafkaException e)
             {
-                // Still suspended; try again on a later pass.
-                DispatcherLog.ConsumerError(logger, e.Error.Reason);
-                worker.ResumeSuspended();
-                _reloads.Enqueue(worker);
-                return;
+                worker.LoadFailed(e.Error.Reason);
             }
-
-            worker.Resume(mark);
-            consumer.Seek(new TopicPartitionOffset(worker.TopicPartition, worker.LastCommitted));
         }
     }
 
@@ -264,12 +297,13 @@ internal sealed class DelayedDispatcher(
     {
         foreach (var worker in _workers.Values)
         {
-            if (worker.State.Loading)
+            if (worker.Loading)
             {
+                var generation = worker.Generation;
                 var position = consumer.Position(worker.TopicPartition);
                 if (position.Value >= 0)
                 {
-                    batch.Add(new ApplyPipeline.Work(worker, worker.Generation, null, position.Value));
+                    batch.Add(new ApplyPipeline.Work(worker, generation, null, position.Value));
                 }
             }
         }

@@ -24,10 +24,13 @@ internal enum ApplyOutcome
 /// half a horizon before the earliest of them is due (<see cref="RescanAtMs"/>), which re-reads the partition from
 /// the committed offset. Not thread-safe: the dispatcher serializes access.
 /// </summary>
-internal sealed class PartitionState(int partition, TimeSpan loadHorizon, TimeSpan? maxLateness)
+internal sealed class PartitionState(int partition, TimeSpan loadHorizon, TimeSpan? maxLateness, TargetTopicPolicy? targets = null, TimeSpan? maxAhead = null)
 {
     private readonly long _horizonMs = (long)loadHorizon.TotalMilliseconds;
     private readonly long? _maxLatenessMs = maxLateness is { } m ? (long)m.TotalMilliseconds : null;
+    private readonly long _maxAheadMs = (long)(maxAhead ?? TimeSpan.FromDays(3653)).TotalMilliseconds;
+    private readonly TargetTopicPolicy _targets = targets ?? TargetTopicPolicy.Unrestricted;
+    private readonly List<InvalidReason> _topicVerdicts = []; // by topic ID of _topics
     private readonly List<DeadLetterItem> _deadLetters = [];
     private readonly HashSet<long> _rejected = [];
     private TopicTable _topics = new();
@@ -66,6 +69,7 @@ internal sealed class PartitionState(int partition, TimeSpan loadHorizon, TimeSp
         _rejected.RemoveWhere(offset => offset < startOffset);
         Index.Clear();
         _topics = new TopicTable();
+        _topicVerdicts.Clear();
         _deadLetters.Clear();
         _beyondFloor = _beyondMinDueMs = long.MaxValue;
         _beyondCount = 0;
@@ -99,6 +103,19 @@ internal sealed class PartitionState(int partition, TimeSpan loadHorizon, TimeSp
         return outcome;
     }
 
+    /// <summary>
+    /// Passes over a record that could not be applied (a bug's exception, not a bad record: those become dead
+    /// letters). It is neither held nor dead-lettered; the commit may move past it (issue 8: no record stops a partition).
+    /// </summary>
+    public void Skip(long offset)
+    {
+        AppliedPosition = Math.Max(AppliedPosition, offset + 1);
+        if (Loading && AppliedPosition >= LoadMark)
+        {
+            FinishLoad();
+        }
+    }
+
     private void FinishLoad()
     {
         Loading = false;
@@ -114,11 +131,23 @@ internal sealed class PartitionState(int partition, TimeSpan loadHorizon, TimeSp
                 return key is not null && Index.RemoveBefore(key, offset) ? ApplyOutcome.Cancelled : ApplyOutcome.Ignored;
 
             case RecordKind.DispatchTombstone:
+                // A dead letter is tombstoned like a dispatch: re-read on a reload, it must not be written again
+                // (issue 8: 603 repeats after one rebalance).
+                if (RemoveDeadLetter(record.DispatchedOffset))
+                {
+                    return ApplyOutcome.Ignored;
+                }
+
                 return key is not null && Index.RemoveExact(key, record.DispatchedOffset) ? ApplyOutcome.Cancelled : ApplyOutcome.Ignored;
 
             case RecordKind.Invalid:
-                _deadLetters.Add(new DeadLetterItem(offset, timestampMs, key, value, headers ?? [], record.Reason));
-                return ApplyOutcome.Invalid;
+                return DeadLetter(offset, timestampMs, key, value, headers, record.Reason);
+        }
+
+        if (record.DueMs > nowMs + _maxAheadMs)
+        {
+            // Year 9999 and the like: never dispatchable in practice, and held it would pin the partition's commit.
+            return DeadLetter(offset, timestampMs, key, value, headers, InvalidReason.DeliverAtOutOfRange);
         }
 
         if (_rejected.Contains(offset))
@@ -138,8 +167,43 @@ internal sealed class PartitionState(int partition, TimeSpan loadHorizon, TimeSp
         }
 
         var topicId = _topics.Intern(record.TargetTopic);
+        if (Verdict(topicId) is var verdict and not InvalidReason.None)
+        {
+            return DeadLetter(offset, timestampMs, key, value, headers, verdict);
+        }
+
         var length = EntryBlob.Build(ref _scratch, key, record.TargetKey, headers, value, record.DueMs - timestampMs);
         return Index.Put(offset, record.DueMs, topicId, _scratch.AsSpan(0, length)) ? ApplyOutcome.HeldReplacing : ApplyOutcome.Held;
+    }
+
+    private ApplyOutcome DeadLetter(long offset, long timestampMs, byte[]? key, byte[]? value, Headers? headers, InvalidReason reason)
+    {
+        _deadLetters.Add(new DeadLetterItem(offset, timestampMs, key, value, headers ?? [], reason));
+        return ApplyOutcome.Invalid;
+    }
+
+    private bool RemoveDeadLetter(long offset)
+    {
+        for (var i = _deadLetters.Count - 1; i >= 0; i--)
+        {
+            if (_deadLetters[i].Offset == offset)
+            {
+                _deadLetters.RemoveAt(i);
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private InvalidReason Verdict(int topicId)
+    {
+        while (_topicVerdicts.Count <= topicId)
+        {
+            _topicVerdicts.Add(_targets.Check(_topics[_topicVerdicts.Count]));
+        }
+
+        return _topicVerdicts[topicId];
     }
 
     /// <summary>

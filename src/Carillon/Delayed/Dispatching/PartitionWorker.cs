@@ -1,62 +1,113 @@
 using Carillon.Delayed.Envelope;
+using Carillon.Hosting.Liveness;
+using Carillon.Kafka;
+using Carillon.Kafka.Transactions;
 using Confluent.Kafka;
 using Microsoft.Extensions.Logging;
 
 namespace Carillon.Delayed.Dispatching;
 
 /// <summary>
-/// Dispatches one owned partition. It has its own transactional producer with <c>transactional.id</c>
+/// Dispatches one owned partition. It writes through a <see cref="TransactionalProducer"/> with <c>transactional.id</c>
 /// <c>{group}.{topic}.{partition}</c>: the next owner's <c>InitTransactions</c> aborts whatever this one left open and
-/// fences it, so a zombie owner can never commit a dispatch after losing the partition. The consume thread applies
-/// records under <see cref="_gate"/>; the dispatch loop wakes at the next due time on a <see cref="TimeProvider"/>
-/// timer (or when a record makes something due earlier) and writes each batch in one transaction.
+/// fences it, so a zombie owner can never commit a dispatch after losing the partition.
+/// <para>
+/// Its own thread runs a supervised loop (issue 8, docs/liveness.md): <b>prepare</b> (build the producer if there is
+/// none, read the committed offset and the high watermark, every call bounded), then ask the consume thread to seek
+/// and <b>load</b>, then <b>dispatch</b> at due times. Every failure goes back to prepare, with backoff: an aborted
+/// transaction keeps the producer, a broken one is disposed and rebuilt, a fenced one stops writing and is rebuilt
+/// only if the partition is still here a session timeout later. An exception out of a turn is logged and the loop
+/// goes on; waits are capped so that it beats its <see cref="LoopLease"/> while idle.
+/// </para>
 /// </summary>
 internal sealed class PartitionWorker : IAsyncDisposable
 {
+    /// <summary>librdkafka's timeout for each blocking call; the producer and <see cref="BoundedCall"/> add a hard bound on top.</summary>
+    internal static readonly TimeSpan CallTimeout = TimeSpan.FromSeconds(5);
+
+    /// <summary>The longest any wait lasts: timers beyond 49.7 days throw (issue 8), and an idle loop must still beat.</summary>
+    internal static readonly TimeSpan MaxWait = TimeSpan.FromSeconds(30);
+
     // Messages per transaction. A due backlog is cut into transactions this size rather than one per partition: each
     // batch's unpacked records and librdkafka's queue stay small, which kept GC pauses and memory down (1 KiB values
     // over 64 partitions: 28 k msg/s with 20,000, 74 k with 1,000; 64 B values unchanged).
     private const int MaxBatch = 1_000;
-    private static readonly TimeSpan s_txnTimeout = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan s_callBound = CallTimeout + TimeSpan.FromSeconds(5);
+    private static readonly TimeSpan s_minBackoff = TimeSpan.FromMilliseconds(200);
+    private static readonly TimeSpan s_maxBackoff = TimeSpan.FromSeconds(5);
 
     private readonly TopicPartition _tp;
-    private readonly IProducer<byte[]?, byte[]?> _producer;
+    private readonly Func<TransactionalProducer> _createProducer;
     private readonly IConsumer<byte[]?, byte[]?> _consumer;
     private readonly DelayedMessageOptions _options;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
-    private readonly Action<PartitionWorker> _requestReload;
+    private readonly LoopMonitor _monitor;
+    private readonly Action<LoadRequest> _requestLoad;
     private readonly TargetTopicDirectory _targets;
+    private readonly TimeSpan _fencedWait;
     private readonly object _gate = new();
-    private readonly SemaphoreSlim _transaction = new(1, 1);
     private readonly CancellationTokenSource _stop = new();
     private readonly ManualResetEventSlim _wake = new();
+    private Task? _predecessor;
+    private TransactionalProducer? _producer; // the loop thread's only
+    private Phase _phase = Phase.Preparing;
     private long _plannedWakeMs = long.MaxValue;
-    private bool _suspended;
-    private bool _reloadRequested;
-    private bool _fenced;
+    private long _fencedAtMs;
+    private long _requestId;
+    private bool _loadedOnce;
     private bool _disposed;
     private int _generation;
     private Task _loop = Task.CompletedTask;
 
-    private PartitionWorker(TopicPartition tp, IProducer<byte[]?, byte[]?> producer, IConsumer<byte[]?, byte[]?> consumer, DelayedMessageOptions options, TargetTopicDirectory targets, TimeProvider time, ILogger logger, Action<PartitionWorker> requestReload)
+    public PartitionWorker(
+        TopicPartition tp,
+        Func<TransactionalProducer> createProducer,
+        IConsumer<byte[]?, byte[]?> consumer,
+        DelayedMessageOptions options,
+        TargetTopicDirectory targets,
+        TargetTopicPolicy policy,
+        TimeSpan sessionTimeout,
+        TimeProvider time,
+        LoopMonitor monitor,
+        ILogger logger,
+        Action<LoadRequest> requestLoad,
+        Task? predecessor)
     {
         _tp = tp;
-        _producer = producer;
+        _createProducer = createProducer;
         _consumer = consumer;
         _options = options;
         _time = time;
         _logger = logger;
-        _requestReload = requestReload;
+        _monitor = monitor;
+        _requestLoad = requestLoad;
         _targets = targets;
-        State = new PartitionState(tp.Partition.Value, options.LoadHorizon, options.MaxLateness);
+        _fencedWait = sessionTimeout;
+        _predecessor = predecessor;
+        State = new PartitionState(tp.Partition.Value, options.LoadHorizon, options.MaxLateness, policy, options.MaxDeliverAhead);
+    }
+
+    private enum Phase
+    {
+        /// <summary>The loop must (re)build the producer if it has none, read the offsets and request a load.</summary>
+        Preparing,
+
+        /// <summary>A <see cref="LoadRequest"/> waits for the consume thread.</summary>
+        AwaitingLoad,
+
+        /// <summary>Loading to the mark, then dispatching.</summary>
+        Running,
+
+        /// <summary>Fenced: writes nothing until the group takes the partition away or <see cref="_fencedWait"/> passes.</summary>
+        Fenced,
     }
 
     public PartitionState State { get; }
 
     public TopicPartition TopicPartition => _tp;
 
-    /// <summary>The offset the last committed transaction (or the assignment) left the group at: where a reload starts.</summary>
+    /// <summary>The offset the last committed transaction (or the load) left the group at.</summary>
     public long LastCommitted { get; private set; }
 
     public int Pending
@@ -70,38 +121,53 @@ internal sealed class PartitionWorker : IAsyncDisposable
         }
     }
 
-    /// <summary>Creates the partition's producer and fences any previous owner (blocking: call before reading the partition).</summary>
-    public static PartitionWorker Create(TopicPartition tp, ProducerConfig config, IConsumer<byte[]?, byte[]?> consumer, DelayedMessageOptions options, TargetTopicDirectory targets, TimeProvider time, ILogger logger, Action<PartitionWorker> requestReload)
-    {
-        config.TransactionalId = $"{options.Group}.{tp.Topic}.{tp.Partition.Value}";
-        var producer = new ProducerBuilder<byte[]?, byte[]?>(config)
-            .SetKeySerializer(Serializers.ByteArray!)
-            .SetValueSerializer(Serializers.ByteArray!)
-            .Build();
-        try
-        {
-            producer.InitTransactions(s_txnTimeout);
-        }
-        catch
-        {
-            producer.Dispose();
-            throw;
-        }
-
-        return new PartitionWorker(tp, producer, consumer, options, targets, time, logger, requestReload);
-    }
-
-    /// <summary>Starts loading from <paramref name="start"/> to <paramref name="mark"/> and the dispatch loop.</summary>
-    public void Start(long start, long mark)
-    {
-        BeginLoad(start, mark);
-        // A thread of its own: commits block for milliseconds, and with a few partitions on the thread pool that
-        // starved the timers and continuations of the others (dispatch lateness p99 in the hundreds of ms).
-        _loop = Task.Factory.StartNew(() => Run(_stop.Token), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
-    }
-
     /// <summary>The load generation: bumped by every (re)load, so that records read before it are recognizably stale.</summary>
     public int Generation => Volatile.Read(ref _generation);
+
+    /// <summary>Starts the loop (on a thread of its own: commits block for milliseconds, and on the thread pool a few
+    /// partitions starved each other's timers, lateness p99 in the hundreds of ms).</summary>
+    public void Start()
+        => _loop = Task.Factory.StartNew(() => Run(_stop.Token), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+
+    /// <summary>
+    /// Consume thread: starts the requested load, unless the request is stale. The caller seeks to
+    /// <see cref="LoadRequest.Start"/> right after; records consumed before the seek carry an older generation.
+    /// </summary>
+    public bool BeginLoad(LoadRequest request)
+    {
+        lock (_gate)
+        {
+            if (_disposed || _phase != Phase.AwaitingLoad || request.Id != _requestId)
+            {
+                return false;
+            }
+
+            State.BeginLoad(request.Start, request.Mark);
+            Volatile.Write(ref _generation, _generation + 1);
+            LastCommitted = request.Start;
+            _loadedOnce = true;
+            _phase = Phase.Running;
+            DispatcherLog.Assigned(_logger, _tp.Partition.Value, request.Start, request.Mark);
+            AfterChange(wasLoading: true);
+            _wake.Set();
+            return true;
+        }
+    }
+
+    /// <summary>Consume thread: the seek after <see cref="BeginLoad"/> failed; the loop prepares again.</summary>
+    public void LoadFailed(string reason)
+    {
+        lock (_gate)
+        {
+            if (!_disposed && _phase == Phase.Running)
+            {
+                Volatile.Write(ref _generation, _generation + 1);
+                _phase = Phase.Preparing;
+                DispatcherLog.PrepareFailed(_logger, _tp.Partition.Value, "Seek", reason, s_minBackoff);
+                _wake.Set();
+            }
+        }
+    }
 
     /// <summary>Apply thread: applies one record read during load generation <paramref name="generation"/>.</summary>
     public void Apply(ConsumeResult<byte[]?, byte[]?> result, int generation)
@@ -109,27 +175,31 @@ internal sealed class PartitionWorker : IAsyncDisposable
         var nowMs = _time.GetUtcNow().ToUnixTimeMilliseconds();
         lock (_gate)
         {
-            if (_disposed || generation != _generation)
+            if (_disposed || _phase != Phase.Running || generation != _generation)
             {
                 return;
             }
 
             var wasLoading = State.Loading;
             var message = result.Message;
-            var outcome = State.Apply(result.Offset.Value, message.Timestamp.UnixTimestampMs, message.Key, message.Value, message.Headers, nowMs);
-            if (!wasLoading)
+            try
             {
-                switch (outcome)
+                var outcome = State.Apply(result.Offset.Value, message.Timestamp.UnixTimestampMs, message.Key, message.Value, message.Headers, nowMs);
+                if (!wasLoading)
                 {
-                    case ApplyOutcome.Cancelled: DelayedMetrics.Cancelled.Add(1); break;
-                    case ApplyOutcome.HeldReplacing or ApplyOutcome.BeyondHorizonReplacing: DelayedMetrics.Replaced.Add(1); break;
+                    switch (outcome)
+                    {
+                        case ApplyOutcome.Cancelled: DelayedMetrics.Cancelled.Add(1); break;
+                        case ApplyOutcome.HeldReplacing or ApplyOutcome.BeyondHorizonReplacing: DelayedMetrics.Replaced.Add(1); break;
+                    }
                 }
             }
-
-            if (outcome == ApplyOutcome.Invalid)
+            catch (Exception e) when (e is not OutOfMemoryException)
             {
-                DelayedMetrics.Invalid.Add(1);
-                DispatcherLog.InvalidRecord(_logger, _tp.Partition.Value, result.Offset.Value, EnvelopeParser.Parse(message.Key, message.Value, message.Headers).Reason.Describe());
+                // No record may stop a partition (issue 8): one that breaks the state is passed over, logged, counted.
+                State.Skip(result.Offset.Value);
+                DelayedMetrics.Skipped.Add(1);
+                DispatcherLog.RecordSkipped(_logger, _tp.Partition.Value, result.Offset.Value, RecordText.Printable(e.Message));
             }
 
             AfterChange(wasLoading);
@@ -141,7 +211,7 @@ internal sealed class PartitionWorker : IAsyncDisposable
     {
         lock (_gate)
         {
-            if (_disposed || generation != _generation)
+            if (_disposed || _phase != Phase.Running || generation != _generation)
             {
                 return;
             }
@@ -152,63 +222,45 @@ internal sealed class PartitionWorker : IAsyncDisposable
         }
     }
 
-    /// <summary>Consume thread: stops dispatching and waits for an in-flight transaction, before a reload.</summary>
-    public void Suspend()
+    /// <summary>True while loading (the consume thread then reports positions).</summary>
+    public bool Loading
     {
-        lock (_gate)
+        get
         {
-            _suspended = true;
+            lock (_gate)
+            {
+                return _phase == Phase.Running && State.Loading;
+            }
         }
-
-        _transaction.Wait();
     }
 
-    /// <summary>Consume thread, after <see cref="Suspend"/>: lets the loop run again without reloading (it stays suspended).</summary>
-    public void ResumeSuspended() => _transaction.Release();
-
-    /// <summary>Consume thread, after <see cref="Suspend"/>: reloads from the last committed offset.</summary>
-    public void Resume(long mark)
-    {
-        BeginLoad(LastCommitted, mark);
-        _transaction.Release();
-    }
-
-    public async ValueTask DisposeAsync()
+    /// <summary>
+    /// Stops the loop. The returned task ends when the loop has ended and the producer is disposed; a caller that must
+    /// not block (the revoke handler) waits for it with a bound.
+    /// </summary>
+    public Task StopAsync()
     {
         lock (_gate)
         {
+            if (_disposed)
+            {
+                return _loop;
+            }
+
             // The apply thread may still hold records for this worker: they are dropped from now on.
             _disposed = true;
         }
 
-        await _stop.CancelAsync().ConfigureAwait(false);
-        try
+        _stop.Cancel();
+        _loop = _loop.ContinueWith(_ =>
         {
-            await _loop.ConfigureAwait(false);
-        }
-        catch (OperationCanceledException)
-        {
-        }
-
-        _producer.Dispose();
-        _wake.Dispose();
-        _stop.Dispose();
-        _transaction.Dispose();
+            _wake.Dispose();
+            _stop.Dispose();
+        }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        return _loop;
     }
 
-    private void BeginLoad(long start, long mark)
-    {
-        lock (_gate)
-        {
-            State.BeginLoad(start, mark);
-            Volatile.Write(ref _generation, _generation + 1);
-            LastCommitted = start;
-            _suspended = false;
-            _reloadRequested = false;
-            DispatcherLog.Assigned(_logger, _tp.Partition.Value, start, mark);
-            AfterChange(wasLoading: true);
-        }
-    }
+    public async ValueTask DisposeAsync() => await StopAsync().ConfigureAwait(false);
 
     // Under _gate: wake the loop when the load completed or something became due before the planned wake-up.
     private void AfterChange(bool wasLoading)
@@ -234,152 +286,264 @@ internal sealed class PartitionWorker : IAsyncDisposable
 
     private void Run(CancellationToken stop)
     {
-        while (!stop.IsCancellationRequested && !_fenced)
+        using var lease = _monitor.Register($"delayed partition {_tp.Partition.Value}", MaxWait + (4 * s_callBound));
+        var backoff = s_minBackoff;
+        try
         {
-            DispatchBatch? batch = null;
-            long? wakeMs;
-            _transaction.Wait(stop);
-            try
+            while (!stop.IsCancellationRequested)
             {
-                var nowMs = _time.GetUtcNow().ToUnixTimeMilliseconds();
-                lock (_gate)
+                lease.Beat();
+                bool ok;
+                try
                 {
-                    _wake.Reset();
-                    if (!_suspended && !State.Loading && !_reloadRequested && State.RescanAtMs is { } rescan && rescan <= nowMs)
+                    ok = Turn(stop, backoff);
+                }
+                catch (Exception e) when (stop.IsCancellationRequested && e is OperationCanceledException or ObjectDisposedException or KafkaException)
+                {
+                    break;
+                }
+                catch (Exception e)
+                {
+                    // A bug (or a client call failing in a way not foreseen): the loop is not allowed to die with it.
+                    DispatcherLog.WorkerLoopFailed(_logger, _tp.Partition.Value, e);
+                    if (_producer is { Usable: false })
                     {
-                        _reloadRequested = true;
-                        DispatcherLog.Rescan(_logger, _tp.Partition.Value);
-                        _requestReload(this);
+                        DisposeProducer();
                     }
 
-                    batch = _suspended ? null : State.TakeBatch(nowMs, MaxBatch);
-                    wakeMs = _suspended || batch is not null ? null : NextWake(nowMs);
-                    _plannedWakeMs = wakeMs ?? long.MaxValue;
+                    EnterPreparing();
+                    ok = false;
                 }
 
-                if (batch is not null)
+                if (ok)
                 {
-                    Commit(batch);
-                    continue;
+                    backoff = s_minBackoff;
+                }
+                else
+                {
+                    _wake.Reset();
+                    Sleep(backoff, stop);
+                    backoff = TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, s_maxBackoff.Ticks));
                 }
             }
-            finally
+        }
+        finally
+        {
+            DisposeProducer();
+        }
+    }
+
+    // One turn of the loop; false when it failed and the loop should back off.
+    private bool Turn(CancellationToken stop, TimeSpan backoff)
+    {
+        Phase phase;
+        lock (_gate)
+        {
+            phase = _phase;
+        }
+
+        switch (phase)
+        {
+            case Phase.Preparing:
+                return Prepare(backoff, stop);
+
+            case Phase.AwaitingLoad:
+                _wake.Wait(MaxWait, stop);
+                lock (_gate)
+                {
+                    if (_phase == Phase.AwaitingLoad && !_wake.IsSet)
+                    {
+                        // Not served within a long wait (the consume thread was rebuilt, …): ask again.
+                        _phase = Phase.Preparing;
+                    }
+
+                    _wake.Reset();
+                }
+
+                return true;
+
+            case Phase.Fenced:
+                var silentMs = _time.GetUtcNow().ToUnixTimeMilliseconds() - _fencedAtMs;
+                if (silentMs >= _fencedWait.TotalMilliseconds)
+                {
+                    // On a real cluster a newer owner would have made the group revoke the partition by now: the
+                    // fencer was a stale instance of this process, or the broker's error was misleading.
+                    DispatcherLog.FencedRebuild(_logger, _tp.Partition.Value, _fencedWait);
+                    EnterPreparing();
+                    return true;
+                }
+
+                // Nothing signals a fenced worker but its stop token: a wake-up left from before must not spin it.
+                _wake.Reset();
+                Sleep(TimeSpan.FromMilliseconds(_fencedWait.TotalMilliseconds - silentMs), stop);
+                return true;
+
+            default:
+                return Dispatch(stop);
+        }
+    }
+
+    // Fence (a new producer's InitTransactions), then read where to start: the committed offset and the load mark.
+    private bool Prepare(TimeSpan backoff, CancellationToken stop)
+    {
+        if (_producer is null)
+        {
+            // The previous worker of this partition in this process may still be finishing a call: let it end first
+            // (bounded), so its transaction is settled before this one reads the partition.
+            try
             {
-                _transaction.Release();
+                _predecessor?.Wait((int)s_callBound.TotalMilliseconds, stop);
+            }
+            catch (AggregateException)
+            {
             }
 
-            Wait(wakeMs, stop);
+            _predecessor = null;
+            try
+            {
+                _producer = _createProducer();
+            }
+            catch (Exception e) when (e is KafkaException or TimeoutException)
+            {
+                DispatcherLog.PrepareFailed(_logger, _tp.Partition.Value, "InitTransactions", RecordText.Printable(e.Message), backoff);
+                return false;
+            }
         }
-    }
 
-    private long? NextWake(long nowMs)
-    {
-        var next = State.NextWakeMs(nowMs);
-        if (_reloadRequested && State.RescanAtMs is { } rescan && next == rescan)
+        List<TopicPartitionOffset>? committed = null;
+        WatermarkOffsets? marks = null;
+        try
         {
-            // The re-scan is already requested: wait for due records (or the reload's signal) only.
-            next = State.Index.NextDueMs;
+            if (!BoundedCall.Run(() => committed = _consumer.Committed([_tp], CallTimeout), s_callBound)
+                || !BoundedCall.Run(() => marks = _consumer.QueryWatermarkOffsets(_tp, CallTimeout), s_callBound))
+            {
+                DispatcherLog.PrepareFailed(_logger, _tp.Partition.Value, "offsets", "no answer within the bound", backoff);
+                return false;
+            }
+        }
+        catch (KafkaException e)
+        {
+            DispatcherLog.PrepareFailed(_logger, _tp.Partition.Value, "offsets", e.Error.Reason, backoff);
+            return false;
         }
 
-        return next;
+        // After fencing the broker's committed offset is the truth; what this worker committed itself is a floor for
+        // a broker that does not keep transactional offsets (the test broker). Below the log start (retention), or
+        // with no commit at all: the oldest retained record. Starting early is safe: dispatch tombstones skip what was done.
+        var start = committed?.FirstOrDefault(c => c.TopicPartition == _tp)?.Offset.Value ?? -1;
+        lock (_gate)
+        {
+            if (_loadedOnce)
+            {
+                start = Math.Max(start, LastCommitted);
+            }
+        }
+
+        start = Math.Max(start, marks!.Low.Value);
+        LoadRequest request;
+        lock (_gate)
+        {
+            if (_disposed)
+            {
+                return true;
+            }
+
+            _phase = Phase.AwaitingLoad;
+            _wake.Reset();
+            request = new LoadRequest(this, ++_requestId, start, marks.High.Value);
+        }
+
+        _requestLoad(request);
+        return true;
     }
 
-    // Sleeps until the wake-up time (a TimeProvider timer) or an earlier signal from the consume thread.
+    private bool Dispatch(CancellationToken stop)
+    {
+        DispatchBatch? batch;
+        long? wakeMs;
+        var nowMs = _time.GetUtcNow().ToUnixTimeMilliseconds();
+        lock (_gate)
+        {
+            _wake.Reset();
+            if (!State.Loading && State.RescanAtMs is { } rescan && rescan <= nowMs)
+            {
+                // A re-scan is a reload from the committed offset: the one recovery path.
+                DispatcherLog.Rescan(_logger, _tp.Partition.Value);
+                _phase = Phase.Preparing;
+                return true;
+            }
+
+            batch = State.TakeBatch(nowMs, MaxBatch);
+            wakeMs = batch is null ? State.NextWakeMs(nowMs) : null;
+            _plannedWakeMs = wakeMs ?? long.MaxValue;
+        }
+
+        if (batch is not null)
+        {
+            return Commit(batch);
+        }
+
+        Wait(wakeMs, stop);
+        return true;
+    }
+
+    // Sleeps until the wake-up time (a TimeProvider timer) or an earlier signal; never longer than MaxWait.
     private void Wait(long? wakeMs, CancellationToken stop)
     {
-        if (wakeMs is null)
-        {
-            _wake.Wait(stop);
-            return;
-        }
-
-        var delay = wakeMs.Value - _time.GetUtcNow().ToUnixTimeMilliseconds();
+        var delay = wakeMs is null ? MaxWait.TotalMilliseconds : wakeMs.Value - _time.GetUtcNow().ToUnixTimeMilliseconds();
         if (delay <= 0)
         {
             return;
         }
 
-        using var timer = _time.CreateTimer(static state => ((ManualResetEventSlim)state!).Set(), _wake, TimeSpan.FromMilliseconds(delay), Timeout.InfiniteTimeSpan);
+        Sleep(TimeSpan.FromMilliseconds(Math.Min(delay, MaxWait.TotalMilliseconds)), stop);
+    }
+
+    private void Sleep(TimeSpan delay, CancellationToken stop)
+    {
+        if (delay > MaxWait)
+        {
+            delay = MaxWait;
+        }
+
+        using var timer = _time.CreateTimer(static state => ((ManualResetEventSlim)state!).Set(), _wake, delay, Timeout.InfiniteTimeSpan);
         _wake.Wait(stop);
     }
 
-    // Runs with _transaction held: one Kafka transaction for the batch, or a clean abort and a reload.
-    private void Commit(DispatchBatch batch)
+    // One Kafka transaction for the batch; on any failure the partition is prepared and reloaded.
+    private bool Commit(DispatchBatch batch)
     {
         var partition = _tp.Partition.Value;
-        var tombstoneTarget = new TopicPartition(_options.Topic, _tp.Partition);
-        var partitionAscii = TargetMessages.Ascii(partition);
         var unknownTargets = UnknownTargets(batch);
-        var misdirected = 0;
-        try
+        var written = new DispatchWriter(_tp, _options, _time, _logger, Reject, batch, unknownTargets);
+        var outcome = _producer!.Execute(written.Write, [new TopicPartitionOffset(_tp, batch.CommitOffset)], _consumer.ConsumerGroupMetadata);
+        switch (outcome)
         {
-            _producer.BeginTransaction();
-            var nowMs = _time.GetUtcNow().ToUnixTimeMilliseconds();
-            foreach (var item in batch.Items)
-            {
-                if (unknownTargets?.Contains(item.TargetTopic) == true)
+            case TransactionOutcome.Committed:
+                break;
+
+            case TransactionOutcome.Aborted:
+                _targets.Forget(batch.Items.Select(i => i.TargetTopic).Distinct(StringComparer.Ordinal));
+                DispatcherLog.TransactionFailed(_logger, partition, Reason(), LastCommitted);
+                EnterPreparing();
+                return false;
+
+            case TransactionOutcome.Fenced:
+                DispatcherLog.Fenced(_logger, partition, Reason(), _fencedWait);
+                DisposeProducer();
+                lock (_gate)
                 {
-                    var dead = DeadLetterItem.FromHeld(item.Blob, item.Offset, item.DueMs, item.TargetTopic, InvalidReason.TargetTopicUnknown);
-                    _producer.Produce(_options.DeadLetterTopic, TargetMessages.DeadLetter(dead, partition));
-                    _producer.Produce(tombstoneTarget, TargetMessages.Tombstone(dead.Key!, dead.Offset));
-                    DispatcherLog.TargetTopicUnknown(_logger, partition, item.Offset, item.TargetTopic);
-                    misdirected++;
-                    continue;
+                    _phase = Phase.Fenced;
+                    _fencedAtMs = _time.GetUtcNow().ToUnixTimeMilliseconds();
                 }
 
-                var target = TargetMessages.Target(item, partitionAscii, out var scheduleKey, out var offsetAscii);
-                try
-                {
-                    _producer.Produce(item.TargetTopic, target);
-                }
-                catch (ProduceException<byte[]?, byte[]?> e) when (e.Error.Code != ErrorCode.Local_QueueFull)
-                {
-                    // Refused before it left this process (too large, …): it would fail every retry, so it becomes a
-                    // dead letter after the reload instead of blocking the partition.
-                    lock (_gate)
-                    {
-                        State.Reject(item.Offset);
-                    }
+                return true;
 
-                    DispatcherLog.TargetRejected(_logger, partition, item.Offset, e.Error.Reason);
-                    throw;
-                }
-
-                // To the partition the schedule was read from, whatever a partitioner would say (etf1 #53).
-                _producer.Produce(tombstoneTarget, TargetMessages.Tombstone(scheduleKey, offsetAscii));
-                if (_options.HistoryTopic is { Length: > 0 } history)
-                {
-                    _producer.Produce(history, TargetMessages.History(item, scheduleKey, partition, nowMs));
-                }
-            }
-
-            foreach (var dead in batch.DeadLetters)
-            {
-                var deadLetter = TargetMessages.DeadLetter(dead, partition);
-                try
-                {
-                    _producer.Produce(_options.DeadLetterTopic, deadLetter);
-                }
-                catch (ProduceException<byte[]?, byte[]?> e) when (e.Error.Code != ErrorCode.Local_QueueFull)
-                {
-                    // The record itself is what the producer refuses (too large): keep its key, headers and position.
-                    deadLetter.Value = null;
-                    deadLetter.Headers.Add(ControlHeaders.DeadLetterValueDropped, System.Text.Encoding.ASCII.GetBytes(e.Error.Code.ToString()));
-                    _producer.Produce(_options.DeadLetterTopic, deadLetter);
-                }
-                if (dead.Key is not null)
-                {
-                    _producer.Produce(tombstoneTarget, TargetMessages.Tombstone(dead.Key, dead.Offset));
-                }
-            }
-
-            _producer.SendOffsetsToTransaction([new TopicPartitionOffset(_tp, batch.CommitOffset)], _consumer.ConsumerGroupMetadata, s_txnTimeout);
-            _producer.CommitTransaction(s_txnTimeout);
-        }
-        catch (KafkaException e)
-        {
-            HandleFailure(batch, e);
-            return;
+            default:
+                DispatcherLog.ProducerBroken(_logger, partition, Reason());
+                DisposeProducer();
+                EnterPreparing();
+                return false;
         }
 
         LastCommitted = batch.CommitOffset;
@@ -392,9 +556,45 @@ internal sealed class PartitionWorker : IAsyncDisposable
             }
         }
 
-        DelayedMetrics.Dispatched.Add(batch.Items.Count - misdirected);
-        DelayedMetrics.DeadLettered.Add(batch.DeadLetters.Count + misdirected);
+        foreach (var dead in batch.DeadLetters)
+        {
+            DispatcherLog.InvalidRecord(_logger, partition, dead.Offset, dead.Reason.Describe());
+        }
+
+        DelayedMetrics.Invalid.Add(batch.DeadLetters.Count(d => d.Reason is not (InvalidReason.TooLate or InvalidReason.TargetRejected)));
+        DelayedMetrics.Dispatched.Add(batch.Items.Count - written.Misdirected);
+        DelayedMetrics.DeadLettered.Add(batch.DeadLetters.Count + written.Misdirected - written.SkippedDeadLetters);
+        DelayedMetrics.Skipped.Add(written.SkippedDeadLetters);
         DispatcherLog.Dispatched(_logger, partition, batch.Count, batch.CommitOffset);
+        return true;
+
+        string Reason() => RecordText.Printable(_producer?.LastError?.Reason ?? "unknown");
+    }
+
+    // Refused before it left this process (too large, …): it becomes a dead letter after the reload.
+    private void Reject(long offset)
+    {
+        lock (_gate)
+        {
+            State.Reject(offset);
+        }
+    }
+
+    private void EnterPreparing()
+    {
+        lock (_gate)
+        {
+            // The taken batch left the state: nothing more may be dispatched until a reload has put it back.
+            Volatile.Write(ref _generation, _generation + 1);
+            _phase = Phase.Preparing;
+        }
+    }
+
+    private void DisposeProducer()
+    {
+        var producer = _producer;
+        _producer = null;
+        producer?.Dispose();
     }
 
     // The batch's target topics the cluster says it does not have; null (nothing allocated) in the usual case. The
@@ -415,39 +615,7 @@ internal sealed class PartitionWorker : IAsyncDisposable
 
         return unknown;
     }
-
-    private void HandleFailure(DispatchBatch batch, KafkaException e)
-    {
-        _targets.Forget(batch.Items.Select(i => i.TargetTopic).Distinct(StringComparer.Ordinal));
-        if (e.Error.IsFatal || e.Error.Code is ErrorCode.ProducerFenced or ErrorCode.InvalidProducerEpoch or ErrorCode.TransactionalIdAuthorizationFailed)
-        {
-            // Another owner fenced us: it re-reads the partition; this process must not write for it any more.
-            _fenced = true;
-            DispatcherLog.Fenced(_logger, _tp.Partition.Value, e.Error.Reason);
-            return;
-        }
-
-        try
-        {
-            _producer.AbortTransaction(s_txnTimeout);
-        }
-        catch (KafkaException abort)
-        {
-            // A producer that can neither commit nor abort is unusable: stop, and let the next owner recover.
-            _fenced = true;
-            DispatcherLog.Fenced(_logger, _tp.Partition.Value, abort.Error.Reason);
-            return;
-        }
-
-        // The batch left the state; nothing more may be dispatched (it would commit past it) until a reload from the
-        // last committed offset has put it back.
-        lock (_gate)
-        {
-            _suspended = true;
-            _reloadRequested = true;
-        }
-
-        DispatcherLog.TransactionFailed(_logger, _tp.Partition.Value, e.Error.Reason, LastCommitted);
-        _requestReload(this);
-    }
 }
+
+/// <summary>A worker's request to the consume thread: seek to <see cref="Start"/> and load up to <see cref="Mark"/>.</summary>
+internal sealed record LoadRequest(PartitionWorker Worker, long Id, long Start, long Mark);

@@ -33,6 +33,7 @@ internal static class ControlHeaders
     // Added to dead-lettered records.
     public const string DeadLetterReason = "carillon-dlq-reason";
     public const string DeadLetterValueDropped = "carillon-dlq-value-dropped";
+    public const string DeadLetterHeadersDropped = "carillon-dlq-headers-dropped";
 
     public static bool IsControl(string name)
         => name.StartsWith(CarillonPrefix, StringComparison.Ordinal) || name.StartsWith(SchedulerPrefix, StringComparison.Ordinal);

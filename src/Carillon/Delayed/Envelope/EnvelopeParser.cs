@@ -85,6 +85,12 @@ internal static class EnvelopeParser
             return Invalid(InvalidReason.MissingDeliverAt);
         }
 
+        if (dueMs < 0)
+        {
+            // Before 1970: no producer means that (issue 8); a far-future bound needs the clock (PartitionState).
+            return Invalid(InvalidReason.DeliverAtOutOfRange);
+        }
+
         return new ScheduleRecord(RecordKind.Schedule, dueMs, topic, targetKey ?? etfTargetKey);
     }
 

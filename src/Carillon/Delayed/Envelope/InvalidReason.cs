@@ -12,6 +12,9 @@ internal enum InvalidReason
     TooLate,
     TargetRejected,
     TargetTopicUnknown,
+    DeliverAtOutOfRange,
+    TargetTopicReserved,
+    TargetTopicNotAllowed,
 }
 
 internal static class InvalidReasons
@@ -26,6 +29,9 @@ internal static class InvalidReasons
         InvalidReason.TooLate => "max-lateness-exceeded",
         InvalidReason.TargetRejected => "target-rejected",
         InvalidReason.TargetTopicUnknown => "target-topic-unknown",
+        InvalidReason.DeliverAtOutOfRange => "deliver-at-out-of-range",
+        InvalidReason.TargetTopicReserved => "target-topic-reserved",
+        InvalidReason.TargetTopicNotAllowed => "target-topic-not-allowed",
         _ => "none",
     };
 }

@@ -1,0 +1,122 @@
+using Carillon.Delayed.Envelope;
+using Carillon.Kafka;
+using Confluent.Kafka;
+using Microsoft.Extensions.Logging;
+
+namespace Carillon.Delayed.Dispatching;
+
+/// <summary>
+/// The write step of one dispatch transaction: target messages, their tombstones, history records and dead letters.
+/// A dead letter the producer refuses is stripped rather than allowed to fail every transaction (issue 8).
+/// </summary>
+internal sealed class DispatchWriter(
+    TopicPartition tp,
+    DelayedMessageOptions options,
+    TimeProvider time,
+    ILogger logger,
+    Action<long> reject,
+    DispatchBatch batch,
+    HashSet<string>? unknownTargets)
+{
+    public int Misdirected { get; private set; }
+
+    public int SkippedDeadLetters { get; private set; }
+
+    public void Write(IProducer<byte[]?, byte[]?> producer)
+    {
+        var partition = tp.Partition.Value;
+        var tombstoneTarget = new TopicPartition(options.Topic, tp.Partition);
+        var partitionAscii = TargetMessages.Ascii(partition);
+        var nowMs = time.GetUtcNow().ToUnixTimeMilliseconds();
+        foreach (var item in batch.Items)
+        {
+            if (unknownTargets?.Contains(item.TargetTopic) == true)
+            {
+                var dead = DeadLetterItem.FromHeld(item.Blob, item.Offset, item.DueMs, item.TargetTopic, InvalidReason.TargetTopicUnknown);
+                WriteDeadLetter(producer, dead, partition, tombstoneTarget);
+                DispatcherLog.TargetTopicUnknown(logger, partition, item.Offset, RecordText.Printable(item.TargetTopic));
+                Misdirected++;
+                continue;
+            }
+
+            var target = TargetMessages.Target(item, partitionAscii, out var scheduleKey, out var offsetAscii);
+            try
+            {
+                producer.Produce(item.TargetTopic, target);
+            }
+            catch (ProduceException<byte[]?, byte[]?> e) when (e.Error.Code != ErrorCode.Local_QueueFull)
+            {
+                // Refused before it left this process (too large, …): it would fail every retry, so it becomes a
+                // dead letter after the reload instead of blocking the partition.
+                reject(item.Offset);
+
+                DispatcherLog.TargetRejected(logger, partition, item.Offset, e.Error.Reason);
+                throw;
+            }
+
+            // To the partition the schedule was read from, whatever a partitioner would say (etf1 #53).
+            producer.Produce(tombstoneTarget, TargetMessages.Tombstone(scheduleKey, offsetAscii));
+            if (options.HistoryTopic is { Length: > 0 } history)
+            {
+                producer.Produce(history, TargetMessages.History(item, scheduleKey, partition, nowMs));
+            }
+        }
+
+        foreach (var dead in batch.DeadLetters)
+        {
+            WriteDeadLetter(producer, dead, partition, tombstoneTarget);
+        }
+    }
+
+    // A dead letter as it was read; if the producer refuses it (too large: a 1 MB header is legal for a Java
+    // producer), without its value, then without its user headers too; if even that is refused, skipped and
+    // counted (issue 8: 1,324 abort/reload cycles in 40 s before). The tombstone keeps it from being re-written.
+    private void WriteDeadLetter(IProducer<byte[]?, byte[]?> producer, DeadLetterItem dead, int partition, TopicPartition tombstoneTarget)
+    {
+        var message = TargetMessages.DeadLetter(dead, partition);
+        if (!TryProduce(producer, message, out var error))
+        {
+            message.Value = null;
+            message.Headers.Add(ControlHeaders.DeadLetterValueDropped, System.Text.Encoding.ASCII.GetBytes(error.ToString()));
+            if (!TryProduce(producer, message, out error))
+            {
+                message = TargetMessages.DeadLetter(dead with { Value = null, Headers = [] }, partition);
+                message.Headers.Add(ControlHeaders.DeadLetterValueDropped, System.Text.Encoding.ASCII.GetBytes(error.ToString()));
+                message.Headers.Add(ControlHeaders.DeadLetterHeadersDropped, System.Text.Encoding.ASCII.GetBytes(error.ToString()));
+                if (!TryProduce(producer, message, out error))
+                {
+                    DispatcherLog.DeadLetterSkipped(logger, partition, dead.Offset, error.ToString());
+                    SkippedDeadLetters++;
+                }
+            }
+        }
+
+        if (dead.Key is not null && !TryProduce(producer, TargetMessages.Tombstone(dead.Key, dead.Offset), out _, tombstoneTarget))
+        {
+            // A key too large to tombstone: the commit still moves past the record; only a reload from before it re-reads it.
+        }
+    }
+
+    private bool TryProduce(IProducer<byte[]?, byte[]?> producer, Message<byte[]?, byte[]?> message, out ErrorCode error, TopicPartition? to = null)
+    {
+        try
+        {
+            if (to is null)
+            {
+                producer.Produce(options.DeadLetterTopic, message);
+            }
+            else
+            {
+                producer.Produce(to, message);
+            }
+
+            error = ErrorCode.NoError;
+            return true;
+        }
+        catch (ProduceException<byte[]?, byte[]?> e) when (e.Error.Code is not ErrorCode.Local_QueueFull && !e.Error.IsFatal)
+        {
+            error = e.Error.Code;
+            return false;
+        }
+    }
+}
