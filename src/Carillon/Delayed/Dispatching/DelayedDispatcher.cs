@@ -193,7 +193,7 @@ internal sealed class DelayedDispatcher(
         finally
         {
             Release([.. _workers.Values.Select(w => w.TopicPartition)]);
-            Task.WaitAll([.. _stopping.Values], s_closeBound);
+            Task.WaitAll([.. _stopping.Values], s_releaseBound); // with the bounded Close: within the host's 30 s shutdown
             if (closed)
             {
                 consumer.Dispose();
