@@ -46,7 +46,7 @@ var registry = new ScheduleRegistry(Environment.GetEnvironmentVariable("SCHEDULE
     new ScheduledTaskDescriptor("every-second-skip", "* * * * * *", null, false, 0, exclusive: true, enabled: true, MisfirePolicy.Skip, "1.0.0", "TestApp.Jobs", "EverySecondSkip", Run),
 ]);
 
-builder.Services.AddCarillon(registry, o => o.Delayed.EnableDispatcher = false);
+builder.Services.AddCarillon(registry, o => o.Delayed.Enabled = false);
 using var host = builder.Build();
 Console.Out.WriteLine("STARTED " + host.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<CarillonOptions>>().Value.InstanceId);
 await host.RunAsync();

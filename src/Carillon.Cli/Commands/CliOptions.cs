@@ -40,13 +40,13 @@ internal static class CliOptions
     public static readonly Option<int> DelayedPartitions = new("--delayed-partitions")
     {
         Description = "Partitions of the delayed-message topic",
-        DefaultValueFactory = _ => new DelayedMessageOptions().Partitions,
+        DefaultValueFactory = _ => new DelayedOptions().Partitions,
     };
 
     public static readonly Option<string> SchedulesTopic = new("--schedules-topic")
     {
         Description = "Schedules topic",
-        DefaultValueFactory = _ => new CarillonOptions().SchedulesTopic,
+        DefaultValueFactory = _ => new CarillonOptions().Recurring.Topic,
     };
 
     public static void AddTo(RootCommand root)

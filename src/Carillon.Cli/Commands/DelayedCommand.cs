@@ -57,6 +57,7 @@ internal static class DelayedCommand
     {
         options.ProvisionTopics = false;
         var clients = CliClients.Factory(options);
-        return new DelayedMessagePublisher(clients, new TopicProvisioner(clients, NullLogger<TopicProvisioner>.Instance));
+        var settings = Microsoft.Extensions.Options.Options.Create(options);
+        return new DelayedMessagePublisher(clients, settings, new TopicProvisioner(clients, settings, NullLogger<TopicProvisioner>.Instance));
     }
 }

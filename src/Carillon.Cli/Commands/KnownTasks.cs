@@ -12,10 +12,10 @@ internal static class KnownTasks
     /// <summary>The known IDs, or null when the topic holds no state yet (no owner has run).</summary>
     public static HashSet<string>? Read(CarillonOptions options, TimeSpan timeout, CancellationToken cancellationToken)
     {
-        var partition = new TopicPartition(options.SchedulesTopic, 0);
+        var partition = new TopicPartition(options.Recurring.Topic, 0);
         using var consumer = CliClients.Consumer<Ignore, byte[]>(options, c =>
         {
-            c.GroupId = options.SchedulesGroup; // only read its committed offset: nothing is committed here
+            c.GroupId = options.Recurring.Group; // only read its committed offset: nothing is committed here
             c.EnableAutoCommit = false;
             c.IsolationLevel = IsolationLevel.ReadCommitted;
             c.FetchWaitMaxMs = 10;

@@ -11,7 +11,7 @@ internal static class LogsCommand
     {
         var fromBeginning = new Option<bool>("--from-beginning") { Description = "Start at the oldest record instead of the end" };
         var max = new Option<int?>("--max") { Description = "Stop after this many records" };
-        var logsTopic = new Option<string>("--logs-topic") { Description = "Execution-log topic", DefaultValueFactory = _ => new CarillonOptions().LogsTopic };
+        var logsTopic = new Option<string>("--logs-topic") { Description = "Execution-log topic", DefaultValueFactory = _ => new CarillonOptions().Recurring.LogsTopic };
         var tail = new Command("tail", "Follow the execution log") { fromBeginning, max, logsTopic };
         CliAction.Set(tail, (options, parse, cancellationToken) =>
         {

@@ -32,7 +32,7 @@ internal static class TasksCommand
         var verb = new Command(name, description) { taskId, CliOptions.SchedulesTopic, s_force };
         CliAction.Set(verb, async (options, parse, cancellationToken) =>
         {
-            options.SchedulesTopic = parse.GetValue(CliOptions.SchedulesTopic)!;
+            options.Recurring.Topic = parse.GetValue(CliOptions.SchedulesTopic)!;
             var id = parse.GetValue(taskId)!;
             using var deadline = CliAction.Deadline(parse, cancellationToken);
             if (id != "*" && !parse.GetValue(s_force))
@@ -48,7 +48,7 @@ internal static class TasksCommand
             using var producer = CliClients.Producer(options, c => c.EnableIdempotence = true);
             var record = new CommandRecord(command, id, options.InstanceId, DateTimeOffset.UtcNow);
             var message = StateMessages.State(record);
-            var result = await producer.ProduceAsync(new TopicPartition(options.SchedulesTopic, 0), new Message<byte[], byte[]> { Key = message.Key!, Value = message.Value!, Headers = message.Headers }, deadline.Token);
+            var result = await producer.ProduceAsync(new TopicPartition(options.Recurring.Topic, 0), new Message<byte[], byte[]> { Key = message.Key!, Value = message.Value!, Headers = message.Headers }, deadline.Token);
             Console.Out.WriteLine($"{name} {record.TaskId}: written at {result.TopicPartitionOffset}");
             return CliExitCodes.Ok;
         });

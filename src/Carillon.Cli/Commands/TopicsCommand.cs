@@ -17,7 +17,7 @@ internal static class TopicsCommand
         {
             options.Delayed.Partitions = parse.GetValue(CliOptions.DelayedPartitions);
             using var deadline = CliAction.Deadline(parse, cancellationToken);
-            var provisioner = new TopicProvisioner(CliClients.Factory(options), NullLogger<TopicProvisioner>.Instance);
+            var provisioner = new TopicProvisioner(CliClients.Factory(options), Microsoft.Extensions.Options.Options.Create(options), NullLogger<TopicProvisioner>.Instance);
             await provisioner.EnsureAsync(deadline.Token);
 
             // What the cluster has now, whether this call created it or found it.

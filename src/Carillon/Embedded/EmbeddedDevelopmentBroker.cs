@@ -59,7 +59,13 @@ internal sealed class EmbeddedBrokerOptionsSetup(EmbeddedDevelopmentBroker broke
         }
 
         options.BootstrapServers = broker.BootstrapServers;
-        broker.CreateTopics(options);
+
+        // Invalid options (a topic name, a partition count) are reported by the validator, which runs next: creating
+        // topics from them here would fail first, with the mock's wording instead of the key's (issue 9 §2).
+        if (Hosting.CarillonOptionsValidator.Check(options).Count == 0)
+        {
+            broker.CreateTopics(options);
+        }
     }
 }
 

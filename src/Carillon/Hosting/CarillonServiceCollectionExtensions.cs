@@ -1,6 +1,7 @@
 using Carillon;
 using Carillon.Delayed;
 using Carillon.Embedded;
+using Carillon.Hosting;
 using Carillon.Hosting.Liveness;
 using Carillon.Kafka;
 using Carillon.Kafka.Health;
@@ -30,6 +31,10 @@ public static class CarillonServiceCollectionExtensions
         {
             options.Configure(configure);
         }
+
+        // A bad value stops the host at start with one message naming its key (issue 9 §2).
+        options.ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<CarillonOptions>, CarillonOptionsValidator>());
 
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<EmbeddedDevelopmentBroker>();

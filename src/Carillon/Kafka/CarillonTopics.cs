@@ -8,8 +8,8 @@ internal static class CarillonTopics
         var topics = new List<(string, int)>
         {
             // One partition: its owner is the executor, and its order is the order commands are applied in.
-            (options.SchedulesTopic, 1),
-            (options.LogsTopic, 1),
+            (options.Recurring.Topic, 1),
+            (options.Recurring.LogsTopic, 1),
             (options.Delayed.Topic, options.Delayed.Partitions),
             (options.Delayed.DeadLetterTopic, 1),
         };

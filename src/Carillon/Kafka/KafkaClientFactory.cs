@@ -40,8 +40,6 @@ internal sealed class KafkaClientFactory
 
     public KafkaConnectivity Connectivity => _connectivity;
 
-    public CarillonOptions Options => _options;
-
     public string BootstrapServers => _options.BootstrapServers
         ?? throw new InvalidOperationException("Carillon:BootstrapServers is not set and no embedded broker was started.");
 

@@ -1,6 +1,7 @@
 using Confluent.Kafka;
 using Confluent.Kafka.Admin;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace Carillon.Kafka;
 
@@ -9,7 +10,7 @@ namespace Carillon.Kafka;
 /// managed clusters, clusters that auto-create) is tolerated: Carillon logs it and relies on the topics existing or
 /// being auto-created. Every component awaits <see cref="EnsureAsync"/> before it subscribes.
 /// </summary>
-internal sealed partial class TopicProvisioner(KafkaClientFactory clients, ILogger<TopicProvisioner> logger)
+internal sealed partial class TopicProvisioner(KafkaClientFactory clients, IOptions<CarillonOptions> carillonOptions, ILogger<TopicProvisioner> logger)
 {
     private static readonly TimeSpan s_timeout = TimeSpan.FromSeconds(10);
     private readonly object _gate = new();
@@ -27,7 +28,7 @@ internal sealed partial class TopicProvisioner(KafkaClientFactory clients, ILogg
 
     private async Task ProvisionAsync()
     {
-        var options = clients.Options;
+        var options = carillonOptions.Value;
         if (!options.ProvisionTopics)
         {
             return;

@@ -1,8 +1,20 @@
 namespace Carillon;
 
-/// <summary>Tuning of the recurring-task executor (<c>Carillon:Recurring</c>).</summary>
+/// <summary>Recurring-task settings (<c>Carillon:Recurring</c>).</summary>
 public sealed class RecurringOptions
 {
+    /// <summary>Whether recurring tasks run in this instance (<see cref="IScheduleCommands"/> works either way). Default true.</summary>
+    public bool Enabled { get; set; } = true;
+
+    /// <summary>Single-partition topic holding schedule state and commands.</summary>
+    public string Topic { get; set; } = "carillon_schedules";
+
+    /// <summary>Consumer group of the schedule owners; also the base of the transactional ID.</summary>
+    public string Group { get; set; } = "carillon_schedules";
+
+    /// <summary>Topic receiving one execution record per run outcome.</summary>
+    public string LogsTopic { get; set; } = "carillon_logs";
+
     /// <summary>
     /// How long before an occurrence its claim is written, so that the claim's transaction is committed and the
     /// method still starts on time. Default 200 ms.

@@ -336,7 +336,7 @@ public sealed class DelayedBenchmark : IBenchmark
         {
             o.BootstrapServers = kafka.BootstrapServers;
             o.ProvisionTopics = false;
-            o.EnableScheduler = false;
+            o.Recurring.Enabled = false;
         });
         var host = builder.Build();
         await host.StartAsync();

@@ -93,9 +93,9 @@ internal static class DelayedOutageScenario
             // As tests/Carillon.Kafka.Tests/Delayed/DelayedTestKit.cs: a dispatcher only, 6 s session.
             o.BootstrapServers = kafka.BootstrapServers;
             o.ProvisionTopics = false;
-            o.EnableScheduler = false;
+            o.Recurring.Enabled = false;
             o.SessionTimeout = TimeSpan.FromSeconds(6);
-            o.Delayed.EnableDispatcher = true;
+            o.Delayed.Enabled = true;
         });
         var host = builder.Build();
         await host.StartAsync();

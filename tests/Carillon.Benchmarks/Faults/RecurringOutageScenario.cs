@@ -20,8 +20,8 @@ internal static class RecurringOutageScenario
     {
         using var kafka = EmbeddedKafka.Start(options.Brokers);
         var defaults = new CarillonOptions();
-        kafka.CreateTopic(defaults.SchedulesTopic, 1, options.Brokers);
-        kafka.CreateTopic(defaults.LogsTopic, 1, options.Brokers);
+        kafka.CreateTopic(defaults.Recurring.Topic, 1, options.Brokers);
+        kafka.CreateTopic(defaults.Recurring.LogsTopic, 1, options.Brokers);
         var runs = new ConcurrentQueue<Run>();
         var logs = new List<EventLog>();
         var hosts = new List<IHost>();
@@ -86,7 +86,7 @@ internal static class RecurringOutageScenario
             o.InstanceId = instanceId;
             o.SessionTimeout = TimeSpan.FromSeconds(6);
             o.ProvisionTopics = false;
-            o.Delayed.EnableDispatcher = false;
+            o.Delayed.Enabled = false;
         });
         var host = builder.Build();
         await host.StartAsync();

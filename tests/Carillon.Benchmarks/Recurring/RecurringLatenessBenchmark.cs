@@ -35,8 +35,8 @@ public sealed class RecurringLatenessBenchmark : IBenchmark
         const int taskCount = 3;
         using var kafka = EmbeddedKafka.Start(1);
         var defaults = new CarillonOptions();
-        kafka.CreateTopic(defaults.SchedulesTopic, 1);
-        kafka.CreateTopic(defaults.LogsTopic, 1);
+        kafka.CreateTopic(defaults.Recurring.Topic, 1);
+        kafka.CreateTopic(defaults.Recurring.LogsTopic, 1);
 
         var lateness = new ConcurrentQueue<double>();
         var measuring = false;

@@ -44,8 +44,8 @@ public sealed class RecurringTakeoverBenchmark : IBenchmark
         kafka.SetConsumerGroupSessionTimeout(ConsumerSession);
         kafka.SetConsumerGroupHeartbeatInterval(ConsumerHeartbeat);
         var defaults = new CarillonOptions();
-        kafka.CreateTopic(defaults.SchedulesTopic, 1);
-        kafka.CreateTopic(defaults.LogsTopic, 1);
+        kafka.CreateTopic(defaults.Recurring.Topic, 1);
+        kafka.CreateTopic(defaults.Recurring.LogsTopic, 1);
         kafka.CreateTopic(defaults.Delayed.Topic, defaults.Delayed.Partitions);
         kafka.CreateTopic(defaults.Delayed.DeadLetterTopic, 1);
 

@@ -47,9 +47,9 @@ internal sealed class DelayedTestKit : IDisposable
         {
             o.BootstrapServers = Kafka.BootstrapServers;
             o.ProvisionTopics = false; // the mock has no CreateTopics: the kit created them
-            o.EnableScheduler = false;
+            o.Recurring.Enabled = false;
             o.SessionTimeout = TimeSpan.FromSeconds(6);
-            o.Delayed.EnableDispatcher = dispatcher;
+            o.Delayed.Enabled = dispatcher;
             configure?.Invoke(o);
         });
         var host = builder.Build();

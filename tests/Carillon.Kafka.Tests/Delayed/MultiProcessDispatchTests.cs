@@ -19,7 +19,7 @@ public sealed class MultiProcessDispatchTests
         {
             ["Carillon__BootstrapServers"] = broker.BootstrapServers,
             ["Carillon__ProvisionTopics"] = "false",
-            ["Carillon__EnableScheduler"] = "false",
+            ["Carillon__Recurring__Enabled"] = "false",
             ["Carillon__SessionTimeout"] = "00:00:06",
         };
         using var first = ChildProcess.StartDotnet("Carillon.Delayed.TestApp.dll", [], environment);

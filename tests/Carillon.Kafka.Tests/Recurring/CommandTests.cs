@@ -12,7 +12,7 @@ public sealed class CommandTests
         var runs = new ConcurrentQueue<ObservedRun>();
         var registry = RecurringNode.Registry(runs, "1.0.0", "alpha", "beta");
         await using var owner = await RecurringNode.StartAsync(kafka.BootstrapServers, "owner", registry);
-        await using var client = await RecurringNode.StartAsync(kafka.BootstrapServers, "client", registry, o => o.EnableScheduler = false);
+        await using var client = await RecurringNode.StartAsync(kafka.BootstrapServers, "client", registry, o => o.Recurring.Enabled = false);
         await KafkaTestKit.EventuallyAsync(() => owner.Status.IsOwner && runs.Any(r => r.TaskId == "beta"), "owner running");
 
         await Assert.ThrowsAsync<ArgumentException>(() => client.Commands.DisableAsync("gamma"));
@@ -56,7 +56,7 @@ public sealed class CommandTests
         await first.DisposeAsync();
 
         // No owner now: these must be applied by the next one (Karafka PR #3213).
-        await using (var offline = await RecurringNode.StartAsync(kafka.BootstrapServers, "offline-client", registry, o => o.EnableScheduler = false))
+        await using (var offline = await RecurringNode.StartAsync(kafka.BootstrapServers, "offline-client", registry, o => o.Recurring.Enabled = false))
         {
             await offline.Commands.DisableAsync("beta");
             await offline.Commands.TriggerAsync("alpha");

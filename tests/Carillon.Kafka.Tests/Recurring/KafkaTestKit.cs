@@ -12,8 +12,8 @@ internal static class KafkaTestKit
     {
         var kafka = EmbeddedKafka.Start(brokers: 1);
         var defaults = new CarillonOptions();
-        kafka.CreateTopic(defaults.SchedulesTopic, 1);
-        kafka.CreateTopic(defaults.LogsTopic, 1);
+        kafka.CreateTopic(defaults.Recurring.Topic, 1);
+        kafka.CreateTopic(defaults.Recurring.LogsTopic, 1);
         return kafka;
     }
 
@@ -59,7 +59,7 @@ internal static class KafkaTestKit
     }
 
     public static List<ExecutionLogRecord> ReadLogs(string bootstrapServers)
-        => ReadAll(bootstrapServers, new CarillonOptions().LogsTopic)
+        => ReadAll(bootstrapServers, new CarillonOptions().Recurring.LogsTopic)
             .Select(r => StateRecordCodec.DecodeLog(r.Message.Value))
             .OfType<ExecutionLogRecord>()
             .ToList();

@@ -24,7 +24,7 @@ public sealed class MalformedRecordTests
         listener.Start();
 
         using var producer = new ProducerBuilder<byte[]?, byte[]?>(new ProducerConfig { BootstrapServers = kafka.BootstrapServers }).Build();
-        var partition = new TopicPartition(new CarillonOptions().SchedulesTopic, 0);
+        var partition = new TopicPartition(new CarillonOptions().Recurring.Topic, 0);
         async Task ProduceBadAsync()
         {
             await producer.ProduceAsync(partition, new Message<byte[]?, byte[]?> { Value = [0xff, 0x00, 0x13, 0x37] });

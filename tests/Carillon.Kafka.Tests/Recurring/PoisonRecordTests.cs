@@ -90,7 +90,7 @@ public sealed class PoisonRecordTests
         }
 
         using var producer = new ProducerBuilder<byte[]?, byte[]?>(new ProducerConfig { BootstrapServers = cluster.Kafka.BootstrapServers, LingerMs = 5 }).Build();
-        var partition = new TopicPartition(new CarillonOptions().SchedulesTopic, 0);
+        var partition = new TopicPartition(new CarillonOptions().Recurring.Topic, 0);
         foreach (var chunk in garbage.Chunk(100))
         {
             foreach (var value in chunk)
@@ -118,7 +118,7 @@ public sealed class PoisonRecordTests
     private static async Task ProduceAsync(string bootstrapServers, IReadOnlyList<byte[]?> values)
     {
         using var producer = new ProducerBuilder<byte[]?, byte[]?>(new ProducerConfig { BootstrapServers = bootstrapServers, MessageMaxBytes = 2_000_000 }).Build();
-        var partition = new TopicPartition(new CarillonOptions().SchedulesTopic, 0);
+        var partition = new TopicPartition(new CarillonOptions().Recurring.Topic, 0);
         foreach (var value in values)
         {
             await producer.ProduceAsync(partition, new Message<byte[]?, byte[]?> { Key = Encoding.UTF8.GetBytes("tick"), Value = value });

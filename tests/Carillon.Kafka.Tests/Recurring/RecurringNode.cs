@@ -47,7 +47,7 @@ public sealed class RecurringNode : IAsyncDisposable
             o.InstanceId = instanceId;
             o.SessionTimeout = TimeSpan.FromSeconds(6);
             o.ProvisionTopics = false;
-            o.Delayed.EnableDispatcher = false;
+            o.Delayed.Enabled = false;
             configure?.Invoke(o);
         });
         if (Environment.GetEnvironmentVariable("CARILLON_TEST_LOG") == "1")

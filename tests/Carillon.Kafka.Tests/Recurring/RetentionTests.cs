@@ -19,8 +19,8 @@ public sealed class RetentionTests
             await node.Commands.EnableAsync("beta");
         }
 
-        var topic = new CarillonOptions().SchedulesTopic;
-        using var consumer = new ConsumerBuilder<byte[], byte[]>(new ConsumerConfig { BootstrapServers = kafka.BootstrapServers, GroupId = new CarillonOptions().SchedulesGroup }).Build();
+        var topic = new CarillonOptions().Recurring.Topic;
+        using var consumer = new ConsumerBuilder<byte[], byte[]>(new ConsumerConfig { BootstrapServers = kafka.BootstrapServers, GroupId = new CarillonOptions().Recurring.Group }).Build();
         List<(long Offset, SnapshotRecord Snapshot)> snapshots = [];
         long committed = -1;
 
@@ -48,7 +48,7 @@ public sealed class RetentionTests
         using var kafka = KafkaTestKit.StartBroker();
         var runs = new ConcurrentQueue<ObservedRun>();
         var registry = RecurringNode.Registry(runs, "1.0.0", "alpha", "beta");
-        var topic = new CarillonOptions().SchedulesTopic;
+        var topic = new CarillonOptions().Recurring.Topic;
 
         var first = await RecurringNode.StartAsync(kafka.BootstrapServers, "first", registry);
         await KafkaTestKit.EventuallyAsync(() => first.Status.IsOwner && runs.Any(), "first owner running");
@@ -68,7 +68,7 @@ public sealed class RetentionTests
             producer.Flush(TimeSpan.FromSeconds(30));
         }
 
-        using (var consumer = new ConsumerBuilder<byte[], byte[]>(new ConsumerConfig { BootstrapServers = kafka.BootstrapServers, GroupId = new CarillonOptions().SchedulesGroup }).Build())
+        using (var consumer = new ConsumerBuilder<byte[], byte[]>(new ConsumerConfig { BootstrapServers = kafka.BootstrapServers, GroupId = new CarillonOptions().Recurring.Group }).Build())
         {
             var committed = consumer.Committed([new TopicPartition(topic, 0)], TimeSpan.FromSeconds(10)).Single().Offset.Value;
             var low = consumer.QueryWatermarkOffsets(new TopicPartition(topic, 0), TimeSpan.FromSeconds(10)).Low.Value;

@@ -5,11 +5,12 @@ using Carillon.Kafka.Transactions;
 using Confluent.Kafka;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace Carillon.Delayed.Dispatching;
 
 /// <summary>
-/// The delayed-topic consumer: one consumer in group <see cref="DelayedMessageOptions.Group"/> per process, reading
+/// The delayed-topic consumer: one consumer in group <see cref="DelayedOptions.Group"/> per process, reading
 /// <c>read_committed</c> on a dedicated thread. On assignment it starts one <see cref="PartitionWorker"/> per partition
 /// and returns at once: each worker fences the previous owners, reads its offsets and asks this thread to seek and load
 /// (<see cref="LoadRequest"/>), so that no blocking call runs in a rebalance handler (issue 8). Offsets are only ever
@@ -17,6 +18,7 @@ namespace Carillon.Delayed.Dispatching;
 /// </summary>
 internal sealed class DelayedDispatcher(
     KafkaClientFactory clients,
+    IOptions<CarillonOptions> carillonOptions,
     TopicProvisioner provisioner,
     TimeProvider time,
     LoopMonitor monitor,
@@ -26,11 +28,12 @@ internal sealed class DelayedDispatcher(
     // timeout (librdkafka #5456) pins the consumer thread, and with it the group membership (issue 8).
     private static readonly TimeSpan s_releaseBound = TimeSpan.FromSeconds(10);
     private static readonly TimeSpan s_closeBound = TimeSpan.FromSeconds(15);
-    private readonly DelayedMessageOptions _options = clients.Options.Delayed;
+    private readonly DelayedOptions _options = carillonOptions.Value.Delayed;
+    private readonly TimeSpan _sessionTimeout = carillonOptions.Value.SessionTimeout;
     private readonly ConcurrentDictionary<int, PartitionWorker> _workers = new();
     private readonly ConcurrentDictionary<int, Task> _stopping = new();
     private readonly ConcurrentQueue<LoadRequest> _loads = new();
-    private readonly TargetTopicPolicy _policy = TargetTopicPolicy.For(clients.Options);
+    private readonly TargetTopicPolicy _policy = TargetTopicPolicy.For(carillonOptions.Value);
     private readonly TargetTopicDirectory _targets = new(() => clients.CreateAdminClientBuilder().Build(), time);
 
     public override void Dispose()
@@ -41,7 +44,7 @@ internal sealed class DelayedDispatcher(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        if (!_options.EnableDispatcher)
+        if (!_options.Enabled)
         {
             return;
         }
@@ -99,7 +102,7 @@ internal sealed class DelayedDispatcher(
 
                 // The mock (and a catching-up consumer on any broker) answers one batch per fetch: wait little.
                 c.FetchWaitMaxMs = 10;
-                c.SessionTimeoutMs = (int)clients.Options.SessionTimeout.TotalMilliseconds;
+                c.SessionTimeoutMs = (int)_sessionTimeout.TotalMilliseconds;
                 c.HeartbeatIntervalMs = Math.Max(100, c.SessionTimeoutMs.Value / 5);
                 c.PartitionAssignmentStrategy = PartitionAssignmentStrategy.RoundRobin;
 
@@ -206,7 +209,7 @@ internal sealed class DelayedDispatcher(
         foreach (var tp in partitions)
         {
             _stopping.TryGetValue(tp.Partition.Value, out var predecessor);
-            var worker = new PartitionWorker(tp, () => CreateProducer(tp), consumer, _options, _targets, _policy, clients.Options.SessionTimeout, time, monitor, logger, _loads.Enqueue, predecessor);
+            var worker = new PartitionWorker(tp, () => CreateProducer(tp), consumer, _options, _targets, _policy, _sessionTimeout, time, monitor, logger, _loads.Enqueue, predecessor);
             _workers[tp.Partition.Value] = worker;
             worker.Start();
         }

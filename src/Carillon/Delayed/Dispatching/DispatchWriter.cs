@@ -11,7 +11,7 @@ namespace Carillon.Delayed.Dispatching;
 /// </summary>
 internal sealed class DispatchWriter(
     TopicPartition tp,
-    DelayedMessageOptions options,
+    DelayedOptions options,
     TimeProvider time,
     ILogger logger,
     Action<long> reject,

@@ -39,7 +39,7 @@ internal sealed class PartitionWorker : IAsyncDisposable
     private readonly TopicPartition _tp;
     private readonly Func<TransactionalProducer> _createProducer;
     private readonly IConsumer<byte[]?, byte[]?> _consumer;
-    private readonly DelayedMessageOptions _options;
+    private readonly DelayedOptions _options;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly LoopMonitor _monitor;
@@ -64,7 +64,7 @@ internal sealed class PartitionWorker : IAsyncDisposable
         TopicPartition tp,
         Func<TransactionalProducer> createProducer,
         IConsumer<byte[]?, byte[]?> consumer,
-        DelayedMessageOptions options,
+        DelayedOptions options,
         TargetTopicDirectory targets,
         TargetTopicPolicy policy,
         TimeSpan sessionTimeout,

@@ -23,7 +23,7 @@ internal sealed class TargetTopicPolicy
     public static TargetTopicPolicy Unrestricted { get; } = new([]);
 
     public static TargetTopicPolicy For(CarillonOptions options) => new(
-        [options.SchedulesTopic, options.LogsTopic, options.Delayed.Topic, options.Delayed.DeadLetterTopic, options.Delayed.HistoryTopic ?? string.Empty],
+        [options.Recurring.Topic, options.Recurring.LogsTopic, options.Delayed.Topic, options.Delayed.DeadLetterTopic, options.Delayed.HistoryTopic ?? string.Empty],
         options.Delayed.AllowedTargetTopics);
 
     /// <summary><see cref="InvalidReason.None"/> when <paramref name="topic"/> may be dispatched to.</summary>

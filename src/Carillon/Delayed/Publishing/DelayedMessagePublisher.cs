@@ -6,6 +6,7 @@ using System.Text.Json.Serialization.Metadata;
 using Carillon.Delayed.Envelope;
 using Carillon.Kafka;
 using Confluent.Kafka;
+using Microsoft.Extensions.Options;
 
 namespace Carillon.Delayed.Publishing;
 
@@ -21,11 +22,11 @@ internal sealed class DelayedMessagePublisher : IDelayedMessagePublisher, IDispo
     private readonly string _topic;
     private readonly Lazy<IProducer<byte[]?, byte[]?>> _producer;
 
-    public DelayedMessagePublisher(KafkaClientFactory clients, TopicProvisioner provisioner)
+    public DelayedMessagePublisher(KafkaClientFactory clients, IOptions<CarillonOptions> options, TopicProvisioner provisioner)
     {
         _clients = clients;
         _provisioner = provisioner;
-        _topic = clients.Options.Delayed.Topic;
+        _topic = options.Value.Delayed.Topic;
         _producer = new Lazy<IProducer<byte[]?, byte[]?>>(CreateProducer, LazyThreadSafetyMode.ExecutionAndPublication);
     }
 

@@ -3,6 +3,7 @@ using Carillon.Recurring.Ownership;
 using Carillon.Recurring.State;
 using Confluent.Kafka;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace Carillon.Recurring.Commands;
 
@@ -14,14 +15,16 @@ namespace Carillon.Recurring.Commands;
 internal sealed class KafkaScheduleCommands : IScheduleCommands, IDisposable
 {
     private readonly KafkaClientFactory _clients;
+    private readonly CarillonOptions _options;
     private readonly TopicProvisioner _provisioner;
     private readonly IScheduleRegistry _registry;
     private readonly TimeProvider _time;
     private readonly Lazy<IProducer<byte[], byte[]>> _producer;
 
-    public KafkaScheduleCommands(KafkaClientFactory clients, TopicProvisioner provisioner, IScheduleRegistry registry, TimeProvider time, ILogger<KafkaScheduleCommands> logger)
+    public KafkaScheduleCommands(KafkaClientFactory clients, IOptions<CarillonOptions> options, TopicProvisioner provisioner, IScheduleRegistry registry, TimeProvider time, ILogger<KafkaScheduleCommands> logger)
     {
         _clients = clients;
+        _options = options.Value;
         _provisioner = provisioner;
         _registry = registry;
         _time = time;
@@ -58,8 +61,8 @@ internal sealed class KafkaScheduleCommands : IScheduleCommands, IDisposable
         }
 
         await _provisioner.EnsureAsync(cancellationToken).ConfigureAwait(false);
-        var record = new CommandRecord(command, taskId, _clients.Options.InstanceId, _time.GetUtcNow());
-        var partition = new TopicPartition(_clients.Options.SchedulesTopic, 0);
+        var record = new CommandRecord(command, taskId, _options.InstanceId, _time.GetUtcNow());
+        var partition = new TopicPartition(_options.Recurring.Topic, 0);
         await _producer.Value.ProduceAsync(partition, StateMessages.State(record), cancellationToken).ConfigureAwait(false);
     }
 }

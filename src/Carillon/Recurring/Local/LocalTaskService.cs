@@ -4,6 +4,7 @@ using Carillon.Recurring.State;
 using Confluent.Kafka;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace Carillon.Recurring.Local;
 
@@ -13,6 +14,7 @@ namespace Carillon.Recurring.Local;
 /// </summary>
 internal sealed class LocalTaskService(
     KafkaClientFactory clients,
+    IOptions<CarillonOptions> carillonOptions,
     TopicProvisioner provisioner,
     IScheduleRegistry registry,
     IServiceProvider services,
@@ -21,9 +23,9 @@ internal sealed class LocalTaskService(
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var options = clients.Options;
+        var options = carillonOptions.Value;
         var tasks = registry.Tasks.Where(t => !t.Exclusive).ToList();
-        if (!options.EnableScheduler || tasks.Count == 0)
+        if (!options.Recurring.Enabled || tasks.Count == 0)
         {
             return;
         }
@@ -34,7 +36,7 @@ internal sealed class LocalTaskService(
             new EngineSettings(options.InstanceId, registry.Version, TimeSpan.Zero, UseClaims: false),
             tasks,
             new ScheduleState(),
-            new LogOnlyLedger(producer, options.LogsTopic),
+            new LogOnlyLedger(producer, options.Recurring.LogsTopic),
             services,
             time,
             logger);

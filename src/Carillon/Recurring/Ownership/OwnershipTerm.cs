@@ -35,18 +35,18 @@ internal sealed class OwnershipTerm
     private bool _slowReplayLogged;
     private volatile bool _failed;
 
-    public OwnershipTerm(KafkaClientFactory clients, IScheduleRegistry registry, IServiceProvider services, TimeProvider time, ILogger logger, RecurringStatus status, LoopMonitor monitor)
+    public OwnershipTerm(KafkaClientFactory clients, CarillonOptions options, IScheduleRegistry registry, IServiceProvider services, TimeProvider time, ILogger logger, RecurringStatus status, LoopMonitor monitor)
     {
         _monitor = monitor;
         _invalid = new InvalidRecordLog(logger, time);
         _clients = clients;
-        _options = clients.Options;
+        _options = options;
         _registry = registry;
         _services = services;
         _time = time;
         _logger = logger;
         _status = status;
-        _partition = new TopicPartition(_options.SchedulesTopic, 0);
+        _partition = new TopicPartition(_options.Recurring.Topic, 0);
     }
 
     public bool Replaying => _engine is null && !Conflicted;
@@ -69,7 +69,7 @@ internal sealed class OwnershipTerm
         var builder = _clients.CreateProducerBuilder<byte[]?, byte[]?>(_clients.Producer(c =>
         {
             // Shared by every instance of this schedule: InitTransactions by a new owner fences the old one.
-            c.TransactionalId = _options.SchedulesGroup + ".executor";
+            c.TransactionalId = _options.Recurring.Group + ".executor";
             c.EnableIdempotence = true;
             c.LingerMs = 0;
             c.TransactionTimeoutMs = 30_000;
@@ -78,7 +78,7 @@ internal sealed class OwnershipTerm
             () => TransactionalProducer.Create(builder, TransactionalWriter.CallTimeout),
             consumer.ConsumerGroupMetadata,
             _partition,
-            _options.LogsTopic,
+            _options.Recurring.LogsTopic,
             _options.Recurring,
             _time,
             _logger,

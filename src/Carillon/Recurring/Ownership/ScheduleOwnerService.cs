@@ -4,6 +4,7 @@ using Carillon.Recurring.Health;
 using Confluent.Kafka;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace Carillon.Recurring.Ownership;
 
@@ -20,6 +21,7 @@ namespace Carillon.Recurring.Ownership;
 /// </summary>
 internal sealed class ScheduleOwnerService(
     KafkaClientFactory clients,
+    IOptions<CarillonOptions> options,
     TopicProvisioner provisioner,
     IScheduleRegistry registry,
     IServiceProvider services,
@@ -35,14 +37,14 @@ internal sealed class ScheduleOwnerService(
     private static readonly TimeSpan s_maxBackoff = TimeSpan.FromSeconds(4);
     private static readonly TimeSpan s_callBound = TimeSpan.FromSeconds(10);
     private TimeSpan _backoff = s_firstBackoff;
-    private readonly CarillonOptions _options = clients.Options;
+    private readonly CarillonOptions _options = options.Value;
     private OwnershipTerm? _term;
     private bool _assigned;
     private DateTimeOffset _retryAt;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        if (!_options.EnableScheduler || !registry.Tasks.Any(t => t.Exclusive))
+        if (!_options.Recurring.Enabled || !registry.Tasks.Any(t => t.Exclusive))
         {
             return;
         }
@@ -88,13 +90,13 @@ internal sealed class ScheduleOwnerService(
 
     private void Run(CancellationToken stopping)
     {
-        var partition = new TopicPartition(_options.SchedulesTopic, 0);
+        var partition = new TopicPartition(_options.Recurring.Topic, 0);
         var session = (int)_options.SessionTimeout.TotalMilliseconds;
         var heartbeat = (int)(_options.Recurring.HeartbeatInterval?.TotalMilliseconds ?? Math.Clamp(session / 10, 100, 3000));
         var config = clients.Consumer(
             c =>
             {
-                c.GroupId = _options.SchedulesGroup;
+                c.GroupId = _options.Recurring.Group;
                 c.EnableAutoCommit = false;
                 c.EnableAutoOffsetStore = false;
                 c.IsolationLevel = IsolationLevel.ReadCommitted;
@@ -146,7 +148,7 @@ internal sealed class ScheduleOwnerService(
             })
             .Build();
 
-        consumer.Subscribe(_options.SchedulesTopic);
+        consumer.Subscribe(_options.Recurring.Topic);
         var subscribed = true;
         bool? closed = null;
         try
@@ -237,14 +239,14 @@ internal sealed class ScheduleOwnerService(
 
     private void StartTerm(IConsumer<byte[], byte[]> consumer)
     {
-        var term = new OwnershipTerm(clients, registry, services, time, logger, status, monitor);
+        var term = new OwnershipTerm(clients, _options, registry, services, time, logger, status, monitor);
         logger.Assigned(_options.InstanceId);
         try
         {
             // Replay always starts at the committed offset (the latest snapshot's), whatever was fetched before.
             // Committed honours its timeout in librdkafka; the bound is for the day it does not (issue 8): an
             // overrun throws, and the supervisor replaces the consumer.
-            var partition = new TopicPartition(_options.SchedulesTopic, 0);
+            var partition = new TopicPartition(_options.Recurring.Topic, 0);
             List<TopicPartitionOffset>? committed = null;
             if (!BoundedCall.Run(() => committed = consumer.Committed([partition], TimeSpan.FromSeconds(5)), s_callBound))
             {
