@@ -1,4 +1,4 @@
-using Carillon.Recurring.Logs;
+using Carillon.Protocol;
 using Carillon.Recurring.State;
 using Carillon.Testing;
 using Confluent.Kafka;
