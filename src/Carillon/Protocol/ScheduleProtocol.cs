@@ -25,7 +25,7 @@ public static class ScheduleProtocol
     public const string TakeoverKey = "$takeover";
 
     /// <summary>The task ID a command uses to address every task.</summary>
-    public const string AllTasks = "*";
+    public const string AllTasks = IScheduleCommands.AllTasks;
 
     /// <summary>Kind of the owner's full state.</summary>
     public const string SnapshotKind = "snapshot";
