@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Carillon.Protocol;
 using Carillon.Recurring.State;
 using Microsoft.Extensions.Logging;
 
