@@ -65,7 +65,7 @@ internal static partial class RecurringLog
     [LoggerMessage(3019, LogLevel.Error, "The schedules owner loop failed; ownership is released and the loop restarts with a new consumer")]
     public static partial void OwnerLoopFailed(this ILogger logger, Exception exception);
 
-    [LoggerMessage(3021, LogLevel.Information, "Schedules partition assigned to instance {Instance}: fencing the previous owner and replaying")]
+    [LoggerMessage(3021, LogLevel.Debug, "Schedules partition assigned to instance {Instance}: fencing the previous owner and replaying")]
     public static partial void Assigned(this ILogger logger, string instance);
 
     [LoggerMessage(3022, LogLevel.Warning, "Ignored {Command} command at offset {Offset} for task '{TaskId}': it is not exclusive, and commands apply to exclusive tasks only")]
