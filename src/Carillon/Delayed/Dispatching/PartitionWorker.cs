@@ -29,8 +29,8 @@ internal sealed class PartitionWorker : IAsyncDisposable
     internal static readonly TimeSpan MaxWait = TimeSpan.FromSeconds(30);
 
     // Messages per transaction. A due backlog is cut into transactions this size rather than one per partition: each
-    // batch's unpacked records and librdkafka's queue stay small, which kept GC pauses and memory down (1 KiB values
-    // over 64 partitions: 28 k msg/s with 20,000, 74 k with 1,000; 64 B values unchanged).
+    // batch's unpacked records and librdkafka's queue stay small, which kept GC pauses and memory down (figures:
+    // docs/benchmarks-delayed.md, "Figures behind code choices").
     private const int MaxBatch = 1_000;
     private static readonly TimeSpan s_callBound = CallTimeout + TimeSpan.FromSeconds(5);
     private static readonly TimeSpan s_minBackoff = TimeSpan.FromMilliseconds(200);
@@ -125,7 +125,7 @@ internal sealed class PartitionWorker : IAsyncDisposable
     public int Generation => Volatile.Read(ref _generation);
 
     /// <summary>Starts the loop (on a thread of its own: commits block for milliseconds, and on the thread pool a few
-    /// partitions starved each other's timers, lateness p99 in the hundreds of ms).</summary>
+    /// partitions starved each other's timers; figures: docs/benchmarks-delayed.md, "Figures behind code choices").</summary>
     public void Start()
         => _loop = Task.Factory.StartNew(() => Run(_stop.Token), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
 
