@@ -203,10 +203,14 @@ internal sealed class DelayedDispatcher(
 
     private IEnumerable<TopicPartitionOffset> Assign(IConsumer<byte[]?, byte[]?> consumer, List<TopicPartition> partitions)
     {
+        var summary = new AssignmentLoadSummary(partitions.Count, time, logger);
         foreach (var tp in partitions)
         {
             _stopping.TryGetValue(tp.Partition.Value, out var predecessor);
-            var worker = new PartitionWorker(tp, () => CreateProducer(tp), consumer, _options, _targets, _policy, clients.Options.SessionTimeout, time, monitor, logger, _loads.Enqueue, predecessor);
+            var worker = new PartitionWorker(tp, () => CreateProducer(tp), consumer, _options, _targets, _policy, clients.Options.SessionTimeout, time, monitor, logger, _loads.Enqueue, predecessor)
+            {
+                LoadSummary = summary,
+            };
             _workers[tp.Partition.Value] = worker;
             worker.Start();
         }

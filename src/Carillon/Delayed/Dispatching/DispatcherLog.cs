@@ -66,4 +66,7 @@ internal static partial class DispatcherLog
 
     [LoggerMessage(108, LogLevel.Debug, "Partition {Partition} dispatched {Count} message(s), committed offset {Offset}")]
     public static partial void Dispatched(ILogger logger, int partition, int count, long offset);
+
+    [LoggerMessage(121, LogLevel.Information, "Delayed messages: {Partitions} assigned partitions loaded in {ElapsedMs} ms ({Held} held, {Beyond} beyond the horizon)")]
+    public static partial void AssignmentLoaded(ILogger logger, int partitions, long elapsedMs, long held, long beyond);
 }

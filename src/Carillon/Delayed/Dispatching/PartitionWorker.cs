@@ -58,6 +58,7 @@ internal sealed class PartitionWorker : IAsyncDisposable
     private bool _loadedOnce;
     private bool _disposed;
     private int _generation;
+    private bool _firstLoadReported;
     private Task _loop = Task.CompletedTask;
 
     public PartitionWorker(
@@ -120,6 +121,9 @@ internal sealed class PartitionWorker : IAsyncDisposable
             }
         }
     }
+
+    /// <summary>Told when the first load completes (one summary line per assignment).</summary>
+    public AssignmentLoadSummary? LoadSummary { get; init; }
 
     /// <summary>The load generation: bumped by every (re)load, so that records read before it are recognizably stale.</summary>
     public int Generation => Volatile.Read(ref _generation);
@@ -273,6 +277,12 @@ internal sealed class PartitionWorker : IAsyncDisposable
         if (wasLoading)
         {
             DispatcherLog.Loaded(_logger, _tp.Partition.Value, State.Index.Count, State.BeyondHorizon);
+            if (!_firstLoadReported)
+            {
+                _firstLoadReported = true;
+                LoadSummary?.PartitionLoaded(State.Index.Count, State.BeyondHorizon);
+            }
+
             _wake.Set();
             return;
         }
