@@ -82,4 +82,7 @@ internal static partial class RecurringLog
 
     [LoggerMessage(3026, LogLevel.Warning, "{Count} more invalid schedules records were skipped in the last {WindowSeconds} s without a log line each (see carillon.recurring.invalid_records)")]
     public static partial void InvalidRecordsSuppressed(this ILogger logger, long count, int windowSeconds);
+
+    [LoggerMessage(3027, LogLevel.Error, "Task {TaskId}: '{Cron}' has no occurrence after {After:o}; it never runs again (the carillon-recurring health check names it)")]
+    public static partial void NeverFires(this ILogger logger, string taskId, string cron, DateTimeOffset after);
 }

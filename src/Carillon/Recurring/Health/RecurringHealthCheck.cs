@@ -8,7 +8,7 @@ namespace Carillon.Recurring.Health;
 /// the one stored, so it left the group and runs nothing until redeployed); Unhealthy while <see cref="KafkaConnectivity"/>
 /// says the cluster is unreachable or every handshake fails (an owner cut off from Kafka runs nothing; issue 8 saw
 /// "Healthy (standby)" there); Unhealthy, naming them, while a task can never run here (<see cref="UnschedulableTasks"/>:
-/// a deployment that does not do what it declares should stop a rolling update at its readiness gate; issue 9); Degraded while no broker answers for less than the session timeout, or when the
+/// logged once by the engine as 3012 or 3027; a deployment that does not do what it declares should stop a rolling update at its readiness gate; issue 9); Degraded while no broker answers for less than the session timeout, or when the
 /// schedules client reported a Kafka error in the last 30 seconds; Healthy otherwise, with whether this instance is the
 /// owner in the data.
 /// </summary>

@@ -28,6 +28,7 @@ internal sealed class OccurrenceLoop(EngineContext engine, EngineTimers timers, 
 
                 if (cron.Next(cursor) is not { } next)
                 {
+                    engine.Logger.NeverFires(rt.Id, rt.Descriptor.Cron, cursor);
                     return;
                 }
 
