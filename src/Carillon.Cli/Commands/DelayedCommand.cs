@@ -1,8 +1,5 @@
 using System.CommandLine;
 using System.Text;
-using Carillon.Delayed.Publishing;
-using Carillon.Kafka;
-using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Carillon.Cli.Commands;
 
@@ -25,9 +22,9 @@ internal static class DelayedCommand
         {
             var deliverAt = parse.GetValue(at) ?? DateTimeOffset.UtcNow + (parse.GetValue(after) ?? TimeSpan.Zero);
             using var deadline = CliAction.Deadline(parse, cancellationToken);
-            using var publisher = Publisher(options);
+            using var publisher = Open(options);
             var targetKeyValue = parse.GetValue(targetKey);
-            var scheduleKey = await publisher.ScheduleAsync(
+            var scheduleKey = await publisher.Value.ScheduleAsync(
                 parse.GetValue(target)!,
                 targetKeyValue is null ? null : Encoding.UTF8.GetBytes(targetKeyValue),
                 Encoding.UTF8.GetBytes(parse.GetValue(value)!),
@@ -44,8 +41,8 @@ internal static class DelayedCommand
         CliAction.Set(cancel, async (options, parse, cancellationToken) =>
         {
             using var deadline = CliAction.Deadline(parse, cancellationToken);
-            using var publisher = Publisher(options);
-            await publisher.CancelAsync(parse.GetValue(cancelKey)!, deadline.Token);
+            using var publisher = Open(options);
+            await publisher.Value.CancelAsync(parse.GetValue(cancelKey)!, deadline.Token);
             Console.Out.WriteLine($"cancelled {parse.GetValue(cancelKey)}");
             return CliExitCodes.Ok;
         });
@@ -53,10 +50,15 @@ internal static class DelayedCommand
         return new Command("delayed", "Delayed messages") { schedule, cancel };
     }
 
-    private static DelayedMessagePublisher Publisher(CarillonOptions options)
+    private static Publisher Open(CarillonOptions options)
     {
         options.ProvisionTopics = false;
-        var clients = CliClients.Factory(options);
-        return new DelayedMessagePublisher(clients, new TopicProvisioner(clients, NullLogger<TopicProvisioner>.Instance));
+        return new Publisher(CarillonStandalone.CreateDelayedPublisher(options, CliClients.Loggers));
+    }
+
+    /// <summary>The publisher and its disposal (it flushes and closes its producer).</summary>
+    private readonly record struct Publisher(IDelayedMessagePublisher Value) : IDisposable
+    {
+        public void Dispose() => (Value as IDisposable)?.Dispose();
     }
 }

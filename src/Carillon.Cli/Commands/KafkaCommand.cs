@@ -1,5 +1,4 @@
 using System.CommandLine;
-using Carillon.Kafka;
 using Carillon.Testing;
 
 namespace Carillon.Cli.Commands;
@@ -44,7 +43,7 @@ internal static class KafkaCommand
 
             if (!parse.GetValue(noDefaults))
             {
-                foreach (var (name, partitions) in CarillonTopics.All(new CarillonOptions()))
+                foreach (var (name, partitions) in CarillonStandalone.Topics(new CarillonOptions()))
                 {
                     kafka.CreateTopic(name, partitions, kafka.BrokerCount);
                 }

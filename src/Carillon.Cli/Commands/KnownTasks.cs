@@ -1,4 +1,4 @@
-using Carillon.Recurring.State;
+using Carillon.Protocol;
 using Confluent.Kafka;
 
 namespace Carillon.Cli.Commands;
@@ -43,18 +43,15 @@ internal static class KnownTasks
                 continue;
             }
 
-            var record = StateRecordCodec.Decode(result.Message.Value, StateRecordCodec.ReadKindHeader(result.Message.Headers)).Record;
-            switch (record)
+            var kind = ScheduleProtocol.ReadKind(result.Message.Headers);
+            if (ScheduleProtocol.TryReadSnapshot(result.Message.Value, kind, out var snapshot))
             {
-                case SnapshotRecord snapshot:
-                    known = [.. snapshot.Tasks.Where(t => t?.Id is not null).Select(t => t.Id)];
-                    break;
-                case ClaimRecord { TaskId: { } id }:
-                    (known ??= []).Add(id);
-                    break;
-                case OutcomeRecord { TaskId: { } id }:
-                    (known ??= []).Add(id);
-                    break;
+                known = [.. snapshot.Tasks.Select(t => t.Id)];
+            }
+            else if (ScheduleProtocol.TryReadTaskRecord(result.Message.Value, kind, out var recordKind, out var id)
+                && recordKind is ScheduleProtocol.ClaimKind or ScheduleProtocol.OutcomeKind)
+            {
+                (known ??= []).Add(id);
             }
 
             if (result.Offset.Value + 1 >= end.Value)

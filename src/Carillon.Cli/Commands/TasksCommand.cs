@@ -1,6 +1,5 @@
 using System.CommandLine;
-using Carillon.Recurring.Ownership;
-using Carillon.Recurring.State;
+using Carillon.Protocol;
 using Confluent.Kafka;
 
 namespace Carillon.Cli.Commands;
@@ -46,10 +45,9 @@ internal static class TasksCommand
             }
 
             using var producer = CliClients.Producer(options, c => c.EnableIdempotence = true);
-            var record = new CommandRecord(command, id, options.InstanceId, DateTimeOffset.UtcNow);
-            var message = StateMessages.State(record);
-            var result = await producer.ProduceAsync(new TopicPartition(options.SchedulesTopic, 0), new Message<byte[], byte[]> { Key = message.Key!, Value = message.Value!, Headers = message.Headers }, deadline.Token);
-            Console.Out.WriteLine($"{name} {record.TaskId}: written at {result.TopicPartitionOffset}");
+            var message = ScheduleProtocol.CreateCommand(command, id, options.InstanceId);
+            var result = await producer.ProduceAsync(new TopicPartition(options.SchedulesTopic, 0), message, deadline.Token);
+            Console.Out.WriteLine($"{name} {id}: written at {result.TopicPartitionOffset}");
             return CliExitCodes.Ok;
         });
         return verb;

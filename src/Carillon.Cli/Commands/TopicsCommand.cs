@@ -1,6 +1,4 @@
 using System.CommandLine;
-using Carillon.Kafka;
-using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Carillon.Cli.Commands;
 
@@ -17,13 +15,12 @@ internal static class TopicsCommand
         {
             options.Delayed.Partitions = parse.GetValue(CliOptions.DelayedPartitions);
             using var deadline = CliAction.Deadline(parse, cancellationToken);
-            var provisioner = new TopicProvisioner(CliClients.Factory(options), NullLogger<TopicProvisioner>.Instance);
-            await provisioner.EnsureAsync(deadline.Token);
+            await CarillonStandalone.ProvisionTopicsAsync(options, CliClients.Loggers, deadline.Token);
 
             // What the cluster has now, whether this call created it or found it.
             using var admin = CliClients.Admin(options);
             var metadata = admin.GetMetadata(parse.GetValue(CliOptions.Timeout));
-            foreach (var (topic, _) in CarillonTopics.All(options))
+            foreach (var (topic, _) in CarillonStandalone.Topics(options))
             {
                 var found = metadata.Topics.FirstOrDefault(t => t.Topic == topic && t.Error.Code == Confluent.Kafka.ErrorCode.NoError);
                 Console.Out.WriteLine(found is null ? $"{topic}: missing" : $"{topic}: {found.Partitions.Count} partition(s)");

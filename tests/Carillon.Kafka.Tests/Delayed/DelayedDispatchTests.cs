@@ -7,7 +7,7 @@ namespace Carillon.Kafka.Tests.Delayed;
 
 public sealed class DelayedDispatchTests
 {
-    private static readonly TimeSpan s_deadline = TimeSpan.FromSeconds(60);
+    private static readonly TimeSpan s_deadline = TimeSpan.FromSeconds(120);
 
     [Fact]
     public async Task Scheduled_messages_are_delivered_once_with_value_headers_and_trace_headers()

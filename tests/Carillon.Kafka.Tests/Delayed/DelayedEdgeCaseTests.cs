@@ -9,7 +9,7 @@ namespace Carillon.Kafka.Tests.Delayed;
 
 public sealed class DelayedEdgeCaseTests
 {
-    private static readonly TimeSpan s_deadline = TimeSpan.FromSeconds(60);
+    private static readonly TimeSpan s_deadline = TimeSpan.FromSeconds(120);
 
     private static Message<byte[]?, byte[]?> Raw(string key, string value, params (string Name, string Value)[] headers)
     {

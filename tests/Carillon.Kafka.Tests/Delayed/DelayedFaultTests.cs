@@ -11,7 +11,7 @@ public sealed class DelayedFaultTests
 {
     private const string Target = "faults";
     private const int Count = 100;
-    private static readonly TimeSpan s_deadline = TimeSpan.FromSeconds(90);
+    private static readonly TimeSpan s_deadline = TimeSpan.FromSeconds(120);
 
     [Theory]
     [InlineData(KafkaApiKey.Produce, ErrorCode.RequestTimedOut)]

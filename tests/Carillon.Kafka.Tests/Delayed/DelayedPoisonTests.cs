@@ -14,7 +14,7 @@ public sealed class DelayedPoisonTests
 {
     private const string Target = "poison";
     private const int Behind = 20;
-    private static readonly TimeSpan s_deadline = TimeSpan.FromSeconds(60);
+    private static readonly TimeSpan s_deadline = TimeSpan.FromSeconds(120);
     private static readonly TopicPartition s_partition0 = new(DelayedTopic, 0);
 
     [Fact]

@@ -1,5 +1,5 @@
 using System.Collections.Concurrent;
-using Carillon.Recurring.Logs;
+using Carillon.Protocol;
 
 namespace Carillon.Kafka.Tests.Recurring;
 

@@ -1,4 +1,4 @@
-using Carillon.Recurring.Logs;
+using Carillon.Protocol;
 using Carillon.Recurring.State;
 using Carillon.Testing;
 using Confluent.Kafka;
@@ -73,7 +73,7 @@ internal static class KafkaTestKit
     /// <summary>Waits for <paramref name="condition"/>; <paramref name="poll"/> bounds the error of timings taken after it.</summary>
     public static async Task EventuallyAsync(Func<bool> condition, string what, TimeSpan? timeout = null, TimeSpan? poll = null)
     {
-        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(60));
+        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(120));
         while (!condition())
         {
             if (DateTime.UtcNow > deadline)

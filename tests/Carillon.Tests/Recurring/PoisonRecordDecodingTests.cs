@@ -1,4 +1,5 @@
 using System.Text;
+using Carillon.Protocol;
 using Carillon.Recurring.State;
 
 namespace Carillon.Tests.Recurring;

@@ -1,3 +1,4 @@
+using Carillon.Protocol;
 using Carillon.Recurring.State;
 
 namespace Carillon.Tests.Recurring;

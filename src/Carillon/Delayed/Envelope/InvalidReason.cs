@@ -1,3 +1,5 @@
+using Carillon.Protocol;
+
 namespace Carillon.Delayed.Envelope;
 
 /// <summary>Why a record on the delayed topic cannot be scheduled; the value of the <c>carillon-dlq-reason</c> header.</summary>
@@ -21,17 +23,17 @@ internal static class InvalidReasons
 {
     public static string Describe(this InvalidReason reason) => reason switch
     {
-        InvalidReason.MissingScheduleKey => "missing-schedule-key",
-        InvalidReason.MissingTargetTopic => "missing-target-topic",
-        InvalidReason.InvalidTargetTopic => "invalid-target-topic",
-        InvalidReason.MissingDeliverAt => "missing-deliver-at",
-        InvalidReason.MalformedDeliverAt => "malformed-deliver-at",
-        InvalidReason.TooLate => "max-lateness-exceeded",
-        InvalidReason.TargetRejected => "target-rejected",
-        InvalidReason.TargetTopicUnknown => "target-topic-unknown",
-        InvalidReason.DeliverAtOutOfRange => "deliver-at-out-of-range",
-        InvalidReason.TargetTopicReserved => "target-topic-reserved",
-        InvalidReason.TargetTopicNotAllowed => "target-topic-not-allowed",
+        InvalidReason.MissingScheduleKey => DeadLetterReasons.MissingScheduleKey,
+        InvalidReason.MissingTargetTopic => DeadLetterReasons.MissingTargetTopic,
+        InvalidReason.InvalidTargetTopic => DeadLetterReasons.InvalidTargetTopic,
+        InvalidReason.MissingDeliverAt => DeadLetterReasons.MissingDeliverAt,
+        InvalidReason.MalformedDeliverAt => DeadLetterReasons.MalformedDeliverAt,
+        InvalidReason.TooLate => DeadLetterReasons.MaxLatenessExceeded,
+        InvalidReason.TargetRejected => DeadLetterReasons.TargetRejected,
+        InvalidReason.TargetTopicUnknown => DeadLetterReasons.TargetTopicUnknown,
+        InvalidReason.DeliverAtOutOfRange => DeadLetterReasons.DeliverAtOutOfRange,
+        InvalidReason.TargetTopicReserved => DeadLetterReasons.TargetTopicReserved,
+        InvalidReason.TargetTopicNotAllowed => DeadLetterReasons.TargetTopicNotAllowed,
         _ => "none",
     };
 }

@@ -1,4 +1,5 @@
 using Carillon.Kafka;
+using Carillon.Protocol;
 using Carillon.Recurring.Ownership;
 using Carillon.Recurring.State;
 using Confluent.Kafka;

@@ -1,5 +1,5 @@
 using System.Text;
-using Carillon.Recurring.Logs;
+using Carillon.Protocol;
 using Carillon.Recurring.State;
 using Confluent.Kafka;
 

@@ -1,5 +1,5 @@
 using System.Text.Json.Serialization;
-using Carillon.Recurring.Logs;
+using Carillon.Protocol;
 
 namespace Carillon.Recurring.State;
 

@@ -2,7 +2,7 @@ using System.Buffers;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
-using Carillon.Recurring.Logs;
+using Carillon.Protocol;
 
 namespace Carillon.Recurring.State;
 
@@ -19,10 +19,10 @@ internal readonly record struct DecodeResult(StateRecord? Record, string? Error)
 /// </summary>
 internal static class StateRecordCodec
 {
-    public const int SchemaVersion = 1;
-    public const string KindHeader = "carillon-kind";
-    public const string SnapshotKey = "$snapshot";
-    public const string TakeoverKey = "$takeover";
+    public const int SchemaVersion = ScheduleProtocol.SchemaVersion;
+    public const string KindHeader = ScheduleProtocol.KindHeader;
+    public const string SnapshotKey = ScheduleProtocol.SnapshotKey;
+    public const string TakeoverKey = ScheduleProtocol.TakeoverKey;
 
     private static readonly RecurringJsonContext s_context = RecurringJsonContext.Default;
     private static readonly (string Name, ScheduleCommand Command)[] s_verbs =

@@ -1,3 +1,5 @@
+using Carillon.Protocol;
+
 namespace Carillon.Recurring.State;
 
 /// <summary>
@@ -72,13 +74,6 @@ internal sealed record OutcomeRecord(
     public override string Kind => RecordKinds.Outcome;
 }
 
-internal enum ScheduleCommand
-{
-    Enable,
-    Disable,
-    Trigger,
-}
-
 /// <summary>Enable, disable or trigger one task or <c>*</c>; written by any client with a plain producer.</summary>
 internal sealed record CommandRecord(ScheduleCommand Command, string TaskId, string? Issuer, DateTimeOffset At) : StateRecord
 {
@@ -94,11 +89,12 @@ internal sealed record TakeoverRecord(string TermId, string Instance, string Sch
     public override string Kind => RecordKinds.Takeover;
 }
 
+/// <summary>The <c>kind</c> values, defined once by the public contract (docs/wire-format.md).</summary>
 internal static class RecordKinds
 {
-    public const string Snapshot = "snapshot";
-    public const string Claim = "claim";
-    public const string Outcome = "outcome";
-    public const string Command = "command";
-    public const string Takeover = "takeover";
+    public const string Snapshot = ScheduleProtocol.SnapshotKind;
+    public const string Claim = ScheduleProtocol.ClaimKind;
+    public const string Outcome = ScheduleProtocol.OutcomeKind;
+    public const string Command = ScheduleProtocol.CommandKind;
+    public const string Takeover = ScheduleProtocol.TakeoverKind;
 }

@@ -1,3 +1,5 @@
+using Carillon.Protocol;
+
 namespace Carillon.Recurring.State;
 
 /// <summary>A command that could not be applied during replay (unknown task ID).</summary>

@@ -1,0 +1,51 @@
+using Carillon.Delayed.Publishing;
+using Carillon.Kafka;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+
+namespace Carillon;
+
+/// <summary>
+/// Carillon's runtime pieces outside a host, for tools and scripts (the <c>carillon</c> CLI uses these): the same
+/// client settings, topic layout and publisher an application gets from dependency injection (issue 9 §4).
+/// </summary>
+public static class CarillonStandalone
+{
+    /// <summary>The topics Carillon uses with the partition counts it needs (schedules and logs: 1; delayed: <see cref="DelayedMessageOptions.Partitions"/>).</summary>
+    /// <param name="options">The settings naming the topics.</param>
+    public static IReadOnlyList<(string Name, int Partitions)> Topics(CarillonOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        return CarillonTopics.All(options);
+    }
+
+    /// <summary>
+    /// Creates the missing topics of <see cref="Topics"/>. Like the runtime, a cluster that refuses or cannot answer
+    /// (ACLs, managed clusters) is logged as a warning, not thrown: check the topics afterwards when it matters.
+    /// </summary>
+    /// <param name="options">The connection and topic settings.</param>
+    /// <param name="loggerFactory">Receives librdkafka's lines and Carillon's; nothing is logged when null.</param>
+    /// <param name="cancellationToken">Stops waiting (the creation itself is bounded to 10 s per request).</param>
+    public static Task ProvisionTopicsAsync(CarillonOptions options, ILoggerFactory? loggerFactory = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        loggerFactory ??= NullLoggerFactory.Instance;
+        var clients = new KafkaClientFactory(Options.Create(options), loggerFactory);
+        return new TopicProvisioner(clients, loggerFactory.CreateLogger<TopicProvisioner>()).EnsureAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// A delayed-message publisher on its own producer. It implements <see cref="IDisposable"/>: dispose it to flush
+    /// and close the producer. Topics are provisioned first when <see cref="CarillonOptions.ProvisionTopics"/> is set.
+    /// </summary>
+    /// <param name="options">The connection and delayed-topic settings.</param>
+    /// <param name="loggerFactory">Receives librdkafka's lines; nothing is logged when null.</param>
+    public static IDelayedMessagePublisher CreateDelayedPublisher(CarillonOptions options, ILoggerFactory? loggerFactory = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        loggerFactory ??= NullLoggerFactory.Instance;
+        var clients = new KafkaClientFactory(Options.Create(options), loggerFactory);
+        return new DelayedMessagePublisher(clients, new TopicProvisioner(clients, loggerFactory.CreateLogger<TopicProvisioner>()));
+    }
+}

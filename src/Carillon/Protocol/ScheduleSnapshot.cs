@@ -1,0 +1,60 @@
+namespace Carillon.Protocol;
+
+/// <summary>
+/// The public view of a snapshot record on the schedules topic: which tasks the schedule's owner knows, whether they
+/// are enabled, and how their last occurrence ended. Read with <see cref="ScheduleProtocol.TryReadSnapshot"/>.
+/// </summary>
+public sealed class ScheduleSnapshot
+{
+    internal ScheduleSnapshot(string scheduleVersion, long appliedThrough, string instance, DateTimeOffset at, IReadOnlyList<ScheduleTaskState> tasks)
+    {
+        ScheduleVersion = scheduleVersion;
+        AppliedThrough = appliedThrough;
+        Instance = instance;
+        At = at;
+        Tasks = tasks;
+    }
+
+    /// <summary>The schedule version of the owner that wrote the snapshot.</summary>
+    public string ScheduleVersion { get; }
+
+    /// <summary>The offset of the last schedules record the snapshot reflects.</summary>
+    public long AppliedThrough { get; }
+
+    /// <summary>The instance that wrote the snapshot.</summary>
+    public string Instance { get; }
+
+    /// <summary>When the snapshot was taken.</summary>
+    public DateTimeOffset At { get; }
+
+    /// <summary>Every task the owner knew.</summary>
+    public IReadOnlyList<ScheduleTaskState> Tasks { get; }
+}
+
+/// <summary>One task in a <see cref="ScheduleSnapshot"/>.</summary>
+public sealed class ScheduleTaskState
+{
+    internal ScheduleTaskState(string id, bool enabled, string version, DateTimeOffset? lastOccurrence, ScheduledRunOutcome? lastOutcome)
+    {
+        Id = id;
+        Enabled = enabled;
+        Version = version;
+        LastOccurrence = lastOccurrence;
+        LastOutcome = lastOutcome;
+    }
+
+    /// <summary>The task ID.</summary>
+    public string Id { get; }
+
+    /// <summary>False once a disable command was applied (until an enable).</summary>
+    public bool Enabled { get; }
+
+    /// <summary>The task's version as last stored.</summary>
+    public string Version { get; }
+
+    /// <summary>The last occurrence that has an outcome, or null.</summary>
+    public DateTimeOffset? LastOccurrence { get; }
+
+    /// <summary>How <see cref="LastOccurrence"/> ended, or null.</summary>
+    public ScheduledRunOutcome? LastOutcome { get; }
+}
