@@ -17,8 +17,10 @@ internal static class ScheduleListing
 
     private static string NextOccurrence(ScheduledTaskDescriptor task, DateTimeOffset now)
     {
-        var fields = task.Cron.Split(' ', StringSplitOptions.RemoveEmptyEntries).Length;
-        var expression = CronExpression.Parse(task.Cron, fields == 6 ? CronFormat.IncludeSeconds : CronFormat.Standard);
+        // The build's rule: any whitespace separates fields, six fields mean seconds first (docs/attributes.md).
+        var cron = task.Cron.Trim();
+        var fields = cron.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries).Length;
+        var expression = CronExpression.Parse(cron, fields == 6 ? CronFormat.IncludeSeconds : CronFormat.Standard);
         var zone = TimeZoneInfo.FindSystemTimeZoneById(task.TimeZone);
         var next = expression.GetNextOccurrence(now, zone);
         return next?.ToString("yyyy-MM-dd HH:mm:ss zzz") ?? "never";

@@ -9,6 +9,9 @@ var builder = Host.CreateApplicationBuilder(args);
 builder.Logging.ClearProviders();
 builder.Logging.AddSimpleConsole(o => o.SingleLine = true);
 builder.Logging.SetMinimumLevel(LogLevel.Information);
+
+// Partition moves are logged at Debug since issue 9 (quiet by default); the multi-process tests read them.
+builder.Logging.AddFilter("Carillon.Delayed.Dispatching", LogLevel.Debug);
 builder.Services.AddCarillon(new ScheduleRegistry("1.0.0", []));
 using var host = builder.Build();
 await host.StartAsync();

@@ -5,7 +5,7 @@ namespace Carillon.Kafka;
 /// <summary>
 /// Runs a blocking librdkafka call with a hard bound. Some calls do not honour their own timeout: a transactional
 /// producer's <c>SendOffsetsToTransaction</c> can block for minutes when the group coordinator disconnects
-/// (librdkafka issues #5456 and #5511), and the thread that called it is lost with it. The call runs on a thread of
+/// (https://github.com/confluentinc/librdkafka/issues/5456, https://github.com/confluentinc/librdkafka/issues/5511), and the thread that called it is lost with it. The call runs on a thread of
 /// its own; a caller waits at most <c>bound</c> and then gives up on the client, which is disposed once the call
 /// returns by itself. See docs/liveness.md.
 /// </summary>

@@ -65,7 +65,7 @@ internal static partial class RecurringLog
     [LoggerMessage(3019, LogLevel.Error, "The schedules owner loop failed; ownership is released and the loop restarts with a new consumer")]
     public static partial void OwnerLoopFailed(this ILogger logger, Exception exception);
 
-    [LoggerMessage(3021, LogLevel.Information, "Schedules partition assigned to instance {Instance}: fencing the previous owner and replaying")]
+    [LoggerMessage(3021, LogLevel.Debug, "Schedules partition assigned to instance {Instance}: fencing the previous owner and replaying")]
     public static partial void Assigned(this ILogger logger, string instance);
 
     [LoggerMessage(3022, LogLevel.Warning, "Ignored {Command} command at offset {Offset} for task '{TaskId}': it is not exclusive, and commands apply to exclusive tasks only")]
@@ -82,4 +82,7 @@ internal static partial class RecurringLog
 
     [LoggerMessage(3026, LogLevel.Warning, "{Count} more invalid schedules records were skipped in the last {WindowSeconds} s without a log line each (see carillon.recurring.invalid_records)")]
     public static partial void InvalidRecordsSuppressed(this ILogger logger, long count, int windowSeconds);
+
+    [LoggerMessage(3027, LogLevel.Error, "Task {TaskId}: '{Cron}' has no occurrence after {After:o}; it never runs again (the carillon-recurring health check names it)")]
+    public static partial void NeverFires(this ILogger logger, string taskId, string cron, DateTimeOffset after);
 }

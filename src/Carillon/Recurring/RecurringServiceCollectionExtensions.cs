@@ -17,6 +17,7 @@ internal static class RecurringServiceCollectionExtensions
     public static IServiceCollection AddCarillonRecurring(this IServiceCollection services)
     {
         services.TryAddSingleton<RecurringStatus>();
+        services.TryAddSingleton<UnschedulableTasks>();
         services.TryAddSingleton<IScheduleCommands, KafkaScheduleCommands>();
         services.AddHostedService<ScheduleOwnerService>();
         services.AddHostedService<LocalTaskService>();

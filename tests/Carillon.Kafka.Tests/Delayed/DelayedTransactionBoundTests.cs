@@ -4,7 +4,7 @@ using Confluent.Kafka;
 namespace Carillon.Kafka.Tests.Delayed;
 
 /// <summary>
-/// Issue 8, librdkafka #5456/#5511: a transactional producer whose coordinator disconnects can block in
+/// Issue 8, https://github.com/confluentinc/librdkafka/issues/5456, https://github.com/confluentinc/librdkafka/issues/5511: a transactional producer whose coordinator disconnects can block in
 /// <c>SendOffsetsToTransaction</c> far past its timeout. The dispatch producer is bounded: the transaction ends
 /// (aborted or broken) instead of holding its thread, and a new producer commits once the cluster is back.
 /// </summary>

@@ -55,7 +55,7 @@ public sealed class CommandTests
         await KafkaTestKit.EventuallyAsync(() => KafkaTestKit.ReadLogs(kafka.BootstrapServers).Any(l => l.Task == "alpha" && l.Outcome == ScheduledRunOutcome.SkippedDisabled), "alpha disabled");
         await first.DisposeAsync();
 
-        // No owner now: these must be applied by the next one (Karafka PR #3213).
+        // No owner now: these must be applied by the next one (https://github.com/karafka/karafka/pull/3213).
         await using (var offline = await RecurringNode.StartAsync(kafka.BootstrapServers, "offline-client", registry, o => o.Recurring.Enabled = false))
         {
             await offline.Commands.DisableAsync("beta");

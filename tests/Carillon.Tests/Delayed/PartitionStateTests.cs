@@ -39,7 +39,7 @@ public sealed class PartitionStateTests
         Assert.True(state.Loading);
         Assert.Null(state.TakeBatch(Now, 100));
 
-        // A cancel read before the load completes is always seen before anything is dispatched (etf1 #44).
+        // A cancel read before the load completes is always seen before anything is dispatched (https://github.com/etf1/kafka-message-scheduler/issues/44).
         state.Apply(2, Now, "a"u8.ToArray(), null, null, Now);
         Assert.False(state.Loading);
         var batch = state.TakeBatch(Now, 100)!;

@@ -37,10 +37,33 @@ internal sealed class InMemoryLedger : IRunLedger
         => Outcomes.Where(o => o.TaskId == task && (outcome is null || o.Outcome == outcome)).ToList();
 }
 
+/// <summary>Counts an engine's live timer loops and parked waits (see <see cref="IScheduleEngineObserver"/>).</summary>
+internal sealed class EngineProbe : IScheduleEngineObserver
+{
+    private int _loops;
+    private int _waits;
+    private volatile bool _stopped;
+
+    public bool IsStopped => _stopped;
+
+    /// <summary>True when every live loop waits on a timer: nothing is due before the next one fires.</summary>
+    public bool Parked => Volatile.Read(ref _waits) >= Volatile.Read(ref _loops);
+
+    public void LoopStarted() => Interlocked.Increment(ref _loops);
+
+    public void LoopEnded() => Interlocked.Decrement(ref _loops);
+
+    public void WaitStarted() => Interlocked.Increment(ref _waits);
+
+    public void WaitEnded() => Interlocked.Decrement(ref _waits);
+
+    public void Stopped() => _stopped = true;
+}
+
 /// <summary>Builds engines on a <see cref="FakeTimeProvider"/> and steps time until something happened.</summary>
 internal sealed class EngineHarness : IAsyncDisposable
 {
-    private readonly List<ScheduleEngine> _engines = [];
+    private readonly List<(ScheduleEngine Engine, EngineProbe Probe)> _engines = [];
 
     public EngineHarness(DateTimeOffset start, Action<IServiceCollection>? services = null)
     {
@@ -82,18 +105,23 @@ internal sealed class EngineHarness : IAsyncDisposable
 
     public ScheduleEngine Start(ScheduleState state, string scheduleVersion, params ScheduledTaskDescriptor[] tasks)
     {
+        var probe = new EngineProbe();
         var engine = new ScheduleEngine(
-            new EngineSettings("test-instance", scheduleVersion, TimeSpan.FromMilliseconds(200), UseClaims: true),
+            new EngineSettings("test-instance", scheduleVersion, TimeSpan.FromMilliseconds(200)),
             tasks,
             state,
             Ledger,
             Services,
             Time,
-            NullLogger.Instance);
-        _engines.Add(engine);
+            NullLogger.Instance,
+            probe);
+        _engines.Add((engine, probe));
         engine.Start();
         return engine;
     }
+
+    /// <summary>True once <paramref name="engine"/> stopped starting runs.</summary>
+    public bool IsStopped(ScheduleEngine engine) => _engines.Single(e => e.Engine == engine).Probe.IsStopped;
 
     public IReadOnlyList<ScheduledActionContext> RunsOf(string task) => Runs.Where(r => r.TaskId == task).ToList();
 
@@ -148,7 +176,7 @@ internal sealed class EngineHarness : IAsyncDisposable
         // Before the clock moves, every running engine's loops must be parked on a timer: then everything due before
         // the next timer (claims, skips, records) has happened, and no occurrence can be overtaken by the fake clock.
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(5);
-        while (DateTime.UtcNow < deadline && _engines.Any(e => !e.IsStopped && e.TimerWaits < e.LoopCount))
+        while (DateTime.UtcNow < deadline && _engines.Any(e => !e.Probe.IsStopped && !e.Probe.Parked))
         {
             await System.Threading.Tasks.Task.Delay(1);
         }
@@ -162,7 +190,7 @@ internal sealed class EngineHarness : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        foreach (var engine in _engines)
+        foreach (var (engine, _) in _engines)
         {
             await engine.StopAsync(cancelRuns: true, TimeSpan.FromSeconds(1));
         }

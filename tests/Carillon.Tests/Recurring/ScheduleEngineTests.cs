@@ -187,7 +187,7 @@ public sealed class ScheduleEngineTests
         Assert.Equal(ScheduledRunTrigger.Manual, run.Trigger);
         Assert.Equal(42, h.Ledger.Claims.Single().TriggerOffset);
         Assert.Equal(ScheduledRunOutcome.Succeeded, h.Ledger.Outcomes.Single().Outcome);
-        Assert.Equal(Noon, engine.Inspect("off").Cursor);
+        Assert.Equal(Noon, engine.CaptureSnapshot().Tasks.Single().LastOccurrence);
         Assert.Empty(engine.CaptureSnapshot().PendingTriggers);
     }
 
@@ -281,7 +281,7 @@ public sealed class ScheduleEngineTests
         await h.StepToAsync(Noon.AddSeconds(5), TimeSpan.FromMilliseconds(100));
 
         Assert.Empty(h.RunsOf("job"));
-        Assert.True(engine.IsStopped);
+        Assert.True(h.IsStopped(engine));
     }
 
     [Fact]

@@ -25,7 +25,7 @@ internal sealed class DelayedDispatcher(
     ILogger<DelayedDispatcher> logger) : BackgroundService
 {
     // How long a revoke waits for its workers' in-flight transactions: bounded, or a transaction call that ignores its
-    // timeout (librdkafka #5456) pins the consumer thread, and with it the group membership (issue 8).
+    // timeout (https://github.com/confluentinc/librdkafka/issues/5456) pins the consumer thread, and with it the group membership (issue 8).
     private static readonly TimeSpan s_releaseBound = TimeSpan.FromSeconds(10);
     private static readonly TimeSpan s_closeBound = TimeSpan.FromSeconds(15);
     private readonly DelayedOptions _options = carillonOptions.Value.Delayed;
@@ -206,10 +206,14 @@ internal sealed class DelayedDispatcher(
 
     private IEnumerable<TopicPartitionOffset> Assign(IConsumer<byte[]?, byte[]?> consumer, List<TopicPartition> partitions)
     {
+        var summary = new AssignmentLoadSummary(partitions.Count, time, logger);
         foreach (var tp in partitions)
         {
             _stopping.TryGetValue(tp.Partition.Value, out var predecessor);
-            var worker = new PartitionWorker(tp, () => CreateProducer(tp), consumer, _options, _targets, _policy, _sessionTimeout, time, monitor, logger, _loads.Enqueue, predecessor);
+            var worker = new PartitionWorker(tp, () => CreateProducer(tp), consumer, _options, _targets, _policy, _sessionTimeout, time, monitor, logger, _loads.Enqueue, predecessor)
+            {
+                LoadSummary = summary,
+            };
             _workers[tp.Partition.Value] = worker;
             worker.Start();
         }
@@ -230,10 +234,9 @@ internal sealed class DelayedDispatcher(
             c.ReconnectBackoffMaxMs = 1_000;
 
             // CommitTransaction flushes by polling the report queue itself in slices of up to 10 ms; a background poll
-            // thread that takes the last delivery report first leaves it asleep for the rest of the slice (commit
-            // measured 4.6 ms on average with it, 1.9 ms without; lateness p50 8 → 4 ms). The worker's producer has no
-            // handlers, so its queue only needs serving during the commit. Delivery reports stay on: without them the
-            // flush waits for the message count in 10 ms steps (commit 10.6 ms).
+            // thread that takes the last delivery report first leaves it asleep for the rest of the slice. The worker's
+            // producer has no handlers, so its queue only needs serving during the commit. Delivery reports stay on:
+            // without them the flush waits for the message count in 10 ms steps (figures: docs/benchmarks-delayed.md, "Figures behind code choices").
             c.EnableBackgroundPoll = false;
         });
         config.TransactionalId = $"{_options.Group}.{tp.Topic}.{tp.Partition.Value}";

@@ -54,7 +54,7 @@ internal sealed class DispatchWriter(
                 throw;
             }
 
-            // To the partition the schedule was read from, whatever a partitioner would say (etf1 #53).
+            // To the partition the schedule was read from, whatever a partitioner would say (https://github.com/etf1/kafka-message-scheduler/issues/53).
             producer.Produce(tombstoneTarget, TargetMessages.Tombstone(scheduleKey, offsetAscii));
             if (options.HistoryTopic is { Length: > 0 } history)
             {

@@ -4,13 +4,13 @@ namespace Carillon.Delayed.Dispatching;
 
 internal static partial class DispatcherLog
 {
-    [LoggerMessage(100, LogLevel.Information, "Delayed partition {Partition} assigned: loading offsets {Start}..{Mark}")]
+    [LoggerMessage(100, LogLevel.Debug, "Delayed partition {Partition} assigned: loading offsets {Start}..{Mark}")]
     public static partial void Assigned(ILogger logger, int partition, long start, long mark);
 
-    [LoggerMessage(101, LogLevel.Information, "Delayed partition {Partition} loaded: {Held} held, {Beyond} beyond the horizon")]
+    [LoggerMessage(101, LogLevel.Debug, "Delayed partition {Partition} loaded: {Held} held, {Beyond} beyond the horizon")]
     public static partial void Loaded(ILogger logger, int partition, int held, int beyond);
 
-    [LoggerMessage(102, LogLevel.Information, "Delayed partition {Partition} revoked")]
+    [LoggerMessage(102, LogLevel.Debug, "Delayed partition {Partition} revoked")]
     public static partial void Revoked(ILogger logger, int partition);
 
     [LoggerMessage(103, LogLevel.Warning, "Record at {Partition}@{Offset} dead-lettered ({Reason})")]
@@ -22,7 +22,7 @@ internal static partial class DispatcherLog
     [LoggerMessage(105, LogLevel.Warning, "Delayed partition {Partition}: a newer producer with this transactional ID fenced this one ({Reason}); not writing for it until the group reassigns it, or rebuilding after {Wait} if it stays here")]
     public static partial void Fenced(ILogger logger, int partition, string reason, TimeSpan wait);
 
-    [LoggerMessage(106, LogLevel.Information, "Delayed partition {Partition}: re-scanning for records entering the load horizon")]
+    [LoggerMessage(106, LogLevel.Debug, "Delayed partition {Partition}: re-scanning for records entering the load horizon")]
     public static partial void Rescan(ILogger logger, int partition);
 
     [LoggerMessage(107, LogLevel.Error, "Delayed dispatcher consumer error: {Reason}")]
@@ -66,4 +66,7 @@ internal static partial class DispatcherLog
 
     [LoggerMessage(108, LogLevel.Debug, "Partition {Partition} dispatched {Count} message(s), committed offset {Offset}")]
     public static partial void Dispatched(ILogger logger, int partition, int count, long offset);
+
+    [LoggerMessage(121, LogLevel.Information, "Delayed messages: {Partitions} assigned partitions loaded in {ElapsedMs} ms ({Held} held, {Beyond} beyond the horizon)")]
+    public static partial void AssignmentLoaded(ILogger logger, int partitions, long elapsedMs, long held, long beyond);
 }

@@ -29,8 +29,8 @@ internal sealed class PartitionWorker : IAsyncDisposable
     internal static readonly TimeSpan MaxWait = TimeSpan.FromSeconds(30);
 
     // Messages per transaction. A due backlog is cut into transactions this size rather than one per partition: each
-    // batch's unpacked records and librdkafka's queue stay small, which kept GC pauses and memory down (1 KiB values
-    // over 64 partitions: 28 k msg/s with 20,000, 74 k with 1,000; 64 B values unchanged).
+    // batch's unpacked records and librdkafka's queue stay small, which kept GC pauses and memory down (figures:
+    // docs/benchmarks-delayed.md, "Figures behind code choices").
     private const int MaxBatch = 1_000;
     private static readonly TimeSpan s_callBound = CallTimeout + TimeSpan.FromSeconds(5);
     private static readonly TimeSpan s_minBackoff = TimeSpan.FromMilliseconds(200);
@@ -58,6 +58,7 @@ internal sealed class PartitionWorker : IAsyncDisposable
     private bool _loadedOnce;
     private bool _disposed;
     private int _generation;
+    private bool _firstLoadReported;
     private Task _loop = Task.CompletedTask;
 
     public PartitionWorker(
@@ -121,11 +122,14 @@ internal sealed class PartitionWorker : IAsyncDisposable
         }
     }
 
+    /// <summary>Told when the first load completes (one summary line per assignment).</summary>
+    public AssignmentLoadSummary? LoadSummary { get; init; }
+
     /// <summary>The load generation: bumped by every (re)load, so that records read before it are recognizably stale.</summary>
     public int Generation => Volatile.Read(ref _generation);
 
     /// <summary>Starts the loop (on a thread of its own: commits block for milliseconds, and on the thread pool a few
-    /// partitions starved each other's timers, lateness p99 in the hundreds of ms).</summary>
+    /// partitions starved each other's timers; figures: docs/benchmarks-delayed.md, "Figures behind code choices").</summary>
     public void Start()
         => _loop = Task.Factory.StartNew(() => Run(_stop.Token), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
 
@@ -273,6 +277,12 @@ internal sealed class PartitionWorker : IAsyncDisposable
         if (wasLoading)
         {
             DispatcherLog.Loaded(_logger, _tp.Partition.Value, State.Index.Count, State.BeyondHorizon);
+            if (!_firstLoadReported)
+            {
+                _firstLoadReported = true;
+                LoadSummary?.PartitionLoaded(State.Index.Count, State.BeyondHorizon);
+            }
+
             _wake.Set();
             return;
         }

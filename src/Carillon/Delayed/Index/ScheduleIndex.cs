@@ -8,8 +8,8 @@ namespace Carillon.Delayed.Index;
 /// (the commit position). Dispatch, replace and cancel are O(log n); dead slots are compacted away in O(n) when they
 /// outnumber live ones, which keeps that amortized O(1). Not thread-safe: the owner serializes access.
 /// The dispatch-side methods are compiled fully optimized from their first call: a backlog falling due at once runs
-/// them hundreds of thousands of times within a second or two, before tiered compilation promotes them (measured:
-/// dispatch 89 k → 130 k msg/s, lateness p99 11–13 → 8–10 ms).
+/// them hundreds of thousands of times within a second or two, before tiered compilation promotes them (figures:
+/// docs/benchmarks-delayed.md, "Figures behind code choices").
 /// </summary>
 internal sealed class ScheduleIndex
 {

@@ -5,8 +5,8 @@ namespace Carillon.Kafka.Health;
 /// <summary>
 /// Which client errors say "this broker cannot be reached" rather than "this request failed". librdkafka reports a
 /// broken connection through the error callback on every reconnect attempt (about every 50 ms while a call waits, with
-/// texts that differ by their "after N ms", so its own suppression of identical errors does not apply: issue 9 §5
-/// measured 70 lines a second). These are summarised by <see cref="KafkaConnectivity"/> and not passed to callers.
+/// texts that differ by their "after N ms", so its own suppression of identical errors does not apply; the flood seen
+/// in issue 9 §5 is in docs/benchmarks-faults.md, "Unreachable cluster: log volume"). These are summarised by <see cref="KafkaConnectivity"/> and not passed to callers.
 /// </summary>
 internal static class ConnectivityErrors
 {

@@ -33,7 +33,7 @@ internal sealed class LocalTaskService(
         await provisioner.EnsureAsync(stoppingToken).ConfigureAwait(false);
         using var producer = clients.CreateProducerBuilder<byte[], byte[]>(clients.Producer(c => c.LingerMs = 5)).Build();
         var engine = new ScheduleEngine(
-            new EngineSettings(options.InstanceId, registry.Version, TimeSpan.Zero, UseClaims: false),
+            new EngineSettings(options.InstanceId, registry.Version, TimeSpan.Zero),
             tasks,
             new ScheduleState(),
             new LogOnlyLedger(producer, options.Recurring.LogsTopic),

@@ -6,8 +6,9 @@ using Confluent.Kafka;
 namespace Carillon.Recurring.Local;
 
 /// <summary>
-/// The ledger of per-instance (<c>Exclusive = false</c>) tasks: nothing to claim (every instance runs them), outcomes
-/// go to the logs topic only, with a plain producer.
+/// The ledger of per-instance (<c>Exclusive = false</c>) tasks: nothing to claim (every instance runs them), so every
+/// claim is accepted without a write and stays in the engine's own in-memory state; outcomes go to the logs topic only,
+/// with a plain producer.
 /// </summary>
 internal sealed class LogOnlyLedger(IProducer<byte[], byte[]> producer, string logsTopic) : IRunLedger
 {

@@ -205,7 +205,7 @@ internal sealed class OwnershipTerm
         }
 
         var engine = new ScheduleEngine(
-            new EngineSettings(_options.InstanceId, _registry.Version, _options.Recurring.ClaimLead, UseClaims: true),
+            new EngineSettings(_options.InstanceId, _registry.Version, _options.Recurring.ClaimLead),
             exclusive,
             state,
             _writer!,

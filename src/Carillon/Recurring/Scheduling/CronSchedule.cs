@@ -31,6 +31,10 @@ internal sealed class CronSchedule
         return new CronSchedule(CronRules.Parse(cron), zone);
     }
 
+    /// <summary>True for the exceptions <see cref="Parse"/> throws for an invalid expression or an unknown time zone.</summary>
+    public static bool IsParseError(Exception e)
+        => e is CronFormatException or TimeZoneNotFoundException or InvalidTimeZoneException or ArgumentException;
+
     /// <summary>The first occurrence strictly after <paramref name="after"/>, or null if the expression never fires again.</summary>
     public DateTimeOffset? Next(DateTimeOffset after) => _expression.GetNextOccurrence(after.ToUniversalTime(), Zone, inclusive: false);
 

@@ -14,10 +14,3 @@ internal interface IRunLedger
     /// <summary>Persists an outcome and its execution-log record; false when it could not be written.</summary>
     ValueTask<bool> RecordAsync(OutcomeRecord outcome, CancellationToken cancellationToken);
 }
-
-/// <summary>How an engine runs: identity, versions and timing.</summary>
-/// <param name="InstanceId">This process's identity in claims and outcomes.</param>
-/// <param name="ScheduleVersion">The version of the schedule the engine runs.</param>
-/// <param name="ClaimLead">How long before an occurrence the engine wakes to claim it.</param>
-/// <param name="UseClaims">True for exclusive tasks (the owner claims every occurrence); false for per-instance tasks.</param>
-internal sealed record EngineSettings(string InstanceId, string ScheduleVersion, TimeSpan ClaimLead, bool UseClaims);

@@ -1,0 +1,133 @@
+using Carillon.Recurring.State;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace Carillon.Recurring.Scheduling;
+
+/// <summary>
+/// Runs one claimed occurrence: the method in its own DI scope on the thread pool, its timeout, its span, the
+/// exception handlers, then hands the outcome to the <see cref="OutcomeRecorder"/>.
+/// </summary>
+internal sealed class RunInvoker(EngineContext engine, OutcomeRecorder outcomes)
+{
+    public async Task RunAsync(TaskRuntime rt, ClaimRecord claim)
+    {
+        var attempt = Interlocked.Increment(ref rt.Attempts);
+        using var runCancellation = CancellationTokenSource.CreateLinkedTokenSource(engine.RunsCancelled);
+        var startedAt = engine.Time.GetUtcNow();
+        ScheduledActionContext? context = null;
+        Task invocation;
+        ScheduledRunOutcome outcome;
+        Exception? error;
+        bool timedOut;
+        using (var activity = RunTelemetry.Start(rt.Id, claim.Occurrence, claim.Trigger))
+        {
+            // The method runs on the thread pool so that a synchronous method never holds up the engine's timers.
+            invocation = Task.Run(async () =>
+            {
+                context = new ScheduledActionContext(rt.Id, claim.Occurrence, engine.Time.GetUtcNow(), engine.Settings.InstanceId, claim.Trigger, attempt);
+                RecurringMetrics.Lateness.Record(context.Lateness.TotalMilliseconds, new("task", rt.Id), new("trigger", claim.Trigger.ToString()));
+                await InvokeInScopeAsync(rt, context, runCancellation.Token).ConfigureAwait(false);
+            }, CancellationToken.None);
+
+            (outcome, error, timedOut) = await AwaitOutcomeAsync(rt, claim, invocation, runCancellation).ConfigureAwait(false);
+            RunTelemetry.SetOutcome(activity, outcome, error, rt.Descriptor.Timeout);
+        }
+
+        var end = engine.Time.GetUtcNow();
+        var recording = outcomes.Finish(outcomes.Create(rt, claim.Occurrence, claim.RunId, claim.Trigger, claim.TriggerOffset, outcome, context?.FiredAt ?? startedAt, end, error));
+        if (error is not null)
+        {
+            await NotifyHandlersAsync(rt, context, error).ConfigureAwait(false);
+        }
+
+        if (timedOut)
+        {
+            // The overlap guard holds until the method really returns, even if it ignores its token.
+            try
+            {
+                await invocation.ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+            }
+        }
+
+        lock (engine.Gate)
+        {
+            rt.Running--;
+        }
+
+        await recording.ConfigureAwait(false);
+    }
+
+    private async Task InvokeInScopeAsync(TaskRuntime rt, ScheduledActionContext context, CancellationToken token)
+    {
+        var scope = engine.Services.GetService<IServiceScopeFactory>()?.CreateAsyncScope();
+        try
+        {
+            await rt.Descriptor.InvokeAsync(scope?.ServiceProvider ?? engine.Services, context, token).ConfigureAwait(false);
+        }
+        finally
+        {
+            if (scope is { } s)
+            {
+                await s.DisposeAsync().ConfigureAwait(false);
+            }
+        }
+    }
+
+    /// <summary>Waits for the method or its timeout, whichever comes first, and names the outcome.</summary>
+    private async Task<(ScheduledRunOutcome Outcome, Exception? Error, bool TimedOut)> AwaitOutcomeAsync(TaskRuntime rt, ClaimRecord claim, Task invocation, CancellationTokenSource runCancellation)
+    {
+        if (rt.Descriptor.Timeout is { } timeout)
+        {
+            using var timerCancellation = new CancellationTokenSource();
+            var timer = Task.Delay(timeout, engine.Time, timerCancellation.Token);
+            if (await Task.WhenAny(invocation, timer).ConfigureAwait(false) == timer)
+            {
+                await runCancellation.CancelAsync().ConfigureAwait(false);
+                engine.Logger.RunTimedOut(rt.Id, timeout, claim.Occurrence);
+                return (ScheduledRunOutcome.TimedOut, null, true);
+            }
+
+            await timerCancellation.CancelAsync().ConfigureAwait(false);
+        }
+
+        try
+        {
+            await invocation.ConfigureAwait(false);
+            return (ScheduledRunOutcome.Succeeded, null, false);
+        }
+        catch (OperationCanceledException) when (engine.RunsCancelled.IsCancellationRequested)
+        {
+            // Cancelled by shutdown: the run did not complete.
+            return (ScheduledRunOutcome.Interrupted, null, false);
+        }
+        catch (Exception e)
+        {
+            engine.Logger.RunFailed(e, rt.Id, claim.Occurrence);
+            return (ScheduledRunOutcome.Failed, e, false);
+        }
+    }
+
+    private async Task NotifyHandlersAsync(TaskRuntime rt, ScheduledActionContext? context, Exception error)
+    {
+        if (context is null)
+        {
+            return;
+        }
+
+        foreach (var handler in engine.Services.GetServices<IScheduledActionExceptionHandler>())
+        {
+            try
+            {
+                await handler.OnExceptionAsync(context, error, engine.Stopping).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                engine.Logger.HandlerFailed(e, rt.Id);
+            }
+        }
+    }
+}
