@@ -3,37 +3,157 @@ using System.Runtime.ExceptionServices;
 namespace Carillon.Kafka;
 
 /// <summary>
-/// Runs a blocking librdkafka call with a hard bound. Some calls do not honour their own timeout: a transactional
+/// Runs blocking librdkafka calls with a hard bound. Some calls do not honour their own timeout: a transactional
 /// producer's <c>SendOffsetsToTransaction</c> can block for minutes when the group coordinator disconnects
-/// (https://github.com/confluentinc/librdkafka/issues/5456, https://github.com/confluentinc/librdkafka/issues/5511), and the thread that called it is lost with it. The call runs on a thread of
-/// its own; a caller waits at most <c>bound</c> and then gives up on the client, which is disposed once the call
-/// returns by itself. See docs/liveness.md.
+/// (https://github.com/confluentinc/librdkafka/issues/5456, https://github.com/confluentinc/librdkafka/issues/5511),
+/// and the thread that called it is lost with it. Calls run one at a time on a <see cref="DedicatedThread"/> that is
+/// reused from call to call (a thread per call cost a delayed dispatch about 2 ms at p50 and most of its garbage:
+/// docs/benchmarks-delayed.md); a caller waits at most the bound and then gives the thread and the client up. The
+/// abandoned thread ends when its call returns by itself, and the next call gets a new thread. See docs/liveness.md.
+/// Not thread safe: one owner (a loop) makes its calls in turn.
 /// </summary>
-internal static class BoundedCall
+internal sealed class BoundedCall : IDisposable
 {
+    private readonly string _name;
+    private CallThread? _thread;
+
+    public BoundedCall(string name) => _name = name;
+
+    /// <summary>One call on a thread of its own, for calls made rarely (a close, a first read of offsets).</summary>
+    public static bool RunOnce(Action call, TimeSpan bound, Action? whenAbandonedCallReturns = null)
+    {
+        using var once = new BoundedCall("carillon-bounded-call");
+        return once.Run(call, bound, whenAbandonedCallReturns);
+    }
+
     /// <summary>
     /// Runs <paramref name="call"/>; rethrows its exception. Returns false when it overran <paramref name="bound"/>:
     /// the call is abandoned and <paramref name="whenAbandonedCallReturns"/> runs after it finally returns.
     /// </summary>
-    public static bool Run(Action call, TimeSpan bound, Action? whenAbandonedCallReturns = null)
+    public bool Run(Action call, TimeSpan bound, Action? whenAbandonedCallReturns = null)
     {
-        var task = Task.Factory.StartNew(call, CancellationToken.None, TaskCreationOptions.LongRunning | TaskCreationOptions.DenyChildAttach, TaskScheduler.Default);
-        bool finished;
-        try
+        var thread = _thread ??= new CallThread(_name);
+        if (!thread.TryRun(call, bound, whenAbandonedCallReturns, out var failure))
         {
-            finished = task.Wait(bound);
-        }
-        catch (AggregateException e) when (e.InnerExceptions.Count == 1)
-        {
-            ExceptionDispatchInfo.Capture(e.InnerExceptions[0]).Throw();
-            throw;
+            _thread = null;
+            return false;
         }
 
-        if (!finished && whenAbandonedCallReturns is not null)
+        failure?.Throw();
+        return true;
+    }
+
+    public void Dispose()
+    {
+        _thread?.Finish();
+        _thread = null;
+    }
+
+    // One thread that runs the calls it is handed, one at a time, until it is finished or abandoned.
+    private sealed class CallThread
+    {
+        private readonly object _gate = new();
+        private readonly SemaphoreSlim _handed = new(0);
+        private readonly ManualResetEventSlim _returned = new();
+        private Action? _call;
+        private ExceptionDispatchInfo? _failure;
+        private Action? _whenAbandonedCallReturns;
+        private bool _abandoned;
+        private bool _finished;
+
+        public CallThread(string name) => DedicatedThread.Start(name, Loop);
+
+        public bool TryRun(Action call, TimeSpan bound, Action? whenAbandonedCallReturns, out ExceptionDispatchInfo? failure)
         {
-            task.ContinueWith(_ => whenAbandonedCallReturns(), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+            _returned.Reset();
+            _failure = null;
+            _call = call;
+            _handed.Release();
+            if (_returned.Wait(bound))
+            {
+                failure = _failure;
+                return true;
+            }
+
+            lock (_gate)
+            {
+                if (_returned.IsSet)
+                {
+                    // It returned between the timeout and the lock: not abandoned after all.
+                    failure = _failure;
+                    return true;
+                }
+
+                _abandoned = true;
+                _whenAbandonedCallReturns = whenAbandonedCallReturns;
+            }
+
+            failure = null;
+            return false;
         }
 
-        return finished;
+        public void Finish()
+        {
+            lock (_gate)
+            {
+                _finished = true;
+            }
+
+            _handed.Release();
+        }
+
+        private void Loop()
+        {
+            while (true)
+            {
+                _handed.Wait();
+                Action? call;
+                lock (_gate)
+                {
+                    if (_finished)
+                    {
+                        return;
+                    }
+
+                    call = _call;
+                    _call = null;
+                }
+
+                try
+                {
+                    call?.Invoke();
+                }
+                catch (Exception e)
+                {
+                    _failure = ExceptionDispatchInfo.Capture(e);
+                }
+
+                Action? afterwards;
+                lock (_gate)
+                {
+                    _returned.Set();
+                    if (!_abandoned)
+                    {
+                        continue;
+                    }
+
+                    afterwards = _whenAbandonedCallReturns;
+                }
+
+                // Abandoned: the caller has given this thread and its client up. Clean up and end.
+                try
+                {
+                    afterwards?.Invoke();
+                }
+                catch (Exception)
+                {
+                    // Disposing a client that was given up: nothing is left to tell.
+                }
+
+                _returned.Dispose();
+                _handed.Dispose();
+                return;
+            }
+        }
     }
 }

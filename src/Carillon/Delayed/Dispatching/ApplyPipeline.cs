@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Carillon.Kafka;
 using Confluent.Kafka;
 
 namespace Carillon.Delayed.Dispatching;
@@ -15,7 +16,7 @@ internal sealed class ApplyPipeline : IDisposable
     private readonly BlockingCollection<List<Work>> _queue = new(boundedCapacity: 64);
     private readonly Task _thread;
 
-    public ApplyPipeline() => _thread = Task.Factory.StartNew(Run, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+    public ApplyPipeline() => _thread = DedicatedThread.Start("carillon-delayed-apply", Run);
 
     /// <summary>Hands a batch over; blocks while the apply thread is far behind. Throws if the apply thread failed.</summary>
     public void Post(List<Work> batch)

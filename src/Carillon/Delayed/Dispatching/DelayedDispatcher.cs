@@ -54,9 +54,7 @@ internal sealed class DelayedDispatcher(
             await provisioner.EnsureAsync(stoppingToken).ConfigureAwait(false);
             using var pending = DelayedMetrics.RegisterPending(() => _workers.Values.Sum(w => w.Pending));
 
-            // Consume blocks: a thread of its own rather than a thread-pool thread.
-            await Task.Factory.StartNew(() => Run(stoppingToken), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default)
-                .ConfigureAwait(false);
+            await DedicatedThread.Start("carillon-delayed-consumer", () => Run(stoppingToken)).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
@@ -186,7 +184,7 @@ internal sealed class DelayedDispatcher(
         var closed = false;
         try
         {
-            closed = BoundedCall.Run(consumer.Close, s_closeBound, consumer.Dispose);
+            closed = BoundedCall.RunOnce(consumer.Close, s_closeBound, consumer.Dispose);
         }
         catch (KafkaException e)
         {

@@ -131,7 +131,7 @@ internal sealed class PartitionWorker : IAsyncDisposable
     /// <summary>Starts the loop (on a thread of its own: commits block for milliseconds, and on the thread pool a few
     /// partitions starved each other's timers; figures: docs/benchmarks-delayed.md, "Figures behind code choices").</summary>
     public void Start()
-        => _loop = Task.Factory.StartNew(() => Run(_stop.Token), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+        => _loop = DedicatedThread.Start($"carillon-delayed-{_tp.Partition.Value}", () => Run(_stop.Token));
 
     /// <summary>
     /// Consume thread: starts the requested load, unless the request is stale. The caller seeks to
@@ -424,8 +424,8 @@ internal sealed class PartitionWorker : IAsyncDisposable
         WatermarkOffsets? marks = null;
         try
         {
-            if (!BoundedCall.Run(() => committed = _consumer.Committed([_tp], CallTimeout), s_callBound)
-                || !BoundedCall.Run(() => marks = _consumer.QueryWatermarkOffsets(_tp, CallTimeout), s_callBound))
+            if (!BoundedCall.RunOnce(() => committed = _consumer.Committed([_tp], CallTimeout), s_callBound)
+                || !BoundedCall.RunOnce(() => marks = _consumer.QueryWatermarkOffsets(_tp, CallTimeout), s_callBound))
             {
                 DispatcherLog.PrepareFailed(_logger, _tp.Partition.Value, "offsets", "no answer within the bound", backoff);
                 return false;

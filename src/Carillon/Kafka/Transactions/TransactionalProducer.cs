@@ -13,6 +13,7 @@ internal sealed class TransactionalProducer : IDisposable
     private readonly IProducer<byte[]?, byte[]?> _producer;
     private readonly TimeSpan _timeout;
     private readonly TimeSpan _bound;
+    private readonly BoundedCall _calls = new("carillon-transaction");
     private TransactionOutcome? _terminal;
     private bool _abandoned;
     private bool _disposed;
@@ -116,8 +117,10 @@ internal sealed class TransactionalProducer : IDisposable
         if (!_abandoned)
         {
             // Destroying a client waits for its in-flight requests: bounded like every other call.
-            _ = BoundedCall.Run(_producer.Dispose, _bound);
+            _ = _calls.Run(_producer.Dispose, _bound);
         }
+
+        _calls.Dispose();
     }
 
     private bool Commit()
@@ -193,7 +196,7 @@ internal sealed class TransactionalProducer : IDisposable
     private bool Control(Action<IProducer<byte[]?, byte[]?>> call)
     {
         var producer = _producer;
-        var finished = BoundedCall.Run(() => call(producer), _bound, () =>
+        var finished = _calls.Run(() => call(producer), _bound, () =>
         {
             try
             {

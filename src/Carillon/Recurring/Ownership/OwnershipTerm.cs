@@ -242,7 +242,7 @@ internal sealed class OwnershipTerm
             // librdkafka handles are thread-safe for commits; this runs on the writer thread. A synchronous commit
             // waits for the group coordinator with no timeout of its own: bounded, so a dead coordinator cannot hold
             // the writer (issue 8). An abandoned commit finishes or fails in the background; it only moves forward.
-            if (!BoundedCall.Run(() => consumer.Commit([offset]), TransactionalWriter.CallTimeout))
+            if (!BoundedCall.RunOnce(() => consumer.Commit([offset]), TransactionalWriter.CallTimeout))
             {
                 _logger.ConsumerError("offset commit outside the transaction did not return in time; left to finish in the background");
             }

@@ -50,18 +50,7 @@ internal sealed class ScheduleOwnerService(
         }
 
         await provisioner.EnsureAsync(stoppingToken).ConfigureAwait(false);
-        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var thread = new Thread(() =>
-        {
-            Supervise(stoppingToken);
-            done.SetResult();
-        })
-        {
-            IsBackground = true,
-            Name = "carillon-schedules-consumer",
-        };
-        thread.Start();
-        await done.Task.ConfigureAwait(false);
+        await DedicatedThread.Start("carillon-schedules-consumer", () => Supervise(stoppingToken)).ConfigureAwait(false);
     }
 
     /// <summary>Runs the consumer loop; one that throws is logged and restarted with a new consumer after a backoff.</summary>
@@ -204,7 +193,7 @@ internal sealed class ScheduleOwnerService(
             // Graceful: finish and record runs, then leave the group so that a standby takes over at once. Close
             // waits for the coordinator, which may be gone: bounded, and the consumer abandoned if it overruns.
             EndTerm("shutdown", _options.Recurring.ShutdownGracePeriod);
-            closed = BoundedCall.Run(consumer.Close, s_callBound, consumer.Dispose);
+            closed = BoundedCall.RunOnce(consumer.Close, s_callBound, consumer.Dispose);
             if (closed == false)
             {
                 logger.ConsumerError("closing the schedules consumer did not finish in time; it is abandoned");
@@ -221,7 +210,7 @@ internal sealed class ScheduleOwnerService(
             {
                 // The loop threw before closing: destroy without waiting on a dead coordinator. (A Close that overran
                 // disposes the consumer itself once it returns; disposing it meanwhile would race the native close.)
-                _ = BoundedCall.Run(consumer.Dispose, s_callBound);
+                _ = BoundedCall.RunOnce(consumer.Dispose, s_callBound);
             }
         }
     }
@@ -248,7 +237,7 @@ internal sealed class ScheduleOwnerService(
             // overrun throws, and the supervisor replaces the consumer.
             var partition = new TopicPartition(_options.Recurring.Topic, 0);
             List<TopicPartitionOffset>? committed = null;
-            if (!BoundedCall.Run(() => committed = consumer.Committed([partition], TimeSpan.FromSeconds(5)), s_callBound))
+            if (!BoundedCall.RunOnce(() => committed = consumer.Committed([partition], TimeSpan.FromSeconds(5)), s_callBound))
             {
                 throw new TimeoutException("Reading the committed offset of the schedules partition did not return in time.");
             }

@@ -40,7 +40,7 @@ internal sealed class TransactionalWriter : IRunLedger, IDisposable
     private readonly LoopMonitor _monitor;
     private readonly Action<string> _onFailed;
     private readonly Action<TopicPartitionOffset> _commitPlain;
-    private readonly Thread _thread;
+    private readonly Task _thread;
     private Func<SnapshotRecord>? _capture;
     private int _sinceSnapshot;
     private DateTimeOffset _lastSnapshot;
@@ -59,8 +59,7 @@ internal sealed class TransactionalWriter : IRunLedger, IDisposable
         _monitor = monitor;
         _onFailed = onFailed;
         _lastSnapshot = time.GetUtcNow();
-        _thread = new Thread(Loop) { IsBackground = true, Name = "carillon-state-writer" };
-        _thread.Start();
+        _thread = DedicatedThread.Start("carillon-state-writer", Loop);
     }
 
     /// <summary>
@@ -108,7 +107,14 @@ internal sealed class TransactionalWriter : IRunLedger, IDisposable
         {
         }
 
-        _thread.Join(wait);
+        try
+        {
+            _thread.Wait(wait);
+        }
+        catch (AggregateException)
+        {
+            // The loop reports its own failures (_onFailed); stopping only waits for it.
+        }
     }
 
     public void Dispose() => Stop(TimeSpan.Zero);
