@@ -329,7 +329,7 @@ public sealed class DelayedBenchmark : IBenchmark
         if (loaded is not null)
         {
             builder.Logging.AddProvider(loaded);
-            builder.Logging.SetMinimumLevel(LogLevel.Information);
+            builder.Logging.SetMinimumLevel(LogLevel.Debug); // the per-partition assigned/loaded events are Debug (issue 9 §5)
         }
 
         builder.Services.AddCarillon(new ScheduleRegistry("1.0.0", []), o =>
