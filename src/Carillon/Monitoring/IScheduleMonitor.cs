@@ -1,0 +1,33 @@
+namespace Carillon.Monitoring;
+
+/// <summary>
+/// A live, read-only view of everything Carillon keeps in Kafka: recurring tasks with their definitions, state and
+/// recent runs, the schedule's owner, and the delayed messages per partition with their dead letters. It is built only
+/// from Carillon's topics (no application code), so a separate process (the CLI, a dashboard) can run it
+/// (<see cref="CarillonStandalone"/>). It follows the topics continuously; every read returns the view as of
+/// <see cref="ScheduleView.AsOf"/> without blocking.
+/// </summary>
+public interface IScheduleMonitor
+{
+    /// <summary>
+    /// Completes once the view holds everything the topics held when this was called (their high watermarks), so a
+    /// caller that reads right after sees at least that. Throws <see cref="OperationCanceledException"/> on
+    /// cancellation and <see cref="TimeoutException"/> when the cluster cannot be read.
+    /// </summary>
+    Task WaitUntilCaughtUpAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>The recurring schedule: its owner and every task known from the schedules topic.</summary>
+    ScheduleView GetSchedule();
+
+    /// <summary>One task, or null when the schedules topic has never named it.</summary>
+    TaskView? GetTask(string taskId);
+
+    /// <summary>The most recent runs of a task (or of all tasks for <c>"*"</c>), newest first, at most <paramref name="max"/>.</summary>
+    IReadOnlyList<RunView> GetRecentRuns(string taskId, int max = 50);
+
+    /// <summary>Delayed messages per partition of the delayed topic.</summary>
+    DelayedView GetDelayed();
+
+    /// <summary>The most recent dead letters, newest first, at most <paramref name="max"/>.</summary>
+    IReadOnlyList<DeadLetterView> GetDeadLetters(int max = 100);
+}
