@@ -7,6 +7,9 @@ public sealed class RecordingScheduleCommands(params string[] knownTaskIds) : IS
 {
     public ConcurrentQueue<(string Command, string TaskId)> Written { get; } = new();
 
+    /// <summary>Called after each command is recorded: a browser test plays the owner (applies it to the read model).</summary>
+    public Action<string, string>? OnWritten { get; set; }
+
     public Task EnableAsync(string taskId, CancellationToken cancellationToken = default) => Record("enable", taskId);
 
     public Task DisableAsync(string taskId, CancellationToken cancellationToken = default) => Record("disable", taskId);
@@ -21,6 +24,7 @@ public sealed class RecordingScheduleCommands(params string[] knownTaskIds) : IS
         }
 
         Written.Enqueue((command, taskId));
+        OnWritten?.Invoke(command, taskId);
         return Task.CompletedTask;
     }
 }
