@@ -9,8 +9,10 @@ namespace Carillon.Dashboard.Tests.Browser;
 /// clicks. Waits are Playwright's (polling the page with a generous deadline), never sleeps.
 /// </summary>
 [Collection(ChromiumCollection.Name)]
-public sealed class DashboardPageTests(ChromiumFixture chromium)
+public sealed class DashboardPageTests(ChromiumFixture chromium) : IAsyncLifetime
 {
+    private readonly List<IBrowserContext> _contexts = [];
+
     private const string Markup = "<img src=x onerror=alert(1)>";
     private static readonly float s_deadline = (float)TimeSpan.FromSeconds(120).TotalMilliseconds;
 
@@ -45,6 +47,7 @@ public sealed class DashboardPageTests(ChromiumFixture chromium)
         }
 
         var context = await chromium.Browser.NewContextAsync(new BrowserNewContextOptions { ExtraHTTPHeaders = headers, ViewportSize = new ViewportSize { Width = 1400, Height = 900 } });
+        _contexts.Add(context);
         var page = await context.NewPageAsync();
         page.SetDefaultTimeout(s_deadline);
         if (dialogs is not null)
@@ -62,6 +65,16 @@ public sealed class DashboardPageTests(ChromiumFixture chromium)
 
         await page.GotoAsync(app.PageAddress.ToString());
         return page;
+    }
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync()
+    {
+        foreach (var context in _contexts)
+        {
+            await context.CloseAsync();
+        }
     }
 
     private static ILocator Row(IPage page, string taskId) => page.Locator("#tasks tbody tr").Filter(new LocatorFilterOptions { Has = page.Locator("td.task-id", new PageLocatorOptions { HasTextString = taskId }) });
