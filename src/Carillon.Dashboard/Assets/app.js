@@ -204,6 +204,13 @@
   function renderDelayed(delayed) {
     $('delayed-totals').textContent =
       delayed.pending + ' pending · ' + delayed.dispatched + ' dispatched · ' + delayed.deadLettered + ' dead-lettered';
+    const most = Math.max(1, ...delayed.partitions.map((p) => p.pending));
+    $('delayed-chart').replaceChildren(...delayed.partitions.map((p) => {
+      const bar = el('span', null, 'pending');
+      bar.style.height = Math.max(2, Math.round(p.pending / most * 60)) + 'px';
+      bar.title = 'partition ' + p.partition + ': ' + p.pending + ' pending' + (p.nextDue ? ', next due ' + time(p.nextDue) : '');
+      return bar;
+    }));
     $('partitions').tBodies[0].replaceChildren(...delayed.partitions.map((p) => {
       const tr = el('tr');
       tr.appendChild(el('td', p.partition));
