@@ -1,6 +1,7 @@
 using Carillon.Dashboard.Hosting;
 
 using Microsoft.AspNetCore.Antiforgery;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -26,18 +27,20 @@ internal static class CommandEndpoints
             commands.RequireAuthorization(options.CommandsPolicy!);
         }
 
+        var policy = options.AllowAnonymousCommands ? null : options.CommandsPolicy;
         commands.MapPost("/tasks/{taskId}/enable", (HttpContext context, string taskId) =>
-            TaskCommand(context, "enable", taskId, (c, id, ct) => c.EnableAsync(id, ct)));
+            TaskCommand(context, policy, "enable", taskId, (c, id, ct) => c.EnableAsync(id, ct)));
         commands.MapPost("/tasks/{taskId}/disable", (HttpContext context, string taskId) =>
-            TaskCommand(context, "disable", taskId, (c, id, ct) => c.DisableAsync(id, ct)));
+            TaskCommand(context, policy, "disable", taskId, (c, id, ct) => c.DisableAsync(id, ct)));
         commands.MapPost("/tasks/{taskId}/trigger", (HttpContext context, string taskId) =>
-            TaskCommand(context, "trigger", taskId, (c, id, ct) => c.TriggerAsync(id, ct)));
-        commands.MapPost("/delayed/cancel", (Delegate)CancelDelayed);
+            TaskCommand(context, policy, "trigger", taskId, (c, id, ct) => c.TriggerAsync(id, ct)));
+        // Cast: a lambda taking only HttpContext would bind as a RequestDelegate and drop the result (ASP0016).
+        commands.MapPost("/delayed/cancel", (Delegate)((HttpContext context) => CancelDelayed(context, policy)));
     }
 
-    private static async Task<IResult> TaskCommand(HttpContext context, string command, string taskId, Func<IScheduleCommands, string, CancellationToken, Task> write)
+    private static async Task<IResult> TaskCommand(HttpContext context, string? policy, string command, string taskId, Func<IScheduleCommands, string, CancellationToken, Task> write)
     {
-        var refused = await RefuseCrossSite(context, command);
+        var refused = await Refuse(context, policy, command);
         if (refused is not null)
         {
             return refused;
@@ -63,10 +66,10 @@ internal static class CommandEndpoints
         return TypedResults.Json(new CommandAccepted(command, taskId), s_json.CommandAccepted);
     }
 
-    private static async Task<IResult> CancelDelayed(HttpContext context)
+    private static async Task<IResult> CancelDelayed(HttpContext context, string? policy)
     {
         const string command = "cancel";
-        var refused = await RefuseCrossSite(context, command);
+        var refused = await Refuse(context, policy, command);
         if (refused is not null)
         {
             return refused;
@@ -98,9 +101,25 @@ internal static class CommandEndpoints
         return TypedResults.Json(new CommandAccepted(command, request.ScheduleKey), s_json.CommandAccepted);
     }
 
-    /// <summary>Null when the request carries a valid antiforgery token; otherwise the 400 to answer.</summary>
-    private static async Task<IResult?> RefuseCrossSite(HttpContext context, string command)
+    /// <summary>
+    /// Null when the caller satisfies the policy and the request carries a valid antiforgery token; otherwise the
+    /// answer. The policy is checked here as well as by the endpoint's metadata: an <c>AllowAnonymous()</c> put on the
+    /// dashboard's group (to open the read endpoints) would otherwise switch it off for the commands too.
+    /// </summary>
+    private static async Task<IResult?> Refuse(HttpContext context, string? policy, string command)
     {
+        if (policy is not null)
+        {
+            var authorization = context.RequestServices.GetRequiredService<IAuthorizationService>();
+            if (!(await authorization.AuthorizeAsync(context.User, context, policy)).Succeeded)
+            {
+                var signedIn = context.User.Identity?.IsAuthenticated == true;
+                DashboardLog.CommandRejected(Logger(context), command, "-", $"policy '{policy}' not satisfied");
+                return Error(signedIn ? StatusCodes.Status403Forbidden : StatusCodes.Status401Unauthorized, $"This command requires the authorization policy '{policy}'.");
+            }
+        }
+
+
         var antiforgery = context.RequestServices.GetRequiredService<IAntiforgery>();
         if (await antiforgery.IsRequestValidAsync(context))
         {

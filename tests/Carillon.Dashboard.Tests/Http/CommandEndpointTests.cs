@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Carillon.Dashboard.Tests.Doubles;
+using Microsoft.AspNetCore.Builder;
 
 namespace Carillon.Dashboard.Tests.Http;
 
@@ -47,6 +48,19 @@ public sealed class CommandEndpointTests
     public async Task Anonymous_command_is_refused_when_a_policy_is_required()
     {
         await using var app = await DashboardApp.StartAsync(OpsCommands, knownTaskIds: "report");
+        var session = new DashboardSession(app.CreateClient());
+        await session.OpenAsync();
+
+        using var response = await session.PostAsync("api/tasks/report/disable");
+
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        Assert.Empty(app.Commands.Written);
+    }
+
+    [Fact]
+    public async Task Allow_anonymous_on_the_group_does_not_open_the_commands()
+    {
+        await using var app = await DashboardApp.StartAsync(OpsCommands, onGroup: g => g.AllowAnonymous(), knownTaskIds: "report");
         var session = new DashboardSession(app.CreateClient());
         await session.OpenAsync();
 
