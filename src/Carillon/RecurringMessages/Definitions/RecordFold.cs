@@ -61,10 +61,10 @@ internal static class RecordFold
                     switch (command.Command)
                     {
                         case RecurringCommand.Enable:
-                            book.SetEnabled(name, true);
+                            book.SetEnabled(name, true, at);
                             break;
                         case RecurringCommand.Disable:
-                            book.SetEnabled(name, false);
+                            book.SetEnabled(name, false, at);
                             break;
                         case RecurringCommand.Trigger:
                             book.Trigger(name, offset, DateTimeOffset.FromUnixTimeMilliseconds(command.At));

@@ -84,10 +84,19 @@ internal sealed class ScheduleBook(TimeSpan misfireThreshold)
         }
     }
 
-    public void SetEnabled(string name, bool enabled)
+    /// <summary>
+    /// An enable or disable command written at <paramref name="at"/>. Occurrences while disabled are not missed ones:
+    /// enabling starts after <paramref name="at"/>, whatever the misfire policy.
+    /// </summary>
+    public void SetEnabled(string name, bool enabled, DateTimeOffset at)
     {
         if (_entries.TryGetValue(name, out var entry))
         {
+            if (enabled && !entry.Enabled && at > entry.SkippedUpTo)
+            {
+                entry.SkippedUpTo = at;
+            }
+
             entry.Enabled = enabled;
             Reschedule(entry);
         }
