@@ -28,6 +28,9 @@ internal sealed class PartitionOwner(TopicPartition partition, string instance, 
 
     public bool Fenced { get; private set; }
 
+    /// <summary>When this owner was fenced: past a while without a revoke, the owners' loop rebuilds its consumer.</summary>
+    public DateTimeOffset FencedAt { get; private set; }
+
     /// <summary>True until the producer has fenced the previous owner and the load mark is known.</summary>
     public bool NeedsInit => _producer is null && !Fenced;
 
@@ -128,6 +131,7 @@ internal sealed class PartitionOwner(TopicPartition partition, string instance, 
                 return true;
             case TransactionOutcome.Fenced:
                 Fenced = true;
+                FencedAt = now;
                 OwnerLog.Fenced(logger, TopicPartition.Partition.Value);
                 return true;
             default:

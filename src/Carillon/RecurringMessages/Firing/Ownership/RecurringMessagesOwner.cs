@@ -123,6 +123,14 @@ internal sealed class RecurringMessagesOwner(
                     {
                         throw new KafkaException(new Error(ErrorCode.Local_Fatal, $"the transactional producer of partition {owner.TopicPartition.Partition.Value} broke"));
                     }
+
+                    // On a real cluster a newer owner makes the group revoke a fenced partition within a session or
+                    // two. Still held after that: the fencer was stale or the broker's error misleading, so this
+                    // instance rejoins and reloads (as the delayed dispatcher does).
+                    if (owner.Fenced && time.GetUtcNow() - owner.FencedAt > 2 * _carillon.SessionTimeout)
+                    {
+                        throw new KafkaException(new Error(ErrorCode.Local_Fatal, $"partition {owner.TopicPartition.Partition.Value} stayed fenced without a revoke"));
+                    }
                 }
             }
         }
