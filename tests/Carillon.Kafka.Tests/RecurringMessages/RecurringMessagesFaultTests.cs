@@ -43,10 +43,13 @@ public sealed class RecurringMessagesFaultTests
     public async Task Errors_while_taking_the_partitions_are_survived(KafkaApiKey api, ErrorCode error)
     {
         using var kit = new RecurringMessagesKit();
+        var writer = CarillonStandalone.CreateRecurringMessages(new CarillonOptions { BootstrapServers = kit.Kafka.BootstrapServers, ProvisionTopics = false });
+        await writer.AddOrUpdateAsync("steady", "* * * * * *", Target, null, Encoding.UTF8.GetBytes("s"));
+        (writer as IDisposable)?.Dispose();
+
+        // Before the owner starts: its group join and its producer's InitTransactions meet the errors.
         kit.Kafka.InjectRequestErrors(api, error, error, error);
         using var host = await kit.StartHostAsync();
-
-        await host.Services.GetRequiredService<IRecurringMessages>().AddOrUpdateAsync("steady", "* * * * * *", Target, null, Encoding.UTF8.GetBytes("s"));
 
         var got = kit.ReadUntil(r => r.Count >= 3);
         var occurrences = Occurrences(got);
