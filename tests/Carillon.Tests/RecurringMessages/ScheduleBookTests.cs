@@ -41,6 +41,25 @@ public sealed class ScheduleBookTests
     }
 
     [Fact]
+    public void Schedules_due_together_are_taken_in_bounded_batches_and_none_is_lost()
+    {
+        for (var i = 0; i < 25; i++)
+        {
+            Define($"tenant-{i}", "0 * * * *");
+        }
+
+        _time.Advance(TimeSpan.FromMinutes(60)); // 13:00:30: all 25 due
+        var batches = new List<int>();
+        for (var fires = _book.TakeDue(_time.GetUtcNow(), max: 10); fires.Count > 0; fires = _book.TakeDue(_time.GetUtcNow(), max: 10))
+        {
+            batches.Add(fires.Count);
+            _book.Confirm(fires);
+        }
+
+        Assert.Equal([10, 10, 5], batches);
+    }
+
+    [Fact]
     public void A_claim_read_from_the_partition_is_never_fired_again()
     {
         Define("every-minute", "* * * * *");

@@ -135,12 +135,13 @@ internal sealed class ScheduleBook(TimeSpan misfireThreshold)
     /// <summary>
     /// What fires at <paramref name="now"/>. Taken schedules leave the queue until <see cref="Confirm"/> or
     /// <see cref="Retry"/>. Occurrences older than the misfire threshold are missed: the latest of them fires once under
-    /// <see cref="MisfirePolicy.RunOnce"/>, none under <see cref="MisfirePolicy.Skip"/>.
+    /// <see cref="MisfirePolicy.RunOnce"/>, none under <see cref="MisfirePolicy.Skip"/>. At most about
+    /// <paramref name="max"/> fires are taken (whole schedules): the rest stay due for the next call.
     /// </summary>
-    public List<Fire> TakeDue(DateTimeOffset now)
+    public List<Fire> TakeDue(DateTimeOffset now, int max = int.MaxValue)
     {
         var fires = new List<Fire>();
-        while (_due.TryPeek(out var queued, out var due) && due <= now)
+        while (fires.Count < max && _due.TryPeek(out var queued, out var due) && due <= now)
         {
             _due.Dequeue();
             var entry = queued.Entry;

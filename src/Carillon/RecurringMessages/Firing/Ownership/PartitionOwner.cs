@@ -15,6 +15,9 @@ namespace Carillon.RecurringMessages.Firing.Ownership;
 /// </summary>
 internal sealed class PartitionOwner(TopicPartition partition, string instance, TimeSpan misfireThreshold, TimeProvider time, ILogger logger) : IDisposable
 {
+    // One transaction stays well inside the producer's queue (100,000 messages by default) when a whole partition is
+    // due at once ("every tenant's report at midnight"); the rest fire in the next transactions, without waiting.
+    private const int MaxFiresPerTransaction = 5_000;
     private static readonly TimeSpan s_retryAfter = TimeSpan.FromSeconds(1);
     private TransactionalProducer? _producer;
     private DateTimeOffset _initAfter = DateTimeOffset.MinValue;
@@ -101,7 +104,7 @@ internal sealed class PartitionOwner(TopicPartition partition, string instance, 
         }
 
         var now = time.GetUtcNow();
-        var fires = Book.TakeDue(now);
+        var fires = Book.TakeDue(now, MaxFiresPerTransaction);
         if (fires.Count == 0)
         {
             return true;
