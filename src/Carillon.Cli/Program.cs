@@ -8,6 +8,7 @@ var root = new RootCommand("carillon: operate Carillon schedules and delayed mes
     TasksCommand.Create(),
     LogsCommand.Create(),
     DelayedCommand.Create(),
+    SchedulesCommand.Create(),
 };
 CliOptions.AddTo(root);
 

@@ -39,4 +39,7 @@ public sealed class CarillonOptions
 
     /// <summary>Delayed messages (<c>Carillon:Delayed</c>).</summary>
     public DelayedOptions Delayed { get; set; } = new();
+
+    /// <summary>Recurring messages defined at run time (<c>Carillon:RecurringMessages</c>).</summary>
+    public RecurringMessagesOptions RecurringMessages { get; set; } = new();
 }

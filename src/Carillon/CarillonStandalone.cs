@@ -1,5 +1,6 @@
 using Carillon.Delayed.Publishing;
 using Carillon.Kafka;
+using Carillon.RecurringMessages.Publishing;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
@@ -48,5 +49,21 @@ public static class CarillonStandalone
         var clients = new KafkaClientFactory(Options.Create(options), loggerFactory);
         var settings = Options.Create(options);
         return new DelayedMessagePublisher(clients, settings, new TopicProvisioner(clients, settings, loggerFactory.CreateLogger<TopicProvisioner>()));
+    }
+
+    /// <summary>
+    /// The run-time schedules API (<see cref="IRecurringMessages"/>) on its own producer, to define, change and read
+    /// recurring messages without a host (the CLI's <c>schedules</c> commands). It implements <see cref="IDisposable"/>:
+    /// dispose it to flush and close the producer. Instances running Carillon fire the schedules.
+    /// </summary>
+    /// <param name="options">The connection and recurring-messages settings.</param>
+    /// <param name="loggerFactory">Receives librdkafka's lines; nothing is logged when null.</param>
+    public static IRecurringMessages CreateRecurringMessages(CarillonOptions options, ILoggerFactory? loggerFactory = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        loggerFactory ??= NullLoggerFactory.Instance;
+        var clients = new KafkaClientFactory(Options.Create(options), loggerFactory);
+        var settings = Options.Create(options);
+        return new RecurringMessagesClient(clients, settings, new TopicProvisioner(clients, settings, loggerFactory.CreateLogger<TopicProvisioner>()), TimeProvider.System);
     }
 }

@@ -16,6 +16,7 @@ internal sealed class CarillonOptionsValidator : IValidateOptions<CarillonOption
     private const string Root = CarillonOptions.SectionName;
     private const string Recurring = Root + ":Recurring";
     private const string Delayed = Root + ":Delayed";
+    private const string RecurringMessages = Root + ":RecurringMessages";
 
     // librdkafka's range of session.timeout.ms.
     private static readonly TimeSpan s_minSession = TimeSpan.FromSeconds(1);
@@ -36,6 +37,7 @@ internal sealed class CarillonOptionsValidator : IValidateOptions<CarillonOption
         CheckRoot(options, Fail);
         CheckRecurring(options.Recurring, options.SessionTimeout, Fail);
         CheckDelayed(options.Delayed, Fail);
+        CheckRecurringMessages(options.RecurringMessages, Fail);
         CheckDistinct(options, Fail);
         return failures;
     }
@@ -83,6 +85,11 @@ internal sealed class CarillonOptionsValidator : IValidateOptions<CarillonOption
         if (options.Delayed is null)
         {
             fail(Delayed, null, "must not be null");
+        }
+
+        if (options.RecurringMessages is null)
+        {
+            fail(RecurringMessages, null, "must not be null");
         }
     }
 
@@ -158,10 +165,27 @@ internal sealed class CarillonOptionsValidator : IValidateOptions<CarillonOption
         }
     }
 
+    private static void CheckRecurringMessages(RecurringMessagesOptions? messages, Action<string, object?, string> fail)
+    {
+        if (messages is null)
+        {
+            return;
+        }
+
+        Topic($"{RecurringMessages}:Topic", messages.Topic, fail);
+        Group($"{RecurringMessages}:Group", messages.Group, fail);
+        if (messages.Partitions < 1)
+        {
+            fail($"{RecurringMessages}:Partitions", messages.Partitions, "must be at least 1");
+        }
+
+        Positive($"{RecurringMessages}:MisfireThreshold", messages.MisfireThreshold, fail);
+    }
+
     /// <summary>Each of Carillon's topics holds one kind of record, and each group consumes one topic.</summary>
     private static void CheckDistinct(CarillonOptions options, Action<string, object?, string> fail)
     {
-        if (options.Recurring is null || options.Delayed is null)
+        if (options.Recurring is null || options.Delayed is null || options.RecurringMessages is null)
         {
             return;
         }
@@ -173,6 +197,7 @@ internal sealed class CarillonOptionsValidator : IValidateOptions<CarillonOption
             ($"{Delayed}:Topic", options.Delayed.Topic),
             ($"{Delayed}:DeadLetterTopic", options.Delayed.DeadLetterTopic),
             ($"{Delayed}:HistoryTopic", options.Delayed.HistoryTopic),
+            ($"{RecurringMessages}:Topic", options.RecurringMessages.Topic),
         };
         var seen = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var (key, name) in topics.Where(t => !string.IsNullOrEmpty(t.Name)))
@@ -186,6 +211,15 @@ internal sealed class CarillonOptionsValidator : IValidateOptions<CarillonOption
         if (!string.IsNullOrWhiteSpace(options.Recurring.Group) && options.Recurring.Group == options.Delayed.Group)
         {
             fail($"{Delayed}:Group", options.Delayed.Group, $"must differ from {Recurring}:Group (each group consumes one topic)");
+        }
+
+        var groups = new[] { ($"{Recurring}:Group", options.Recurring.Group), ($"{Delayed}:Group", options.Delayed.Group) };
+        foreach (var (key, group) in groups)
+        {
+            if (!string.IsNullOrWhiteSpace(group) && group == options.RecurringMessages.Group)
+            {
+                fail($"{RecurringMessages}:Group", options.RecurringMessages.Group, $"must differ from {key} (each group consumes one topic)");
+            }
         }
     }
 

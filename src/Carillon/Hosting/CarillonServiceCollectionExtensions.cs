@@ -6,6 +6,7 @@ using Carillon.Hosting.Liveness;
 using Carillon.Kafka;
 using Carillon.Kafka.Health;
 using Carillon.Recurring;
+using Carillon.RecurringMessages;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -53,6 +54,7 @@ public static class CarillonServiceCollectionExtensions
         services.AddHostedService<EmbeddedBrokerWarning>();
         services.AddCarillonRecurring();
         services.AddCarillonDelayed();
+        services.AddCarillonRecurringMessages();
         return services;
     }
 }

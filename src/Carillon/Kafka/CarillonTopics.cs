@@ -12,6 +12,9 @@ internal static class CarillonTopics
             (options.Recurring.LogsTopic, 1),
             (options.Delayed.Topic, options.Delayed.Partitions),
             (options.Delayed.DeadLetterTopic, 1),
+
+            // Several partitions: each has one owner, so more partitions spread run-time schedules over more instances.
+            (options.RecurringMessages.Topic, options.RecurringMessages.Partitions),
         };
         if (options.Delayed.HistoryTopic is { Length: > 0 } history)
         {

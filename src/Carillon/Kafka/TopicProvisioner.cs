@@ -47,7 +47,7 @@ internal sealed partial class TopicProvisioner(KafkaClientFactory clients, IOpti
             var replication = (short)Math.Clamp(options.ReplicationFactor, 1, Math.Max(1, metadata.Brokers.Count));
             var missing = CarillonTopics.All(options)
                 .Where(t => !existing.Contains(t.Name))
-                .Select(t => new TopicSpecification { Name = t.Name, NumPartitions = t.Partitions, ReplicationFactor = replication })
+                .Select(t => new TopicSpecification { Name = t.Name, NumPartitions = t.Partitions, ReplicationFactor = replication, Configs = ConfigsOf(t.Name, options) })
                 .ToList();
             if (missing.Count == 0)
             {
@@ -66,6 +66,11 @@ internal sealed partial class TopicProvisioner(KafkaClientFactory clients, IOpti
             LogNotProvisioned(e.Error.Reason);
         }
     }
+
+    // Run-time schedule definitions are read from the beginning by every new owner and are not re-written yet:
+    // time-based retention would delete live schedules (issue 11; docs/recurring-messages.md, "Limits").
+    private static Dictionary<string, string>? ConfigsOf(string topic, CarillonOptions options)
+        => topic == options.RecurringMessages.Topic ? new Dictionary<string, string> { ["retention.ms"] = "-1" } : null;
 
     [LoggerMessage(1, LogLevel.Information, "Created Kafka topics: {Topics}")]
     private partial void LogCreated(string topics);

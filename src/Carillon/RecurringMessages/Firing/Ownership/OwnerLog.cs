@@ -1,0 +1,39 @@
+using Microsoft.Extensions.Logging;
+
+namespace Carillon.RecurringMessages.Firing.Ownership;
+
+internal static partial class OwnerLog
+{
+    [LoggerMessage(5001, LogLevel.Information, "Recurring-messages partition {Partition} assigned: loading up to offset {Mark}")]
+    public static partial void Assigned(ILogger logger, int partition, long mark);
+
+    [LoggerMessage(5002, LogLevel.Information, "Recurring-messages partition {Partition} loaded: {Schedules} schedules")]
+    public static partial void Loaded(ILogger logger, int partition, int schedules);
+
+    [LoggerMessage(5003, LogLevel.Information, "Recurring-messages partition {Partition} released")]
+    public static partial void Released(ILogger logger, int partition);
+
+    [LoggerMessage(5004, LogLevel.Warning, "Recurring-messages partition {Partition}: skipped an unreadable record at offset {Offset}")]
+    public static partial void Unreadable(ILogger logger, int partition, long offset);
+
+    [LoggerMessage(5005, LogLevel.Warning, "Recurring-messages partition {Partition}: firing {Count} occurrences ended {Outcome} ({Reason}); retrying")]
+    public static partial void FireFailed(ILogger logger, int partition, int count, string outcome, string reason);
+
+    [LoggerMessage(5006, LogLevel.Warning, "Recurring-messages partition {Partition}: this instance was fenced by a newer owner; it fires nothing more until the partition is reassigned")]
+    public static partial void Fenced(ILogger logger, int partition);
+
+    [LoggerMessage(5007, LogLevel.Warning, "Recurring-messages partition {Partition}: could not start its transactional producer ({Reason}); retrying")]
+    public static partial void InitFailed(ILogger logger, int partition, string reason);
+
+    [LoggerMessage(5008, LogLevel.Error, "Recurring-messages consumer failed; rebuilding it")]
+    public static partial void ConsumerFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(5009, LogLevel.Warning, "Recurring-messages consumer error: {Reason}")]
+    public static partial void ConsumerError(ILogger logger, string reason);
+
+    [LoggerMessage(5010, LogLevel.Information, "Schedule {Name}: missed occurrence {Occurrence:o} fired once (misfire policy RunOnce)")]
+    public static partial void Misfired(ILogger logger, string name, DateTimeOffset occurrence);
+
+    [LoggerMessage(5011, LogLevel.Error, "Recurring-messages owner crashed")]
+    public static partial void Crashed(ILogger logger, Exception exception);
+}

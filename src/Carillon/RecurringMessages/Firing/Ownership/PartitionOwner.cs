@@ -1,0 +1,178 @@
+using System.Text.Json;
+using Carillon.Kafka.Transactions;
+using Carillon.RecurringMessages.Definitions;
+using Confluent.Kafka;
+using Microsoft.Extensions.Logging;
+
+namespace Carillon.RecurringMessages.Firing.Ownership;
+
+/// <summary>
+/// The owner of one partition of the recurring-messages topic (issue 11). Its transactional producer's
+/// <c>transactional.id</c> names the partition, so a new owner's <c>InitTransactions</c> fences the previous one and
+/// aborts what it left open. It loads the partition from its beginning up to the high watermark noted after fencing
+/// (so every claim the previous owner committed is applied) and only then fires: at each occurrence, the target record
+/// and the occurrence's claim go in one transaction. Runs on the owners' consumer thread only.
+/// </summary>
+internal sealed class PartitionOwner(TopicPartition partition, string instance, TimeSpan misfireThreshold, TimeProvider time, ILogger logger) : IDisposable
+{
+    // One transaction stays well inside the producer's queue (100,000 messages by default) when a whole partition is
+    // due at once ("every tenant's report at midnight"); the rest fire in the next transactions, without waiting.
+    private const int MaxFiresPerTransaction = 5_000;
+    private static readonly TimeSpan s_retryAfter = TimeSpan.FromSeconds(1);
+    private TransactionalProducer? _producer;
+    private DateTimeOffset _initAfter = DateTimeOffset.MinValue;
+    private long _loadMark = -1;
+
+    public TopicPartition TopicPartition { get; } = partition;
+
+    public ScheduleBook Book { get; } = new(misfireThreshold);
+
+    public bool Loaded { get; private set; }
+
+    public bool Fenced { get; private set; }
+
+    /// <summary>When this owner was fenced: past a while without a revoke, the owners' loop rebuilds its consumer.</summary>
+    public DateTimeOffset FencedAt { get; private set; }
+
+    /// <summary>True until the producer has fenced the previous owner and the load mark is known.</summary>
+    public bool NeedsInit => _producer is null && !Fenced;
+
+    /// <summary>When this owner needs the loop again: its next due time, or a retry.</summary>
+    public DateTimeOffset? WakeAt => NeedsInit ? _initAfter : Loaded && !Fenced ? Book.NextDue : null;
+
+    /// <summary>Fences the previous owner, then notes where the load ends. False (retried later) when the cluster refused.</summary>
+    public bool TryInit(Func<TopicPartition, TransactionalProducer> createProducer, Func<TopicPartition, WatermarkOffsets> watermarks)
+    {
+        if (time.GetUtcNow() < _initAfter)
+        {
+            return false;
+        }
+
+        try
+        {
+            _producer = createProducer(TopicPartition);
+            var marks = watermarks(TopicPartition);
+            _loadMark = marks.High.Value;
+            OwnerLog.Assigned(logger, TopicPartition.Partition.Value, _loadMark);
+            if (marks.High.Value <= marks.Low.Value)
+            {
+                // Nothing to read (an empty partition delivers no record and may report no position).
+                ObservePosition(_loadMark);
+            }
+
+            return true;
+        }
+        catch (Exception e) when (e is KafkaException or TimeoutException)
+        {
+            _producer?.Dispose();
+            _producer = null;
+            _initAfter = time.GetUtcNow() + s_retryAfter;
+            OwnerLog.InitFailed(logger, TopicPartition.Partition.Value, e.Message);
+            return false;
+        }
+    }
+
+    public void Apply(ConsumeResult<byte[]?, byte[]?> record)
+    {
+        if (!RecordFold.Apply(Book, record.Message, record.Offset.Value))
+        {
+            OwnerLog.Unreadable(logger, TopicPartition.Partition.Value, record.Offset.Value);
+        }
+
+        ObservePosition(record.Offset.Value + 1);
+    }
+
+    /// <summary>The consumer's position in the partition: the load is over once it reaches the mark.</summary>
+    public void ObservePosition(long position)
+    {
+        if (!Loaded && _producer is not null && position >= _loadMark)
+        {
+            Loaded = true;
+            OwnerLog.Loaded(logger, TopicPartition.Partition.Value, Book.Count);
+        }
+    }
+
+    /// <summary>
+    /// Produces what is due in one transaction: each occurrence's record and its claim. Returns false when the
+    /// producer can no longer write (fenced, or broken: the caller rebuilds).
+    /// </summary>
+    public bool FireDue()
+    {
+        if (!Loaded || Fenced || _producer is null)
+        {
+            return true;
+        }
+
+        var now = time.GetUtcNow();
+        var fires = Book.TakeDue(now, MaxFiresPerTransaction);
+        if (fires.Count == 0)
+        {
+            return true;
+        }
+
+        var outcome = _producer.Execute(p =>
+        {
+            foreach (var fire in fires)
+            {
+                p.Produce(fire.Entry.Definition.TargetTopic, Target(fire));
+                p.Produce(TopicPartition, Claim(fire));
+            }
+        });
+        switch (outcome)
+        {
+            case TransactionOutcome.Committed:
+                Book.Confirm(fires);
+                foreach (var fire in fires.Where(f => f.Reason == FireReason.Misfire))
+                {
+                    OwnerLog.Misfired(logger, fire.Entry.Name, fire.Occurrence);
+                }
+
+                return true;
+            case TransactionOutcome.Aborted:
+                OwnerLog.FireFailed(logger, TopicPartition.Partition.Value, fires.Count, outcome.ToString(), _producer.LastError?.Reason ?? "?");
+                Book.Retry(fires, now + s_retryAfter);
+                return true;
+            case TransactionOutcome.Fenced:
+                Fenced = true;
+                FencedAt = now;
+                OwnerLog.Fenced(logger, TopicPartition.Partition.Value);
+                return true;
+            default:
+                OwnerLog.FireFailed(logger, TopicPartition.Partition.Value, fires.Count, outcome.ToString(), _producer.LastError?.Reason ?? "?");
+                return false;
+        }
+    }
+
+    public void Dispose()
+    {
+        _producer?.Dispose();
+        _producer = null;
+    }
+
+    private Message<byte[]?, byte[]?> Target(Fire fire)
+    {
+        var d = fire.Entry.Definition;
+        var headers = new Headers();
+        foreach (var h in d.Headers)
+        {
+            headers.Add(h.Name, h.Value);
+        }
+
+        headers.Add(RecurringWire.ScheduleHeader, RecurringWire.Utf8(fire.Entry.Name));
+        headers.Add(RecurringWire.OccurrenceHeader, RecurringWire.UnixMs(fire.Occurrence));
+        headers.Add(RecurringWire.InstanceHeader, RecurringWire.Utf8(instance));
+        headers.Add(RecurringWire.TriggerHeader, RecurringWire.Utf8(fire.Reason.ToString().ToLowerInvariant()));
+        return new Message<byte[]?, byte[]?> { Key = d.Key, Value = d.Value, Headers = headers };
+    }
+
+    private Message<byte[]?, byte[]?> Claim(Fire fire)
+    {
+        var claim = new ClaimRecord(RecurringWire.Version, fire.Occurrence.ToUnixTimeMilliseconds(), fire.TriggerOffset, instance);
+        return new Message<byte[]?, byte[]?>
+        {
+            Key = RecurringWire.Utf8(fire.Entry.Name),
+            Value = JsonSerializer.SerializeToUtf8Bytes(claim, RecurringMessagesJsonContext.Default.ClaimRecord),
+            Headers = new Headers { { RecurringWire.Kind, RecurringWire.Utf8(RecurringWire.ClaimKind) } },
+        };
+    }
+}

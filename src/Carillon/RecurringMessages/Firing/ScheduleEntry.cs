@@ -1,0 +1,74 @@
+using Carillon.Recurring.Scheduling;
+using Carillon.RecurringMessages.Definitions;
+
+namespace Carillon.RecurringMessages.Firing;
+
+/// <summary>One schedule as its partition's records left it: the definition and the state the owners recorded.</summary>
+internal sealed class ScheduleEntry(string name, DefinitionRecord definition, CronSchedule cron, DateTimeOffset anchor)
+{
+    public string Name { get; } = name;
+
+    public DefinitionRecord Definition { get; set; } = definition;
+
+    public CronSchedule Cron { get; set; } = cron;
+
+    public bool Enabled { get; set; } = definition.Enabled;
+
+    /// <summary>Occurrences at or before this never fire: the time the current cron series was defined.</summary>
+    public DateTimeOffset Anchor { get; set; } = anchor;
+
+    /// <summary>The latest claimed occurrence (from claim records): it and everything before it were produced.</summary>
+    public DateTimeOffset? LastClaimed { get; set; }
+
+    /// <summary>Occurrences missed and skipped by <see cref="MisfirePolicy.Skip"/> (in memory: a new owner skips them again).</summary>
+    public DateTimeOffset SkippedUpTo { get; set; } = DateTimeOffset.MinValue;
+
+    /// <summary>Trigger commands not yet claimed, by offset.</summary>
+    public SortedDictionary<long, DateTimeOffset> Triggers { get; } = [];
+
+    /// <summary>Bumped on every change: queued due times of older versions are stale.</summary>
+    public long Version { get; set; }
+
+    public bool Removed { get; set; }
+
+    public DateTimeOffset? StartAt => Definition.StartAt is { } ms ? DateTimeOffset.FromUnixTimeMilliseconds(ms) : null;
+
+    public DateTimeOffset? EndAt => Definition.EndAt is { } ms ? DateTimeOffset.FromUnixTimeMilliseconds(ms) : null;
+
+    /// <summary>The exclusive lower bound of the occurrences still to fire.</summary>
+    public DateTimeOffset From
+    {
+        get
+        {
+            var from = Anchor;
+            if (LastClaimed is { } last && last > from)
+            {
+                from = last;
+            }
+
+            if (SkippedUpTo > from)
+            {
+                from = SkippedUpTo;
+            }
+
+            if (StartAt is { } start && start.AddTicks(-1) > from)
+            {
+                from = start.AddTicks(-1);
+            }
+
+            return from;
+        }
+    }
+
+    /// <summary>The next occurrence after <see cref="From"/> within the end date, whether or not already past.</summary>
+    public DateTimeOffset? NextOccurrence()
+    {
+        if (!Enabled)
+        {
+            return null;
+        }
+
+        var next = Cron.Next(From);
+        return next is { } n && (EndAt is not { } end || n <= end) ? n : null;
+    }
+}

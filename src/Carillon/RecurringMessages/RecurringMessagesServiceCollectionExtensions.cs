@@ -1,0 +1,17 @@
+using Carillon.RecurringMessages.Firing.Ownership;
+using Carillon.RecurringMessages.Publishing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace Carillon.RecurringMessages;
+
+internal static class RecurringMessagesServiceCollectionExtensions
+{
+    /// <summary>Registers <see cref="IRecurringMessages"/> and the owners (which idle when disabled in the options).</summary>
+    public static IServiceCollection AddCarillonRecurringMessages(this IServiceCollection services)
+    {
+        services.TryAddSingleton<IRecurringMessages, RecurringMessagesClient>();
+        services.AddHostedService<RecurringMessagesOwner>();
+        return services;
+    }
+}

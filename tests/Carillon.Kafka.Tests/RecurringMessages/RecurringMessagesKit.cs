@@ -1,0 +1,70 @@
+using System.Text;
+using Carillon.Delayed.Publishing;
+using Carillon.Kafka.Tests.Delayed;
+using Carillon.Testing;
+using Confluent.Kafka;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Carillon.Kafka.Tests.RecurringMessages;
+
+/// <summary>An embedded broker with the recurring-messages topic, hosts that own its partitions, and readers.</summary>
+internal sealed class RecurringMessagesKit : IDisposable
+{
+    public const string Topic = "carillon_recurring";
+    public const int Partitions = 3;
+    public const string Target = "reports";
+
+    public RecurringMessagesKit()
+    {
+        Kafka = EmbeddedKafka.Start(1);
+        Kafka.CreateTopic(Topic, Partitions);
+        Kafka.CreateTopic(Target, 1); // one partition: records are read in the order they were committed
+    }
+
+    public EmbeddedKafka Kafka { get; }
+
+    public async Task<IHost> StartHostAsync(Action<CarillonOptions>? configure = null)
+    {
+        var builder = Host.CreateApplicationBuilder();
+        builder.Logging.ClearProviders();
+        if (Environment.GetEnvironmentVariable("CARILLON_TEST_LOG") == "1")
+        {
+            builder.Logging.AddSimpleConsole(o => o.SingleLine = true);
+        }
+
+        builder.Services.AddCarillon(new ScheduleRegistry("1.0.0", []), o =>
+        {
+            o.BootstrapServers = Kafka.BootstrapServers;
+            o.ProvisionTopics = false; // the mock has no CreateTopics: the kit created them
+            o.Recurring.Enabled = false;
+            o.Delayed.Enabled = false;
+            o.SessionTimeout = TimeSpan.FromSeconds(6);
+            o.RecurringMessages.Partitions = Partitions;
+            configure?.Invoke(o);
+        });
+        var host = builder.Build();
+        await host.StartAsync();
+        return host;
+    }
+
+    /// <summary>A name that the publisher's partitioner puts on <paramref name="partition"/>.</summary>
+    public static string NameOn(int partition, string prefix)
+        => Enumerable.Range(0, 1_000).Select(i => $"{prefix}-{i}").First(n => Murmur2.Partition(Encoding.UTF8.GetBytes(n), Partitions) == partition);
+
+    public static int PartitionOf(string name) => Murmur2.Partition(Encoding.UTF8.GetBytes(name), Partitions);
+
+    public List<ConsumeResult<byte[]?, byte[]?>> ReadUntil(Func<List<ConsumeResult<byte[]?, byte[]?>>, bool> until)
+        => DelayedTestKit.ReadUntil(Kafka.BootstrapServers, Target, until, TimeSpan.FromSeconds(120));
+
+    public List<ConsumeResult<byte[]?, byte[]?>> ReadFor(TimeSpan period)
+        => DelayedTestKit.ReadUntil(Kafka.BootstrapServers, Target, _ => false, period);
+
+    public static string? Header(ConsumeResult<byte[]?, byte[]?> r, string name) => DelayedTestKit.Header(r, name);
+
+    public static IEnumerable<ConsumeResult<byte[]?, byte[]?>> Of(IEnumerable<ConsumeResult<byte[]?, byte[]?>> records, string name)
+        => records.Where(r => Header(r, "carillon-recurring-name") == name);
+
+    public void Dispose() => Kafka.Dispose();
+}
