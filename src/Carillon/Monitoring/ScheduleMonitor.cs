@@ -85,34 +85,7 @@ internal sealed class ScheduleMonitor : IScheduleMonitor, IDisposable
         }
     }
 
-    private TaskView Task(ScheduleModel model, string id, DateTimeOffset now)
-    {
-        model.Definitions.TryGetValue(id, out var definition);
-        model.State.Tasks.TryGetValue(id, out var state);
-        var lastRun = _runs.Last(id);
-        var exclusive = definition?.Exclusive ?? true;
-        var enabled = exclusive ? state?.Enabled ?? definition?.Enabled ?? true : definition?.Enabled ?? true;
-
-        // The owner's cursor for exclusive tasks; per-instance tasks have no shared cursor, only their log.
-        var last = exclusive ? Later(state?.LastOccurrence, lastRun is { Trigger: not ScheduledRunTrigger.Manual } r ? r.Occurrence : null) : lastRun?.Occurrence;
-        var schedule = OccurrenceForecast.TryParse(definition?.Cron, definition?.TimeZone);
-        return new TaskView
-        {
-            Id = id,
-            Cron = definition?.Cron,
-            TimeZone = definition?.TimeZone,
-            Enabled = enabled,
-            AllowOverlap = definition?.AllowOverlap ?? false,
-            Timeout = definition?.TimeoutMs is { } ms ? TimeSpan.FromMilliseconds(ms) : null,
-            Exclusive = exclusive,
-            Version = definition?.Version ?? (string.IsNullOrEmpty(state?.Version) ? null : state.Version),
-            NextOccurrence = schedule is null ? null : OccurrenceForecast.Next(schedule, last, now),
-            LastRun = lastRun,
-            MissedOccurrences = schedule is null || !exclusive ? 0 : OccurrenceForecast.Missed(schedule, last ?? model.OwnerSince, enabled, now),
-        };
-    }
-
-    private static DateTimeOffset? Later(DateTimeOffset? a, DateTimeOffset? b) => a is null ? b : b is null ? a : a > b ? a : b;
+    private TaskView Task(ScheduleModel model, string id, DateTimeOffset now) => TaskViews.Build(model, id, _runs.Last(id), now);
 
     private void OnPartition(string topic, int partition)
     {
