@@ -48,7 +48,7 @@ internal static class LogsCommand
                         }
                     }
 
-                    Console.Out.WriteLine(Encoding.UTF8.GetString(result.Message.Value));
+                    Console.Out.WriteLine(Output.TextTable.Safe(Encoding.UTF8.GetString(result.Message.Value)));
                     printed++;
                 }
             }

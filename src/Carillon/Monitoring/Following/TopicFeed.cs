@@ -100,9 +100,25 @@ internal sealed class TopicFeed : IDisposable
 
     private void Loop()
     {
+        try
+        {
+            Follow();
+        }
+        catch (Exception e) when (e is KafkaException or ArgumentException or InvalidOperationException)
+        {
+            // A client that cannot even be built (a bad librdkafka property): waiters learn it instead of waiting.
+            _logger.MonitorConsumeFailed(e.Message);
+            _started.TrySetException(e);
+            throw;
+        }
+    }
+
+    private void Follow()
+    {
         var config = _clients.Consumer(c =>
         {
-            c.GroupId = null;
+            // librdkafka's consumer needs a group ID, but one that only assigns never joins a group nor commits.
+            c.GroupId = "carillon-monitor-" + Guid.NewGuid().ToString("N");
             c.EnableAutoCommit = false;
             c.EnableAutoOffsetStore = false;
             c.IsolationLevel = IsolationLevel.ReadCommitted;
