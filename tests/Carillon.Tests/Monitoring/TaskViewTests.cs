@@ -25,7 +25,7 @@ public sealed class TaskViewTests
 
         time.Advance(TimeSpan.FromMinutes(1) + TimeSpan.FromSeconds(1));
         var onTime = TaskViews.Build(follower.Read(), "every-minute", null, time.GetUtcNow());
-        time.Advance(TimeSpan.FromMinutes(2) + OccurrenceForecast.Grace + TimeSpan.FromSeconds(1));
+        time.Advance(TimeSpan.FromMinutes(3) + OccurrenceForecast.Grace + TimeSpan.FromSeconds(1));
         var late = TaskViews.Build(follower.Read(), "every-minute", null, time.GetUtcNow());
 
         Assert.Equal((0, false), (onTime.MissedOccurrences, onTime.Overdue));
