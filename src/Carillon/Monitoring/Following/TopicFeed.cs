@@ -48,26 +48,19 @@ internal sealed class TopicFeed : IDisposable
             partitions = [.. _positions.Keys];
         }
 
-        var targets = new Dictionary<TopicPartition, long>();
-        foreach (var tp in partitions)
+        // One round trip per partition, all at once (librdkafka's watermark query is thread-safe).
+        var marks = await Task.WhenAll(partitions.Select(tp => Task.Run(() =>
         {
-            cancellationToken.ThrowIfCancellationRequested();
-            WatermarkOffsets marks;
             try
             {
-                // Thread-safe in librdkafka; asks the partition leader, so it is one round trip per partition.
-                marks = await Task.Run(() => _consumer!.QueryWatermarkOffsets(tp, s_queryTimeout), cancellationToken).ConfigureAwait(false);
+                return (Partition: tp, Marks: _consumer!.QueryWatermarkOffsets(tp, s_queryTimeout));
             }
             catch (KafkaException e)
             {
                 throw new TimeoutException($"Cannot read the high watermark of {tp}: {e.Error.Reason}", e);
             }
-
-            if (marks.High.Value > marks.Low.Value)
-            {
-                targets[tp] = marks.High.Value;
-            }
-        }
+        }, cancellationToken))).ConfigureAwait(false);
+        var targets = marks.Where(m => m.Marks.High.Value > m.Marks.Low.Value).ToDictionary(m => m.Partition, m => m.Marks.High.Value);
 
         var waiter = new Waiter(targets);
         lock (_gate)
@@ -127,7 +120,8 @@ internal sealed class TopicFeed : IDisposable
             c.FetchWaitMaxMs = 100;
         });
         using var consumer = _clients.CreateConsumerBuilder<byte[]?, byte[]?>(config).Build();
-        using var admin = _clients.CreateAdminClientBuilder().Build();
+        // On the consumer's own connections: no second client to bootstrap.
+        using var admin = new DependentAdminClientBuilder(consumer.Handle).Build();
         _consumer = consumer;
         var assigned = new HashSet<TopicPartition>();
         var nextDiscovery = DateTimeOffset.MinValue;
@@ -179,19 +173,20 @@ internal sealed class TopicFeed : IDisposable
     private void Discover(IAdminClient admin, IConsumer<byte[]?, byte[]?> consumer, HashSet<TopicPartition> assigned)
     {
         var added = new List<TopicPartitionOffset>();
+        Metadata metadata;
+        try
+        {
+            // One request for every topic: the cluster's metadata (topic names only, no records).
+            metadata = admin.GetMetadata(s_queryTimeout);
+        }
+        catch (KafkaException e)
+        {
+            _logger.MonitorMetadataFailed(string.Join(", ", _topics), e.Error.Reason);
+            return;
+        }
+
         foreach (var topic in _topics.Distinct(StringComparer.Ordinal))
         {
-            Metadata metadata;
-            try
-            {
-                metadata = admin.GetMetadata(topic, s_queryTimeout);
-            }
-            catch (KafkaException e)
-            {
-                _logger.MonitorMetadataFailed(topic, e.Error.Reason);
-                continue;
-            }
-
             foreach (var t in metadata.Topics.Where(t => t.Topic == topic && t.Error.Code == ErrorCode.NoError))
             {
                 foreach (var p in t.Partitions)
