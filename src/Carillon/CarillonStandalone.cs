@@ -1,5 +1,6 @@
 using Carillon.Delayed.Publishing;
 using Carillon.Kafka;
+using Carillon.Monitoring;
 using Carillon.RecurringMessages.Publishing;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -65,5 +66,21 @@ public static class CarillonStandalone
         var clients = new KafkaClientFactory(Options.Create(options), loggerFactory);
         var settings = Options.Create(options);
         return new RecurringMessagesClient(clients, settings, new TopicProvisioner(clients, settings, loggerFactory.CreateLogger<TopicProvisioner>()), TimeProvider.System);
+    }
+
+    /// <summary>
+    /// A schedule monitor for a process without the application's code (a CLI, a standalone dashboard): it reads
+    /// Carillon's topics from the beginning and keeps following them, with no consumer group. It implements
+    /// <see cref="IDisposable"/>: dispose it to stop reading. Call <see cref="IScheduleMonitor.WaitUntilCaughtUpAsync"/>
+    /// before a one-off read.
+    /// </summary>
+    /// <param name="options">The connection and topic settings.</param>
+    /// <param name="loggerFactory">Receives librdkafka's lines and the monitor's; nothing is logged when null.</param>
+    public static IScheduleMonitor CreateScheduleMonitor(CarillonOptions options, ILoggerFactory? loggerFactory = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        loggerFactory ??= NullLoggerFactory.Instance;
+        var clients = new KafkaClientFactory(Options.Create(options), loggerFactory);
+        return new ScheduleMonitor(options, clients, TimeProvider.System, loggerFactory.CreateLogger<ScheduleMonitor>());
     }
 }

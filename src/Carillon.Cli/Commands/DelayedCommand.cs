@@ -47,7 +47,7 @@ internal static class DelayedCommand
             return CliExitCodes.Ok;
         });
 
-        return new Command("delayed", "Delayed messages") { schedule, cancel };
+        return new Command("delayed", "Delayed messages") { schedule, cancel, DelayedListing.Stats(), DelayedListing.DeadLetters() };
     }
 
     private static Publisher Open(CarillonOptions options)

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Text;
+using Carillon.Protocol;
 using Confluent.Kafka;
 
 namespace Carillon.Cli.Commands;
@@ -12,11 +13,15 @@ internal static class LogsCommand
         var fromBeginning = new Option<bool>("--from-beginning") { Description = "Start at the oldest record instead of the end" };
         var max = new Option<int?>("--max") { Description = "Stop after this many records" };
         var logsTopic = new Option<string>("--logs-topic") { Description = "Execution-log topic", DefaultValueFactory = _ => new CarillonOptions().Recurring.LogsTopic };
-        var tail = new Command("tail", "Follow the execution log") { fromBeginning, max, logsTopic };
+        var task = new Option<string?>("--task") { Description = "Only runs of this task ID" };
+        var outcome = new Option<ScheduledRunOutcome?>("--outcome") { Description = "Only runs with this outcome (Succeeded, Failed, TimedOut, SkippedOverlap, SkippedDisabled, SkippedVersion, Interrupted)" };
+        var tail = new Command("tail", "Follow the execution log") { fromBeginning, max, logsTopic, task, outcome };
         CliAction.Set(tail, (options, parse, cancellationToken) =>
         {
             var topic = parse.GetValue(logsTopic)!;
             var limit = parse.GetValue(max);
+            var taskFilter = parse.GetValue(task);
+            var outcomeFilter = parse.GetValue(outcome);
 
             // No group: a tail must not move anyone's offsets. Read committed: only outcomes whose transaction landed.
             using var consumer = CliClients.Consumer<Ignore, byte[]>(options, c =>
@@ -33,7 +38,17 @@ internal static class LogsCommand
                 while (!cancellationToken.IsCancellationRequested && (limit is null || printed < limit))
                 {
                     var result = consumer.Consume(cancellationToken);
-                    Console.Out.WriteLine(Encoding.UTF8.GetString(result.Message.Value));
+                    if (taskFilter is not null || outcomeFilter is not null)
+                    {
+                        // Filtering reads the record with the public codec; one it cannot read matches no filter.
+                        var record = ScheduleProtocol.ReadExecutionLog(result.Message.Value);
+                        if (record is null || taskFilter is not null && record.Task != taskFilter || outcomeFilter is { } o && record.Outcome != o)
+                        {
+                            continue;
+                        }
+                    }
+
+                    Console.Out.WriteLine(Output.TextTable.Safe(Encoding.UTF8.GetString(result.Message.Value)));
                     printed++;
                 }
             }

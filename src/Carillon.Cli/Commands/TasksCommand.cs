@@ -18,7 +18,9 @@ internal static class TasksCommand
 
     public static Command Create()
     {
-        var tasks = new Command("tasks", "Recurring-task commands, applied in order by the schedule's owner");
+        var tasks = new Command("tasks", "Recurring tasks: list and show them; enable, disable and trigger commands, applied in order by the schedule's owner");
+        tasks.Subcommands.Add(TaskListing.List());
+        tasks.Subcommands.Add(TaskListing.Show());
         tasks.Subcommands.Add(Verb("enable", "Enable a task (or * for all); persists across restarts", ScheduleCommand.Enable));
         tasks.Subcommands.Add(Verb("disable", "Disable a task (or * for all); persists across restarts", ScheduleCommand.Disable));
         tasks.Subcommands.Add(Verb("trigger", "Run a task (or * for all) once now, even when disabled", ScheduleCommand.Trigger));

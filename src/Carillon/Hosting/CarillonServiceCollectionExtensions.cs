@@ -5,10 +5,12 @@ using Carillon.Hosting;
 using Carillon.Hosting.Liveness;
 using Carillon.Kafka;
 using Carillon.Kafka.Health;
+using Carillon.Monitoring;
 using Carillon.Recurring;
 using Carillon.RecurringMessages;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace Microsoft.Extensions.DependencyInjection;
@@ -44,6 +46,13 @@ public static class CarillonServiceCollectionExtensions
         services.TryAddSingleton<KafkaClientFactory>();
         services.TryAddSingleton<TopicProvisioner>();
         services.TryAddSingleton<LoopMonitor>();
+
+        // The read model (issue 10) is built on first resolution only: an app that never asks for it runs no consumer.
+        services.TryAddSingleton<IScheduleMonitor>(sp => new ScheduleMonitor(
+            sp.GetRequiredService<IOptions<CarillonOptions>>().Value,
+            sp.GetRequiredService<KafkaClientFactory>(),
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<ILoggerFactory>().CreateLogger<ScheduleMonitor>()));
 
         // Read by the application's health endpoints; neither check blocks start or stop (issue 8, issue 9 §5).
         services.AddHealthChecks()

@@ -36,6 +36,12 @@ public sealed record ExecutionLogRecord(
     string ScheduleVersion,
     string TaskVersion)
 {
+    /// <summary>
+    /// The run's sequence number among this task's runs by its owner, starting at 1 (as
+    /// <c>ScheduledActionContext.Attempt</c>); null for a skip and in records written before issue 10. JSON <c>"attempt"</c>.
+    /// </summary>
+    public long? Attempt { get; init; }
+
     internal static ExecutionLogRecord From(OutcomeRecord o) => new(
         StateRecordCodec.SchemaVersion,
         o.TaskId,
@@ -50,5 +56,8 @@ public sealed record ExecutionLogRecord(
         o.Instance,
         o.RunId,
         o.ScheduleVersion,
-        o.TaskVersion);
+        o.TaskVersion)
+    {
+        Attempt = o.Attempt,
+    };
 }

@@ -84,7 +84,8 @@ public static class ScheduleProtocol
             s.AppliedThrough,
             s.Instance,
             s.At,
-            [.. s.Tasks.Select(t => new ScheduleTaskState(t.Id, t.Enabled, t.Version, t.LastOccurrence, t.LastOutcome))]);
+            [.. s.Tasks.Select(t => new ScheduleTaskState(t.Id, t.Enabled, t.Version, t.LastOccurrence, t.LastOutcome))],
+            [.. (s.Definitions ?? []).Select(d => new ScheduleTaskDefinition(d.Id, d.Cron, d.TimeZone, d.AllowOverlap, d.TimeoutMs is { } ms ? TimeSpan.FromMilliseconds(ms) : null, d.Exclusive, d.Enabled, d.Version))]);
         return true;
     }
 

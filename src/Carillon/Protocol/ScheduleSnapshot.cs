@@ -6,8 +6,9 @@ namespace Carillon.Protocol;
 /// </summary>
 public sealed class ScheduleSnapshot
 {
-    internal ScheduleSnapshot(string scheduleVersion, long appliedThrough, string instance, DateTimeOffset at, IReadOnlyList<ScheduleTaskState> tasks)
+    internal ScheduleSnapshot(string scheduleVersion, long appliedThrough, string instance, DateTimeOffset at, IReadOnlyList<ScheduleTaskState> tasks, IReadOnlyList<ScheduleTaskDefinition> definitions)
     {
+        Definitions = definitions;
         ScheduleVersion = scheduleVersion;
         AppliedThrough = appliedThrough;
         Instance = instance;
@@ -29,6 +30,52 @@ public sealed class ScheduleSnapshot
 
     /// <summary>Every task the owner knew.</summary>
     public IReadOnlyList<ScheduleTaskState> Tasks { get; }
+
+    /// <summary>
+    /// Every task the writer declares, per-instance ones included, as declared (issue 10); empty when the snapshot
+    /// was written by a version that did not write definitions.
+    /// </summary>
+    public IReadOnlyList<ScheduleTaskDefinition> Definitions { get; }
+}
+
+/// <summary>A task's declaration as the owner wrote it into a <see cref="ScheduleSnapshot"/> (JSON <c>definitions</c>).</summary>
+public sealed class ScheduleTaskDefinition
+{
+    internal ScheduleTaskDefinition(string id, string cron, string timeZone, bool allowOverlap, TimeSpan? timeout, bool exclusive, bool enabled, string version)
+    {
+        Id = id;
+        Cron = cron;
+        TimeZone = timeZone;
+        AllowOverlap = allowOverlap;
+        Timeout = timeout;
+        Exclusive = exclusive;
+        Enabled = enabled;
+        Version = version;
+    }
+
+    /// <summary>The task ID.</summary>
+    public string Id { get; }
+
+    /// <summary>The cron expression, as declared.</summary>
+    public string Cron { get; }
+
+    /// <summary>The time-zone ID the expression is read in (<c>UTC</c> when none was declared).</summary>
+    public string TimeZone { get; }
+
+    /// <summary>Whether a run may start while the previous one still runs.</summary>
+    public bool AllowOverlap { get; }
+
+    /// <summary>The run timeout, or null for none.</summary>
+    public TimeSpan? Timeout { get; }
+
+    /// <summary>True when one instance of the cluster runs it; false when every instance does.</summary>
+    public bool Exclusive { get; }
+
+    /// <summary>Whether it is enabled when no command has said otherwise.</summary>
+    public bool Enabled { get; }
+
+    /// <summary>The task's version (<c>[ScheduleVersion]</c>).</summary>
+    public string Version { get; }
 }
 
 /// <summary>One task in a <see cref="ScheduleSnapshot"/>.</summary>

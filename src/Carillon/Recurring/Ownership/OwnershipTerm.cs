@@ -213,7 +213,9 @@ internal sealed class OwnershipTerm
             _time,
             _logger);
         _engine = engine;
-        _writer!.SetSnapshotSource(engine.CaptureSnapshot);
+        // Every declared task rides in each snapshot, so that a reader without the app's code can show it (issue 10).
+        var definitions = _registry.Tasks.Select(TaskDefinition.From).OrderBy(d => d.Id, StringComparer.Ordinal).ToArray();
+        _writer!.SetSnapshotSource(() => engine.CaptureSnapshot() with { Definitions = definitions });
         engine.Start();
 
         // The takeover snapshot: stored versions upgraded, replay start moved to here.

@@ -9,8 +9,8 @@ namespace Carillon.Recurring.Scheduling;
 /// </summary>
 internal sealed class OutcomeRecorder(EngineContext engine)
 {
-    public OutcomeRecord Create(TaskRuntime rt, DateTimeOffset occurrence, string? runId, ScheduledRunTrigger trigger, long? triggerOffset, ScheduledRunOutcome outcome, DateTimeOffset start, DateTimeOffset end, Exception? error)
-        => new(rt.Id, occurrence, runId, engine.Settings.InstanceId, trigger, triggerOffset, outcome, start, end, error?.GetType().FullName, error?.Message, engine.Settings.ScheduleVersion, rt.Descriptor.Version);
+    public OutcomeRecord Create(TaskRuntime rt, DateTimeOffset occurrence, string? runId, ScheduledRunTrigger trigger, long? triggerOffset, ScheduledRunOutcome outcome, DateTimeOffset start, DateTimeOffset end, Exception? error, long? attempt = null)
+        => new(rt.Id, occurrence, runId, engine.Settings.InstanceId, trigger, triggerOffset, outcome, start, end, error?.GetType().FullName, error?.Message, engine.Settings.ScheduleVersion, rt.Descriptor.Version, attempt);
 
     /// <summary>Claims an occurrence: open in the state first (a snapshot taken meanwhile carries it), then durable in the ledger.</summary>
     public async Task<bool> ClaimAsync(TaskRuntime rt, ClaimRecord claim)

@@ -35,7 +35,7 @@ internal sealed class RunInvoker(EngineContext engine, OutcomeRecorder outcomes)
         }
 
         var end = engine.Time.GetUtcNow();
-        var recording = outcomes.Finish(outcomes.Create(rt, claim.Occurrence, claim.RunId, claim.Trigger, claim.TriggerOffset, outcome, context?.FiredAt ?? startedAt, end, error));
+        var recording = outcomes.Finish(outcomes.Create(rt, claim.Occurrence, claim.RunId, claim.Trigger, claim.TriggerOffset, outcome, context?.FiredAt ?? startedAt, end, error, attempt));
         if (error is not null)
         {
             await NotifyHandlersAsync(rt, context, error).ConfigureAwait(false);

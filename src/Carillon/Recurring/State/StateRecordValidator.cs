@@ -89,6 +89,11 @@ internal static class StateRecordValidator
             }
         }
 
+        if (Definitions(s.Definitions) is { } definitionError)
+        {
+            return definitionError;
+        }
+
         foreach (var trigger in s.PendingTriggers)
         {
             if (trigger is null)
@@ -104,6 +109,30 @@ internal static class StateRecordValidator
             if (trigger.Offset < 0)
             {
                 return "negative trigger offset";
+            }
+        }
+
+        return null;
+    }
+
+    // Absent in snapshots written before issue 10: that is fine, a reader then shows the task without its definition.
+    private static string? Definitions(IReadOnlyList<TaskDefinition>? definitions)
+    {
+        foreach (var d in definitions ?? [])
+        {
+            if (d is null)
+            {
+                return "null entry in definitions";
+            }
+
+            if ((TaskId(d.Id) ?? Text(d.Cron, "cron") ?? Text(d.TimeZone, "timeZone") ?? Version(d.Version, "definition version", allowEmpty: true)) is { } error)
+            {
+                return error;
+            }
+
+            if (d.TimeoutMs is < 0)
+            {
+                return "negative timeoutMs";
             }
         }
 

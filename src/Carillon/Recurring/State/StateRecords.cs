@@ -22,9 +22,29 @@ internal sealed record SnapshotRecord(
     string Instance,
     DateTimeOffset At,
     IReadOnlyList<TaskSnapshot> Tasks,
-    IReadOnlyList<PendingTrigger> PendingTriggers) : StateRecord
+    IReadOnlyList<PendingTrigger> PendingTriggers,
+    IReadOnlyList<TaskDefinition>? Definitions = null) : StateRecord
 {
     public override string Kind => RecordKinds.Snapshot;
+}
+
+/// <summary>
+/// A task as its writer declares it (issue 10): every task of the writer's registry, per-instance ones included, so
+/// that a reader with no application code (the CLI, a dashboard) can show and compute its schedule. Absent from
+/// snapshots written before issue 10 (<see cref="SnapshotRecord.Definitions"/> null).
+/// </summary>
+internal sealed record TaskDefinition(
+    string Id,
+    string Cron,
+    string TimeZone,
+    bool AllowOverlap,
+    long? TimeoutMs,
+    bool Exclusive,
+    bool Enabled,
+    string Version)
+{
+    public static TaskDefinition From(ScheduledTaskDescriptor d)
+        => new(d.Id, d.Cron, d.TimeZone, d.AllowOverlap, d.Timeout is { } t ? (long)t.TotalMilliseconds : null, d.Exclusive, d.Enabled, d.Version);
 }
 
 internal sealed record TaskSnapshot(
@@ -69,7 +89,8 @@ internal sealed record OutcomeRecord(
     string? ErrorType,
     string? ErrorMessage,
     string ScheduleVersion,
-    string TaskVersion) : StateRecord
+    string TaskVersion,
+    long? Attempt = null) : StateRecord
 {
     public override string Kind => RecordKinds.Outcome;
 }
