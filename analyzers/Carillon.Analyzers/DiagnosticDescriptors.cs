@@ -10,6 +10,9 @@ namespace Carillon.Analyzers
         /// <summary>The repository's address; <c>RepositoryUrl</c> in Directory.Build.props is the same (a test checks it).</summary>
         public const string RepositoryUrl = "https://github.com/carillon-dotnet/carillon";
 
+        /// <summary>Diagnostic property holding the unambiguous rewrite of a wrong value, for the code fixes.</summary>
+        public const string ReplacementProperty = "Replacement";
+
         private const string HelpBase = RepositoryUrl + "/blob/main/docs/diagnostics.md#";
 
         // The rule's own pattern, its braces escaped for the message format.
@@ -71,6 +74,13 @@ namespace Carillon.Analyzers
             "Scheduled method '{0}' is async void: the runtime cannot await it or observe its exceptions; return Task",
             DiagnosticSeverity.Warning,
             "An async void method returns at its first await, so timeouts, overlap control and failure recording do not work.");
+
+        public static readonly DiagnosticDescriptor NeverFires = Create(
+            "CRL009",
+            "Cron expression never fires",
+            "Cron expression '{0}' {1}; for a task that is meant to be off, keep a real schedule and set Enabled = false",
+            DiagnosticSeverity.Error,
+            "Cronos accepts some day/month combinations that match no date; the runtime would register a task that never runs. No code is generated for it.");
 
         private static DiagnosticDescriptor Create(string id, string title, string message, DiagnosticSeverity severity, string description, params string[] tags)
             => new DiagnosticDescriptor(

@@ -17,6 +17,7 @@ namespace Carillon.Analyzers
     {
         public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(
             DiagnosticDescriptors.InvalidCron,
+            DiagnosticDescriptors.NeverFires,
             DiagnosticDescriptors.DuplicateTaskId,
             DiagnosticDescriptors.InvalidTaskId,
             DiagnosticDescriptors.UnsupportedMethod,
@@ -78,6 +79,7 @@ namespace Carillon.Analyzers
                 var (descriptor, location) = problem.Kind switch
                 {
                     ScheduledActionProblemKind.InvalidCron => (DiagnosticDescriptors.InvalidCron, AttributeSyntaxLocator.Positional(syntax, 0)),
+                    ScheduledActionProblemKind.NeverFires => (DiagnosticDescriptors.NeverFires, AttributeSyntaxLocator.Positional(syntax, 0)),
                     ScheduledActionProblemKind.InvalidTaskId => (DiagnosticDescriptors.InvalidTaskId, idLocation),
                     ScheduledActionProblemKind.NegativeTimeout => (DiagnosticDescriptors.NegativeTimeout, AttributeSyntaxLocator.Named(syntax, "Timeout") ?? idLocation),
                     ScheduledActionProblemKind.UnknownTimeZone => (DiagnosticDescriptors.UnknownTimeZone, AttributeSyntaxLocator.Named(syntax, "TimeZone") ?? idLocation),
@@ -85,7 +87,10 @@ namespace Carillon.Analyzers
                     _ => (DiagnosticDescriptors.UnsupportedMethod, method.Locations.Length > 0 ? method.Locations[0] : Location.None),
                 };
                 idValid &= problem.Kind != ScheduledActionProblemKind.InvalidTaskId;
-                context.ReportDiagnostic(Diagnostic.Create(descriptor, location, problem.MessageArguments));
+                var properties = problem.Replacement is null
+                    ? null
+                    : ImmutableDictionary<string, string?>.Empty.Add(DiagnosticDescriptors.ReplacementProperty, problem.Replacement);
+                context.ReportDiagnostic(Diagnostic.Create(descriptor, location, properties, problem.MessageArguments));
             }
 
             if (idValid)
