@@ -82,6 +82,20 @@ namespace Carillon.Analyzers
             DiagnosticSeverity.Error,
             "Cronos accepts some day/month combinations that match no date; the runtime would register a task that never runs. No code is generated for it.");
 
+        public static readonly DiagnosticDescriptor OverlapVersusTimeout = Create(
+            "CRL010",
+            "Timeout and overlap do not fit the schedule",
+            "Cron '{0}' fires every {1} at the shortest, {2}",
+            DiagnosticSeverity.Warning,
+            "With AllowOverlap = false, a Timeout longer than the shortest interval between occurrences means occurrences are skipped while a run is still going; with AllowOverlap = true and no Timeout on a schedule of a minute or less, slow runs pile up.");
+
+        public static readonly DiagnosticDescriptor DaylightSavingTime = Create(
+            "CRL011",
+            "Daylight-saving time changes when the task runs",
+            "Cron '{0}' in time zone '{1}': {2}; to avoid it, schedule in UTC or at a local time outside the change, or suppress CRL011 to accept it",
+            DiagnosticSeverity.Warning,
+            "A cron at fixed local times in a zone with daylight-saving transitions has occurrences that do not exist (spring forward) or happen twice (fall back). The message names the next such dates within two years and what the runtime does then.");
+
         private static DiagnosticDescriptor Create(string id, string title, string message, DiagnosticSeverity severity, string description, params string[] tags)
             => new DiagnosticDescriptor(
                 id,

@@ -1,5 +1,7 @@
 using System.Collections.Concurrent;
 using System.Collections.Immutable;
+using System.Linq;
+using Carillon.Analyzers.Timing;
 using Carillon.CompileTime;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
@@ -23,7 +25,9 @@ namespace Carillon.Analyzers
             DiagnosticDescriptors.UnsupportedMethod,
             DiagnosticDescriptors.NegativeTimeout,
             DiagnosticDescriptors.UnknownTimeZone,
-            DiagnosticDescriptors.AsyncVoid);
+            DiagnosticDescriptors.AsyncVoid,
+            DiagnosticDescriptors.OverlapVersusTimeout,
+            DiagnosticDescriptors.DaylightSavingTime);
 
         public override void Initialize(AnalysisContext context)
         {
@@ -91,6 +95,11 @@ namespace Carillon.Analyzers
                     ? null
                     : ImmutableDictionary<string, string?>.Empty.Add(DiagnosticDescriptors.ReplacementProperty, problem.Replacement);
                 context.ReportDiagnostic(Diagnostic.Create(descriptor, location, properties, problem.MessageArguments));
+            }
+
+            if (check.Problems.All(p => p.Kind is not (ScheduledActionProblemKind.InvalidCron or ScheduledActionProblemKind.NeverFires or ScheduledActionProblemKind.NegativeTimeout)))
+            {
+                TimingDiagnostics.Report(context, arguments, syntax);
             }
 
             if (idValid)
