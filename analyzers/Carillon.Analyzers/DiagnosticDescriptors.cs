@@ -96,6 +96,13 @@ namespace Carillon.Analyzers
             DiagnosticSeverity.Warning,
             "A cron at fixed local times in a zone with daylight-saving transitions has occurrences that do not exist (spring forward) or happen twice (fall back). The message names the next such dates within two years and what the runtime does then.");
 
+        public static readonly DiagnosticDescriptor RepeatedActionId = Create(
+            "CRL012",
+            "Repeated [ScheduledAction] without its own ID",
+            "Method '{0}' has several [ScheduledAction]: each is its own task and needs its own explicit Id; {1}",
+            DiagnosticSeverity.Error,
+            "A method may carry several [ScheduledAction], one task each; the default ID {TypeName}.{MethodName} would be the same for all of them, so each must set a distinct Id. No task is generated for the attribute reported.");
+
         private static DiagnosticDescriptor Create(string id, string title, string message, DiagnosticSeverity severity, string description, params string[] tags)
             => new DiagnosticDescriptor(
                 id,

@@ -4,7 +4,7 @@ namespace Carillon;
 /// Marks a method as a recurring task. The source generator turns every marked method into an entry of the
 /// compile-time schedule registry; the analyzers reject invalid cron expressions, IDs and signatures at build time.
 /// </summary>
-[AttributeUsage(AttributeTargets.Method, AllowMultiple = false, Inherited = false)]
+[AttributeUsage(AttributeTargets.Method, AllowMultiple = true, Inherited = false)]
 public sealed class ScheduledActionAttribute : Attribute
 {
     /// <summary>Creates the attribute.</summary>
