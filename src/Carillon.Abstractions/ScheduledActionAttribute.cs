@@ -32,6 +32,13 @@ public sealed class ScheduledActionAttribute : Attribute
     /// <summary>IANA or Windows time-zone ID the cron expression is evaluated in; defaults to UTC.</summary>
     public string? TimeZone { get; set; }
 
+    /// <summary>
+    /// A configuration key (for example <c>Schedules:NightlyReport</c>) whose value, when set, replaces <see cref="Cron"/>
+    /// at startup. The configured value is validated with the same rule as the attribute's; a bad one stops the host
+    /// with a message naming the key.
+    /// </summary>
+    public string? ConfigurationKey { get; set; }
+
     /// <summary>What to do with occurrences missed while no instance ran the schedule.</summary>
     public MisfirePolicy Misfire { get; set; } = MisfirePolicy.RunOnce;
 }

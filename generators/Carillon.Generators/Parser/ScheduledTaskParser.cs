@@ -70,7 +70,8 @@ namespace Carillon.Generators.Parser
                 shape.IsStatic,
                 shape.ReturnKind,
                 shape.Arguments.ToEquatableArray(),
-                shape.ConstructorArguments.ToEquatableArray());
+                shape.ConstructorArguments.ToEquatableArray(),
+                arguments.ConfigurationKey);
         }
     }
 }

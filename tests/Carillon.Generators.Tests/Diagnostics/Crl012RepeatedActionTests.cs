@@ -65,4 +65,22 @@ public class Crl012RepeatedActionTests
         Assert.Equal(["0 6 * * MON-FRI", "0 9 * * SAT,SUN"], registry.Tasks.Select(t => t.Cron));
         Assert.Equal("Europe/Paris", registry.Tasks[1].TimeZone);
     }
+
+    [Fact]
+    public void Configuration_key_of_each_attribute_reaches_its_descriptor()
+    {
+        var compilation = Compiler.Create("""
+            public class Reports
+            {
+                [ScheduledAction("0 2 * * *", Id = "report.nightly", ConfigurationKey = "Schedules:NightlyReport")]
+                [ScheduledAction("0 12 * * *", Id = "report.noon")]
+                public void Send() { }
+            }
+            """);
+        var (output, _) = Compiler.Generate(compilation);
+        var registry = Compiler.LoadOwnRegistry(output);
+
+        Assert.Equal(["Schedules:NightlyReport", null], registry.Tasks.Select(t => t.ConfigurationKey));
+        Assert.Equal(["0 2 * * *", "0 12 * * *"], registry.Tasks.Select(t => t.Cron));
+    }
 }
