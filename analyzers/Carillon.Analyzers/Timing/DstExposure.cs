@@ -136,6 +136,11 @@ namespace Carillon.Analyzers.Timing
             }
         }
 
+        // Outside the changed local times the runtime and the wall clock map times one to one, so only two things can
+        // differ, each checked with one or two Cronos calls whatever the cron's density (a per-second cron costs the
+        // same as a daily one): in a gap, whether the runtime fires at the transition instant and resumes right after
+        // it; in an overlap, which passes of the first repeated written time it fires (Cronos treats every written time
+        // of an expression alike).
         private static DstFinding? GapFinding(CronExpression cron, TimeZoneInfo zone, DateTime at, TimeSpan before, TimeSpan after)
         {
             var clockFrom = at + before;
@@ -145,31 +150,21 @@ namespace Carillon.Analyzers.Timing
                 return null;
             }
 
-            // Nominal: the wall clock as it reads (nothing in the gap). Runtime: what the schedule fires at.
             var span = after - before;
-            var until = at + span + TimeSpan.FromMinutes(1);
-            var runtime = RuntimeRuns(cron, zone, at - span, until);
-            var nominal = NominalRuns(cron, at - span, until, at, before, after);
-            var ranAtTransition = runtime.Contains(at);
-            var caughtUp = false;
-            foreach (var run in runtime)
-            {
-                caughtUp |= run >= at && run <= at + span;
-            }
-
-            if (SetEquals(runtime, nominal) && caughtUp)
+            // From just before the transition, as the engine's cursor comes from an earlier run: a search starting at
+            // the transition itself would not see the occurrence Cronos moves there.
+            var next = cron.GetNextOccurrence(at.AddTicks(-1), zone, inclusive: false);
+            var ranAtTransition = next == at;
+            var endWritten = WrittenAtOrAfter(cron, clockTo) == clockTo;
+            var caughtUp = next is { } n && n <= at + span;
+            if (ranAtTransition == endWritten && caughtUp)
             {
                 // The runtime reads the wall clock and the schedule resumes right after the gap (hourly at 03:00):
                 // the cadence is kept, nothing to warn about.
                 return null;
             }
 
-            var runs = new List<DateTime>();
-            if (ranAtTransition && !nominal.Contains(at))
-            {
-                runs.Add(at);
-            }
-
+            var runs = ranAtTransition && !endWritten ? new[] { at } : Array.Empty<DateTime>();
             return new DstFinding(DstChange.Gap, at, clockFrom, clockTo, written, runs, Array.Empty<DateTime>());
         }
 
@@ -182,58 +177,29 @@ namespace Carillon.Analyzers.Timing
                 return null;
             }
 
-            var span = before - after;
-            var until = at + span + TimeSpan.FromMinutes(1);
-            var runtime = RuntimeRuns(cron, zone, at - span - TimeSpan.FromMinutes(1), until);
-            var nominal = NominalRuns(cron, at - span - TimeSpan.FromMinutes(1), until, at, before, after);
-            if (SetEquals(runtime, nominal))
+            var first = DateTime.SpecifyKind(written - before, DateTimeKind.Utc);
+            var second = DateTime.SpecifyKind(written - after, DateTimeKind.Utc);
+            // The engine's cursor walk, in two steps: no written time lies between the clock going back and `written`, so
+            // the walk reaches the first pass from just before it, and the second pass from just before the transition
+            // (whatever first-pass runs came in between, a dense cron's included).
+            var runsFirst = cron.GetNextOccurrence(first.AddTicks(-1), zone, inclusive: false) == first;
+            var runsSecond = cron.GetNextOccurrence(at.AddTicks(-1), zone, inclusive: false) == second;
+            if (runsFirst && runsSecond)
             {
                 // Both passes run, as the wall clock reads (an hourly or interval cron): cadence kept.
                 return null;
             }
 
-            var first = written - before;
-            var second = written - after;
             var runs = new List<DateTime>();
             var notRun = new List<DateTime>();
-            (runtime.Contains(first) ? runs : notRun).Add(first);
-            (runtime.Contains(second) ? runs : notRun).Add(second);
+            (runsFirst ? runs : notRun).Add(first);
+            (runsSecond ? runs : notRun).Add(second);
             return new DstFinding(DstChange.Overlap, at, clockFrom, clockTo, written, runs, notRun);
         }
 
         // The first written local time at or after the wall-clock time: the cron read in UTC is the cron read on a wall clock.
         private static DateTime? WrittenAtOrAfter(CronExpression cron, DateTime wallClock)
             => cron.GetNextOccurrence(DateTime.SpecifyKind(wallClock, DateTimeKind.Utc), inclusive: true);
-
-        private static HashSet<DateTime> RuntimeRuns(CronExpression cron, TimeZoneInfo zone, DateTime fromUtc, DateTime untilUtc)
-        {
-            var runs = new HashSet<DateTime>();
-            for (var next = cron.GetNextOccurrence(fromUtc, zone, inclusive: true); next is { } n && n < untilUtc; next = cron.GetNextOccurrence(n, zone))
-            {
-                runs.Add(n);
-            }
-
-            return runs;
-        }
-
-        // Instants whose wall-clock reading (the old offset before the transition, the new one after) is written.
-        private static HashSet<DateTime> NominalRuns(CronExpression cron, DateTime fromUtc, DateTime untilUtc, DateTime at, TimeSpan before, TimeSpan after)
-        {
-            var runs = new HashSet<DateTime>();
-            AddWritten(cron, runs, fromUtc, at, before);
-            AddWritten(cron, runs, at, untilUtc, after);
-            return runs;
-        }
-
-        private static void AddWritten(CronExpression cron, HashSet<DateTime> runs, DateTime fromUtc, DateTime untilUtc, TimeSpan offset)
-        {
-            for (var next = WrittenAtOrAfter(cron, fromUtc + offset); next is { } n && n - offset < untilUtc; next = cron.GetNextOccurrence(n))
-            {
-                runs.Add(DateTime.SpecifyKind(n - offset, DateTimeKind.Utc));
-            }
-        }
-
-        private static bool SetEquals(HashSet<DateTime> a, HashSet<DateTime> b) => a.SetEquals(b);
 
         /// <summary>The message clause for one finding (CRL011's {2}).</summary>
         public static string Describe(DstFinding finding)
