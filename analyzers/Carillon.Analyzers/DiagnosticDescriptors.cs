@@ -10,6 +10,9 @@ namespace Carillon.Analyzers
         /// <summary>The repository's address; <c>RepositoryUrl</c> in Directory.Build.props is the same (a test checks it).</summary>
         public const string RepositoryUrl = "https://github.com/carillon-dotnet/carillon";
 
+        /// <summary>Diagnostic property holding the unambiguous rewrite of a wrong value, for the code fixes.</summary>
+        public const string ReplacementProperty = "Replacement";
+
         private const string HelpBase = RepositoryUrl + "/blob/main/docs/diagnostics.md#";
 
         // The rule's own pattern, its braces escaped for the message format.
@@ -71,6 +74,34 @@ namespace Carillon.Analyzers
             "Scheduled method '{0}' is async void: the runtime cannot await it or observe its exceptions; return Task",
             DiagnosticSeverity.Warning,
             "An async void method returns at its first await, so timeouts, overlap control and failure recording do not work.");
+
+        public static readonly DiagnosticDescriptor NeverFires = Create(
+            "CRL009",
+            "Cron expression never fires",
+            "Cron expression '{0}' {1}; for a task that is meant to be off, keep a real schedule and set Enabled = false",
+            DiagnosticSeverity.Error,
+            "Cronos accepts some day/month combinations that match no date; the runtime would register a task that never runs. No code is generated for it.");
+
+        public static readonly DiagnosticDescriptor OverlapVersusTimeout = Create(
+            "CRL010",
+            "Timeout and overlap do not fit the schedule",
+            "Cron '{0}' fires every {1} at the shortest, {2}",
+            DiagnosticSeverity.Warning,
+            "With AllowOverlap = false, a Timeout longer than the shortest interval between occurrences means occurrences are skipped while a run is still going; with AllowOverlap = true and no Timeout on a schedule of a minute or less, slow runs pile up.");
+
+        public static readonly DiagnosticDescriptor DaylightSavingTime = Create(
+            "CRL011",
+            "Daylight-saving time changes when the task runs",
+            "Cron '{0}' in time zone '{1}': {2}; to avoid it, schedule in UTC or at a local time outside the change, or suppress CRL011 to accept it",
+            DiagnosticSeverity.Warning,
+            "A cron at fixed local times in a zone with daylight-saving transitions has occurrences that do not exist (spring forward) or happen twice (fall back). The message names the next such dates within two years and what the runtime does then.");
+
+        public static readonly DiagnosticDescriptor RepeatedActionId = Create(
+            "CRL012",
+            "Repeated [ScheduledAction] without its own ID",
+            "Method '{0}' has several [ScheduledAction]: each is its own task and needs its own explicit Id; {1}",
+            DiagnosticSeverity.Error,
+            "A method may carry several [ScheduledAction], one task each; the default ID {TypeName}.{MethodName} would be the same for all of them, so each must set a distinct Id. No task is generated for the attribute reported.");
 
         private static DiagnosticDescriptor Create(string id, string title, string message, DiagnosticSeverity severity, string description, params string[] tags)
             => new DiagnosticDescriptor(

@@ -1,5 +1,7 @@
 using System.Collections.Concurrent;
 using System.Collections.Immutable;
+using System.Linq;
+using Carillon.Analyzers.Timing;
 using Carillon.CompileTime;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
@@ -17,12 +19,16 @@ namespace Carillon.Analyzers
     {
         public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(
             DiagnosticDescriptors.InvalidCron,
+            DiagnosticDescriptors.NeverFires,
             DiagnosticDescriptors.DuplicateTaskId,
             DiagnosticDescriptors.InvalidTaskId,
             DiagnosticDescriptors.UnsupportedMethod,
             DiagnosticDescriptors.NegativeTimeout,
             DiagnosticDescriptors.UnknownTimeZone,
-            DiagnosticDescriptors.AsyncVoid);
+            DiagnosticDescriptors.AsyncVoid,
+            DiagnosticDescriptors.OverlapVersusTimeout,
+            DiagnosticDescriptors.DaylightSavingTime,
+            DiagnosticDescriptors.RepeatedActionId);
 
         public override void Initialize(AnalysisContext context)
         {
@@ -48,21 +54,16 @@ namespace Carillon.Analyzers
         private static void AnalyzeMethod(SymbolAnalysisContext context, INamedTypeSymbol attributeType, ConcurrentBag<TaskIdDeclaration> ids)
         {
             var method = (IMethodSymbol)context.Symbol;
-            AttributeData? attribute = null;
-            foreach (var candidate in method.GetAttributes())
+            var attributes = RepeatedActionRules.Of(method, attributeType);
+            var repeated = RepeatedActionRules.Check(attributes);
+            for (var i = 0; i < attributes.Length; i++)
             {
-                if (SymbolEqualityComparer.Default.Equals(candidate.AttributeClass, attributeType))
-                {
-                    attribute = candidate;
-                    break;
-                }
+                AnalyzeAttribute(context, method, attributes[i], repeated[i], first: i == 0, ids);
             }
+        }
 
-            if (attribute is null)
-            {
-                return;
-            }
-
+        private static void AnalyzeAttribute(SymbolAnalysisContext context, IMethodSymbol method, AttributeData attribute, RepeatedActionProblem repeated, bool first, ConcurrentBag<TaskIdDeclaration> ids)
+        {
             var arguments = ScheduledActionArguments.Read(attribute);
             if (!arguments.IsComplete)
             {
@@ -75,9 +76,15 @@ namespace Carillon.Analyzers
             var idValid = true;
             foreach (var problem in check.Problems)
             {
+                if (!first && problem.Kind is ScheduledActionProblemKind.UnsupportedMethod or ScheduledActionProblemKind.AsyncVoid)
+                {
+                    continue; // about the method, not the attribute: said once
+                }
+
                 var (descriptor, location) = problem.Kind switch
                 {
                     ScheduledActionProblemKind.InvalidCron => (DiagnosticDescriptors.InvalidCron, AttributeSyntaxLocator.Positional(syntax, 0)),
+                    ScheduledActionProblemKind.NeverFires => (DiagnosticDescriptors.NeverFires, AttributeSyntaxLocator.Positional(syntax, 0)),
                     ScheduledActionProblemKind.InvalidTaskId => (DiagnosticDescriptors.InvalidTaskId, idLocation),
                     ScheduledActionProblemKind.NegativeTimeout => (DiagnosticDescriptors.NegativeTimeout, AttributeSyntaxLocator.Named(syntax, "Timeout") ?? idLocation),
                     ScheduledActionProblemKind.UnknownTimeZone => (DiagnosticDescriptors.UnknownTimeZone, AttributeSyntaxLocator.Named(syntax, "TimeZone") ?? idLocation),
@@ -85,7 +92,25 @@ namespace Carillon.Analyzers
                     _ => (DiagnosticDescriptors.UnsupportedMethod, method.Locations.Length > 0 ? method.Locations[0] : Location.None),
                 };
                 idValid &= problem.Kind != ScheduledActionProblemKind.InvalidTaskId;
-                context.ReportDiagnostic(Diagnostic.Create(descriptor, location, problem.MessageArguments));
+                var properties = problem.Replacement is null
+                    ? null
+                    : ImmutableDictionary<string, string?>.Empty.Add(DiagnosticDescriptors.ReplacementProperty, problem.Replacement);
+                context.ReportDiagnostic(Diagnostic.Create(descriptor, location, properties, problem.MessageArguments));
+            }
+
+            if (check.Problems.All(p => p.Kind is not (ScheduledActionProblemKind.InvalidCron or ScheduledActionProblemKind.NeverFires or ScheduledActionProblemKind.NegativeTimeout)))
+            {
+                TimingDiagnostics.Report(context, arguments, syntax);
+            }
+
+            if (repeated != RepeatedActionProblem.None)
+            {
+                // A repeated ID on the same method is said here, as the user types; CRL002 would only say it at the end.
+                var detail = repeated == RepeatedActionProblem.MissingId
+                    ? "this one has none (the default would be the same for every attribute)"
+                    : "'" + check.Id + "' is already used by another [ScheduledAction] on it";
+                context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.RepeatedActionId, idLocation, method.Name, detail));
+                idValid = false;
             }
 
             if (idValid)

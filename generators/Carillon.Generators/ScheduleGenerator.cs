@@ -22,9 +22,9 @@ namespace Carillon.Generators
                     predicate: static (_, _) => true,
                     transform: static (ctx, ct) => ScheduledTaskParser.Parse(ctx, ct))
                 .WithTrackingName(TrackingNames.ScheduledActions)
-                .Where(static task => task is not null)
+                .SelectMany(static (models, _) => models)
                 .WithTrackingName(TrackingNames.ParsedScheduledActions)
-                .Select(static (task, _) => task!)
+                .Select(static (task, _) => task)
                 .WithTrackingName(TrackingNames.ValidScheduledActions)
                 .Collect()
                 .WithTrackingName(TrackingNames.AllScheduledActions);

@@ -3,6 +3,14 @@ using Cronos;
 
 namespace Carillon.CompileTime
 {
+    /// <summary>What the build makes of a cron expression.</summary>
+    internal enum CronVerdict
+    {
+        Valid,
+        Invalid,
+        NeverFires,
+    }
+
     /// <summary>
     /// Cron validation with Cronos itself, the parser the runtime schedules with, so the build accepts exactly what
     /// the runtime can run.
@@ -50,14 +58,28 @@ namespace Carillon.CompileTime
 
         /// <summary>
         /// Accepts what <see cref="Parse"/> parses and can fire. On failure <paramref name="error"/> completes the
-        /// sentence "Cron expression '…' " ("is invalid: …" or "never fires: …"), which is how CRL001 words it.
+        /// sentence "Cron expression '…' " ("is invalid: …" or "never fires: …").
         /// </summary>
-        public static bool TryValidate(string? expression, out string error)
+        public static bool TryValidate(string? expression, out string error) => Check(expression, out error) == CronVerdict.Valid;
+
+        /// <summary>
+        /// The build's verdict on an expression: CRL001 for <see cref="CronVerdict.Invalid"/>, CRL009 for
+        /// <see cref="CronVerdict.NeverFires"/> (issue 12: its own ID, so it can be told apart and suppressed separately).
+        /// <paramref name="error"/> completes the sentence "Cron expression '…' ".
+        /// </summary>
+        public static CronVerdict Check(string? expression, out string error)
         {
             if (expression is null)
             {
                 error = "is invalid: the expression is null";
-                return false;
+                return CronVerdict.Invalid;
+            }
+
+            // Foreign dialects first: Cronos's own message for them ("invalid character") would not say what was meant.
+            if (CronDialects.Recognize(expression) is { } foreign)
+            {
+                error = "is invalid: " + foreign.Explanation;
+                return CronVerdict.Invalid;
             }
 
             CronExpression parsed;
@@ -67,10 +89,10 @@ namespace Carillon.CompileTime
             }
             catch (CronFormatException e)
             {
-                // Cronos's own message says which field is wrong and why; control characters are escaped so that a
-                // build log stays text.
-                error = "is invalid: " + Printable(e.Message);
-                return false;
+                // Name the field that is wrong and what it accepts, then Cronos's own explanation; control characters
+                // are escaped so that a build log stays text.
+                error = "is invalid: " + CronFields.Explain(expression, Printable(e.Message));
+                return CronVerdict.Invalid;
             }
 
             // Cronos parses day/month combinations that do not exist (30 February, 31 April): the runtime would
@@ -81,14 +103,18 @@ namespace Carillon.CompileTime
             if (parsed.GetNextOccurrence(SearchFrom, inclusive: true) is null)
             {
                 error = "never fires: no date matches its day-of-month, month and day-of-week fields together (for example 30 February or 31 April)";
-                return false;
+                return CronVerdict.NeverFires;
             }
 
             error = string.Empty;
-            return true;
+            return CronVerdict.Valid;
         }
 
-        private static string Printable(string message)
+        /// <summary>The expression's fields (any whitespace separates them).</summary>
+        internal static string[] Fields(string expression)
+            => expression.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries);
+
+        internal static string Printable(string message)
         {
             var builder = new System.Text.StringBuilder(message.Length);
             foreach (var c in message)

@@ -13,6 +13,7 @@ namespace Carillon.CompileTime
         public bool Enabled { get; private set; } = true;
         public string? TimeZone { get; private set; }
         public int Misfire { get; private set; }
+        public string? ConfigurationKey { get; private set; }
 
         /// <summary>False when the attribute does not bind (a compile error the compiler reports itself).</summary>
         public bool IsComplete { get; private set; }
@@ -49,6 +50,9 @@ namespace Carillon.CompileTime
                         break;
                     case "TimeZone":
                         result.TimeZone = value as string;
+                        break;
+                    case "ConfigurationKey":
+                        result.ConfigurationKey = value as string;
                         break;
                     case "Misfire":
                         result.Misfire = value is int misfire ? misfire : 0;

@@ -9,6 +9,7 @@ namespace Carillon.CompileTime
     internal enum ScheduledActionProblemKind
     {
         InvalidCron,
+        NeverFires,
         InvalidTaskId,
         NegativeTimeout,
         UnknownTimeZone,
@@ -18,7 +19,11 @@ namespace Carillon.CompileTime
 
     /// <param name="MessageArguments">The values the diagnostic's message is formatted with, in order.</param>
     /// <param name="Blocks">True when no code can be generated for the method (an error, not a warning).</param>
-    internal sealed record ScheduledActionProblem(ScheduledActionProblemKind Kind, bool Blocks, params string[] MessageArguments);
+    internal sealed record ScheduledActionProblem(ScheduledActionProblemKind Kind, bool Blocks, params string[] MessageArguments)
+    {
+        /// <summary>The value a code fix may write instead of the wrong one, when the rewrite is unambiguous.</summary>
+        public string? Replacement { get; init; }
+    }
 
     /// <summary>
     /// The one check of a <c>[ScheduledAction]</c> method that the generator and the analyzers share: the generator
@@ -76,9 +81,17 @@ namespace Carillon.CompileTime
         {
             var problems = new List<ScheduledActionProblem>();
             var methodName = method.ContainingType is null ? method.Name : method.ContainingType.Name + "." + method.Name;
-            if (!CronRules.TryValidate(arguments.Cron, out var cronError))
+            switch (CronRules.Check(arguments.Cron, out var cronError))
             {
-                problems.Add(new ScheduledActionProblem(ScheduledActionProblemKind.InvalidCron, true, arguments.Cron ?? "null", cronError));
+                case CronVerdict.Invalid:
+                    problems.Add(new ScheduledActionProblem(ScheduledActionProblemKind.InvalidCron, true, arguments.Cron ?? "null", cronError)
+                    {
+                        Replacement = includeWarnings && arguments.Cron is not null ? CronDialects.Recognize(arguments.Cron)?.Replacement : null,
+                    });
+                    break;
+                case CronVerdict.NeverFires:
+                    problems.Add(new ScheduledActionProblem(ScheduledActionProblemKind.NeverFires, true, arguments.Cron!, cronError));
+                    break;
             }
 
             var id = arguments.EffectiveId(method);

@@ -4,7 +4,7 @@ namespace Carillon;
 /// Marks a method as a recurring task. The source generator turns every marked method into an entry of the
 /// compile-time schedule registry; the analyzers reject invalid cron expressions, IDs and signatures at build time.
 /// </summary>
-[AttributeUsage(AttributeTargets.Method, AllowMultiple = false, Inherited = false)]
+[AttributeUsage(AttributeTargets.Method, AllowMultiple = true, Inherited = false)]
 public sealed class ScheduledActionAttribute : Attribute
 {
     /// <summary>Creates the attribute.</summary>
@@ -31,6 +31,13 @@ public sealed class ScheduledActionAttribute : Attribute
 
     /// <summary>IANA or Windows time-zone ID the cron expression is evaluated in; defaults to UTC.</summary>
     public string? TimeZone { get; set; }
+
+    /// <summary>
+    /// A configuration key (for example <c>Schedules:NightlyReport</c>) whose value, when set, replaces <see cref="Cron"/>
+    /// at startup. The configured value is validated with the same rule as the attribute's; a bad one stops the host
+    /// with a message naming the key.
+    /// </summary>
+    public string? ConfigurationKey { get; set; }
 
     /// <summary>What to do with occurrences missed while no instance ran the schedule.</summary>
     public MisfirePolicy Misfire { get; set; } = MisfirePolicy.RunOnce;

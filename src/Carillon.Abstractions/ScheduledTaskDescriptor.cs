@@ -72,6 +72,12 @@ public sealed class ScheduledTaskDescriptor
     /// <summary>Name of the scheduled method.</summary>
     public string MethodName { get; }
 
+    /// <summary>
+    /// The configuration key whose value, when set, replaces <see cref="Cron"/> at startup
+    /// (<see cref="ScheduledActionAttribute.ConfigurationKey"/>); null when the cron is the attribute's only.
+    /// </summary>
+    public string? ConfigurationKey { get; init; }
+
     /// <summary>Runs the method with the given context.</summary>
     public ValueTask InvokeAsync(IServiceProvider services, ScheduledActionContext context, CancellationToken cancellationToken)
         => _invoker(services, context, cancellationToken);

@@ -3,6 +3,7 @@ using Carillon.Generators.Benchmarks;
 // Compile-time and startup figures for docs/benchmarks-compile-time.md. Usage:
 //   dotnet run -c Release --project tests/Carillon.Generators.Benchmarks [-- runs [startup]]
 // "startup" skips the compile-time rows (a, b), which take most of the run, to iterate on (c) alone.
+// "analyzers" runs only (d): the analyzers on UTC tasks versus the same tasks in Europe/Paris (issue 12's DST analysis).
 
 var runs = args.Length > 0 && int.TryParse(args[0], out var n) ? n : 7;
 const int Classes = 100;
@@ -12,6 +13,12 @@ Console.WriteLine($"{Classes * MethodsPerClass} scheduled methods in {Classes} f
 Console.WriteLine();
 Console.WriteLine("| measurement | value |");
 Console.WriteLine("|---|---|");
+if (args.Length >= 2 && args[1] == "analyzers")
+{
+    AnalyzerTimingBenchmark.Run(SourceFactory.Create(Classes, MethodsPerClass, withAttributes: true), SourceFactory.Create(Classes, MethodsPerClass, withAttributes: true, timeZone: "Europe/Paris"), runs, Console.Out);
+    return;
+}
+
 if (args.Length < 2 || args[1] != "startup")
 {
     CompileTimeBenchmark.Run(SourceFactory.Create(Classes, MethodsPerClass, withAttributes: true), runs, Console.Out);

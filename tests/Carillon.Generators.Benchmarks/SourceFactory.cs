@@ -7,7 +7,7 @@ internal static class SourceFactory
 {
     private static readonly string[] Crons = { "*/5 * * * *", "0 2 * * *", "*/10 * * * * *", "@hourly", "0 8 * * 1-5" };
 
-    public static IReadOnlyList<string> Create(int classes, int methodsPerClass, bool withAttributes)
+    public static IReadOnlyList<string> Create(int classes, int methodsPerClass, bool withAttributes, string? timeZone = null)
     {
         var files = new List<string>(classes + 1)
         {
@@ -27,7 +27,7 @@ internal static class SourceFactory
             {
                 if (withAttributes)
                 {
-                    b.Append("        [ScheduledAction(\"").Append(Crons[(c + m) % Crons.Length]).Append("\", Timeout = 30)]\n");
+                    b.Append("        [ScheduledAction(\"").Append(Crons[(c + m) % Crons.Length]).Append("\", Timeout = 30").Append(timeZone is null ? string.Empty : ", TimeZone = \"" + timeZone + "\"").Append(")]\n");
                 }
 
                 switch (m % 3)

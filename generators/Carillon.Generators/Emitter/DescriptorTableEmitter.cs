@@ -20,10 +20,13 @@ namespace Carillon.Generators.Emitter
     internal static class DescriptorTableEmitter
     {
         /// <summary>Integers per task in the row table; the order of the columns is the descriptor's constructor's.</summary>
-        private const int Columns = 11;
+        private const int ConstructorColumns = 11;
 
         public static void Emit(SourceWriter w, CompilationModel compilation, IReadOnlyList<ScheduledTaskModel> tasks)
         {
+            // The configuration-key column only when a task has one: the table of every other assembly stays as it was.
+            var withKeys = tasks.Any(t => t.ConfigurationKey is not null);
+            var columns = withKeys ? ConstructorColumns + 1 : ConstructorColumns;
             var pool = new StringPool();
             var rows = new List<string>(tasks.Count);
             foreach (var t in tasks)
@@ -42,6 +45,10 @@ namespace Carillon.Generators.Emitter
                     pool.IndexOf(t.DeclaringTypeDisplayName),
                     pool.IndexOf(t.MethodName),
                 };
+                if (withKeys)
+                {
+                    row = row.Concat(new[] { t.ConfigurationKey is null ? -1 : pool.IndexOf(t.ConfigurationKey) }).ToArray();
+                }
 
                 // IDs are [A-Za-z0-9_.-]: safe in a comment.
                 rows.Add(string.Join(", ", row.Select(SourceWriter.Number)) + ", // " + t.Id);
@@ -53,7 +60,7 @@ namespace Carillon.Generators.Emitter
             w.Line("private static global::System.ReadOnlySpan<int> StringEnds => new int[] { " + string.Join(", ", pool.Ends.Select(SourceWriter.Number)) + " };");
             w.Line();
             w.Line("// One row per task, in declaration order: ID, cron, time zone (-1: none), allow overlap, timeout (s), exclusive,");
-            w.Line("// enabled, misfire, version, declaring type, method. Strings are indexes into StringEnds.");
+            w.Line("// enabled, misfire, version, declaring type, method" + (withKeys ? ", configuration key (-1: none)" : string.Empty) + ". Strings are indexes into StringEnds.");
             w.Line("private static global::System.ReadOnlySpan<int> Rows => new int[]");
             w.Open();
             foreach (var row in rows)
@@ -72,13 +79,20 @@ namespace Carillon.Generators.Emitter
             w.Line();
             w.Line("var rows = Rows;");
             w.Line("var tasks = new global::Carillon.ScheduledTaskDescriptor[" + SourceWriter.Number(tasks.Count) + "];");
-            w.Line("for (int i = 0, r = 0; i < tasks.Length; i++, r += " + SourceWriter.Number(Columns) + ")");
+            w.Line("for (int i = 0, r = 0; i < tasks.Length; i++, r += " + SourceWriter.Number(columns) + ")");
             w.Open();
             w.Line("tasks[i] = new global::Carillon.ScheduledTaskDescriptor(");
             w.Indented(i => i
                 .Line("strings[rows[r]], strings[rows[r + 1]], rows[r + 2] < 0 ? null : strings[rows[r + 2]], rows[r + 3] != 0, rows[r + 4],")
                 .Line("rows[r + 5] != 0, rows[r + 6] != 0, (global::Carillon.MisfirePolicy)rows[r + 7], strings[rows[r + 8]], strings[rows[r + 9]],")
-                .Line("strings[rows[r + 10]], Invoker(i));"));
+                .Line("strings[rows[r + 10]], Invoker(i))" + (withKeys ? "" : ";")));
+            if (withKeys)
+            {
+                w.Line("{");
+                w.Indented(i => i.Line("ConfigurationKey = rows[r + 11] < 0 ? null : strings[rows[r + 11]],"));
+                w.Line("};");
+            }
+
             w.Close();
             w.Line();
             w.Line("return tasks;");

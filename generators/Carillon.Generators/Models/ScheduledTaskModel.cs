@@ -5,6 +5,7 @@ namespace Carillon.Generators.Models
     /// <summary>
     /// One valid scheduled action, as plain values: no symbols or syntax, so the incremental pipeline can compare it.
     /// </summary>
+    /// <param name="ConfigurationKey">The key whose configured value replaces the cron at startup, or null (issue 12).</param>
     /// <param name="MemberVersion">The method- or type-level version, or null when the assembly's applies.</param>
     internal sealed record ScheduledTaskModel(
         string Id,
@@ -22,5 +23,6 @@ namespace Carillon.Generators.Models
         bool IsStatic,
         ReturnKind ReturnKind,
         EquatableArray<ArgumentBinding> Arguments,
-        EquatableArray<ArgumentBinding> ConstructorArguments);
+        EquatableArray<ArgumentBinding> ConstructorArguments,
+        string? ConfigurationKey);
 }

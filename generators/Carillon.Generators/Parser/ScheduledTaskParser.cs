@@ -1,3 +1,4 @@
+using System.Collections.Generic;
 using System.Threading;
 using Carillon.CompileTime;
 using Carillon.Generators.Models;
@@ -11,15 +12,31 @@ namespace Carillon.Generators.Parser
     /// </summary>
     internal static class ScheduledTaskParser
     {
-        public static ScheduledTaskModel? Parse(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
+        /// <summary>One model per <c>[ScheduledAction]</c> on the method that passes every rule (issue 12: it may repeat).</summary>
+        public static EquatableArray<ScheduledTaskModel> Parse(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            if (context.TargetSymbol is not IMethodSymbol method || context.Attributes.Length != 1)
+            if (context.TargetSymbol is not IMethodSymbol method)
             {
-                return null;
+                return EquatableArray<ScheduledTaskModel>.Empty;
             }
 
-            var arguments = ScheduledActionArguments.Read(context.Attributes[0]);
+            var repeated = RepeatedActionRules.Check(context.Attributes);
+            var models = new List<ScheduledTaskModel>(context.Attributes.Length);
+            for (var i = 0; i < context.Attributes.Length; i++)
+            {
+                if (repeated[i] == RepeatedActionProblem.None && ParseOne(context, method, context.Attributes[i], cancellationToken) is { } model)
+                {
+                    models.Add(model);
+                }
+            }
+
+            return models.ToEquatableArray();
+        }
+
+        private static ScheduledTaskModel? ParseOne(GeneratorAttributeSyntaxContext context, IMethodSymbol method, AttributeData attribute, CancellationToken cancellationToken)
+        {
+            var arguments = ScheduledActionArguments.Read(attribute);
             if (!arguments.IsComplete)
             {
                 return null;
@@ -53,7 +70,8 @@ namespace Carillon.Generators.Parser
                 shape.IsStatic,
                 shape.ReturnKind,
                 shape.Arguments.ToEquatableArray(),
-                shape.ConstructorArguments.ToEquatableArray());
+                shape.ConstructorArguments.ToEquatableArray(),
+                arguments.ConfigurationKey);
         }
     }
 }

@@ -6,7 +6,8 @@ namespace Carillon.Sample.Controllers;
 /// <summary>An instance task: the generated code resolves the controller (and its logger) from the service scope.</summary>
 public sealed class ReportsController(ILogger<ReportsController> logger)
 {
-    [ScheduledAction("0 2 * * *", TimeZone = "Europe/Paris", Timeout = 600)]
+    // 04:00 Paris time exists exactly once every day; 02:00 would fall into the daylight-saving changes (CRL011).
+    [ScheduledAction("0 4 * * *", TimeZone = "Europe/Paris", Timeout = 600)]
     public async Task NightlyReport(CancellationToken cancellationToken)
     {
         logger.LogInformation("Building the nightly report");

@@ -27,7 +27,9 @@ public static class CarillonServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(registry);
 
-        services.TryAddSingleton(registry);
+        // Crons may come from configuration (issue 12): everything downstream reads the registry with them applied.
+        services.TryAddSingleton(new DeclaredSchedule(registry));
+        services.TryAddSingleton<IScheduleRegistry>(sp => ConfiguredCrons.Apply(sp.GetRequiredService<DeclaredSchedule>().Registry, sp.GetService<IConfiguration>()));
         var options = services.AddOptions<CarillonOptions>();
         options.BindConfiguration(CarillonOptions.SectionName);
         if (configure is not null)
@@ -38,6 +40,7 @@ public static class CarillonServiceCollectionExtensions
         // A bad value stops the host at start with one message naming its key (issue 9 §2).
         options.ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<CarillonOptions>, CarillonOptionsValidator>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<CarillonOptions>, ConfiguredCronValidator>());
 
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<EmbeddedDevelopmentBroker>();
