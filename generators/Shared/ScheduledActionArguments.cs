@@ -13,6 +13,9 @@ namespace Carillon.CompileTime
         public bool Enabled { get; private set; } = true;
         public string? TimeZone { get; private set; }
         public int Misfire { get; private set; }
+        public int Retries { get; private set; }
+        public int RetryDelay { get; private set; } = 10;
+        public bool RetryOnTimeout { get; private set; }
 
         /// <summary>False when the attribute does not bind (a compile error the compiler reports itself).</summary>
         public bool IsComplete { get; private set; }
@@ -52,6 +55,15 @@ namespace Carillon.CompileTime
                         break;
                     case "Misfire":
                         result.Misfire = value is int misfire ? misfire : 0;
+                        break;
+                    case "Retries":
+                        result.Retries = value is int retries ? retries : 0;
+                        break;
+                    case "RetryDelay":
+                        result.RetryDelay = value is int retryDelay ? retryDelay : 10;
+                        break;
+                    case "RetryOnTimeout":
+                        result.RetryOnTimeout = value is true;
                         break;
                 }
             }

@@ -80,9 +80,29 @@ namespace Carillon.Generators.Emitter
                 .Line("rows[r + 5] != 0, rows[r + 6] != 0, (global::Carillon.MisfirePolicy)rows[r + 7], strings[rows[r + 8]], strings[rows[r + 9]],")
                 .Line("strings[rows[r + 10]], Invoker(i));"));
             w.Close();
+            EmitRetries(w, tasks);
             w.Line();
             w.Line("return tasks;");
             w.Close();
+        }
+
+        /// <summary>
+        /// One statement per task with a retry policy (issue 13), none otherwise: most tasks have none, and a registry
+        /// without retries is the same text as before retries existed.
+        /// </summary>
+        private static void EmitRetries(SourceWriter w, IReadOnlyList<ScheduledTaskModel> tasks)
+        {
+            for (var i = 0; i < tasks.Count; i++)
+            {
+                var r = tasks[i].Retries;
+                if (r.Count == 0)
+                {
+                    continue;
+                }
+
+                var index = SourceWriter.Number(i);
+                w.Line("tasks[" + index + "] = tasks[" + index + "].WithRetries(" + SourceWriter.Number(r.Count) + ", " + SourceWriter.Number(r.DelaySeconds) + ", " + (r.OnTimeout ? "true" : "false") + "); // " + tasks[i].Id);
+            }
         }
 
         /// <summary>Distinct strings in first-use order, so the table is deterministic and repeated values are stored once.</summary>

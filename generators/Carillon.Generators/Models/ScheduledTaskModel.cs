@@ -6,6 +6,7 @@ namespace Carillon.Generators.Models
     /// One valid scheduled action, as plain values: no symbols or syntax, so the incremental pipeline can compare it.
     /// </summary>
     /// <param name="MemberVersion">The method- or type-level version, or null when the assembly's applies.</param>
+    /// <param name="Retries">The retry policy (issue 13): retries, base delay in seconds, and whether timeouts retry.</param>
     internal sealed record ScheduledTaskModel(
         string Id,
         string Cron,
@@ -22,5 +23,9 @@ namespace Carillon.Generators.Models
         bool IsStatic,
         ReturnKind ReturnKind,
         EquatableArray<ArgumentBinding> Arguments,
-        EquatableArray<ArgumentBinding> ConstructorArguments);
+        EquatableArray<ArgumentBinding> ConstructorArguments,
+        RetryModel Retries);
+
+    /// <summary>A task's retry policy as written on its attribute.</summary>
+    internal sealed record RetryModel(int Count, int DelaySeconds, bool OnTimeout);
 }

@@ -53,7 +53,8 @@ namespace Carillon.Generators.Parser
                 shape.IsStatic,
                 shape.ReturnKind,
                 shape.Arguments.ToEquatableArray(),
-                shape.ConstructorArguments.ToEquatableArray());
+                shape.ConstructorArguments.ToEquatableArray(),
+                new RetryModel(arguments.Retries, arguments.RetryDelay, arguments.RetryOnTimeout));
         }
     }
 }

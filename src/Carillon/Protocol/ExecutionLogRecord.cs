@@ -36,6 +36,12 @@ public sealed record ExecutionLogRecord(
     string ScheduleVersion,
     string TaskVersion)
 {
+    /// <summary>The attempt of the occurrence this record ends (1 for the first; retries count up; issue 13).</summary>
+    public int Attempt { get; init; } = 1;
+
+    /// <summary>When another attempt of the same occurrence follows: its due time; null when none does.</summary>
+    public DateTimeOffset? RetryAt { get; init; }
+
     internal static ExecutionLogRecord From(OutcomeRecord o) => new(
         StateRecordCodec.SchemaVersion,
         o.TaskId,
@@ -50,5 +56,9 @@ public sealed record ExecutionLogRecord(
         o.Instance,
         o.RunId,
         o.ScheduleVersion,
-        o.TaskVersion);
+        o.TaskVersion)
+    {
+        Attempt = o.Attempt,
+        RetryAt = o.RetryAt,
+    };
 }

@@ -5,14 +5,16 @@ using Microsoft.Extensions.Logging;
 namespace Carillon.Recurring.Scheduling;
 
 /// <summary>
-/// Runs one claimed occurrence: the method in its own DI scope on the thread pool, its timeout, its span, the
-/// exception handlers, then hands the outcome to the <see cref="OutcomeRecorder"/>.
+/// Runs one claimed attempt of an occurrence: the method in its own DI scope on the thread pool, its timeout, its span,
+/// the exception handlers, then hands the outcome to the <see cref="OutcomeRecorder"/>, with the next attempt's due time
+/// when the task retries it (issue 13).
 /// </summary>
-internal sealed class RunInvoker(EngineContext engine, OutcomeRecorder outcomes)
+internal sealed class RunInvoker(EngineContext engine, OutcomeRecorder outcomes, RetryScheduler retries)
 {
     public async Task RunAsync(TaskRuntime rt, ClaimRecord claim)
     {
-        var attempt = Interlocked.Increment(ref rt.Attempts);
+        var attempt = claim.Attempt;
+        RecurringMetrics.RecordAttempt(rt.Id, attempt);
         using var runCancellation = CancellationTokenSource.CreateLinkedTokenSource(engine.RunsCancelled);
         var startedAt = engine.Time.GetUtcNow();
         ScheduledActionContext? context = null;
@@ -35,10 +37,12 @@ internal sealed class RunInvoker(EngineContext engine, OutcomeRecorder outcomes)
         }
 
         var end = engine.Time.GetUtcNow();
-        var recording = outcomes.Finish(outcomes.Create(rt, claim.Occurrence, claim.RunId, claim.Trigger, claim.TriggerOffset, outcome, context?.FiredAt ?? startedAt, end, error));
+        var retryAt = PlanRetry(rt, claim, outcome, end);
+        var record = outcomes.Create(rt, claim.Occurrence, claim.RunId, claim.Trigger, claim.TriggerOffset, outcome, context?.FiredAt ?? startedAt, end, error, attempt, retryAt);
+        var recording = outcomes.Finish(record);
         if (error is not null)
         {
-            await NotifyHandlersAsync(rt, context, error).ConfigureAwait(false);
+            await NotifyHandlersAsync(rt, context, error, retryAt).ConfigureAwait(false);
         }
 
         if (timedOut)
@@ -53,12 +57,42 @@ internal sealed class RunInvoker(EngineContext engine, OutcomeRecorder outcomes)
             }
         }
 
+        PendingRetry? pending;
         lock (engine.Gate)
         {
             rt.Running--;
+            pending = retryAt is null || engine.Stopped ? null : rt.State.PendingRetry;
+        }
+
+        if (pending is not null)
+        {
+            // A stopping engine leaves the retry in the state: the next owner performs it.
+            retries.Start(rt, pending);
         }
 
         await recording.ConfigureAwait(false);
+    }
+
+    /// <summary>When another attempt follows this outcome: its due time by <see cref="RetryBackoff"/>; else null.</summary>
+    private DateTimeOffset? PlanRetry(TaskRuntime rt, ClaimRecord claim, ScheduledRunOutcome outcome, DateTimeOffset end)
+    {
+        var descriptor = rt.Descriptor;
+        var retryable = outcome == ScheduledRunOutcome.Failed || (outcome == ScheduledRunOutcome.TimedOut && descriptor.RetryOnTimeout);
+        if (!retryable || descriptor.Retries == 0)
+        {
+            return null;
+        }
+
+        if (claim.Attempt > descriptor.Retries)
+        {
+            engine.Logger.RetriesExhausted(rt.Id, claim.Attempt, claim.Occurrence, outcome);
+            RecurringMetrics.RecordExhausted(rt.Id, outcome);
+            return null;
+        }
+
+        var retryAt = end + RetryBackoff.Delay(descriptor.RetryDelay, claim.Attempt, Random.Shared.NextDouble());
+        engine.Logger.RetryScheduled(rt.Id, claim.Attempt, claim.Occurrence, outcome, claim.Attempt + 1, retryAt);
+        return retryAt;
     }
 
     private async Task InvokeInScopeAsync(TaskRuntime rt, ScheduledActionContext context, CancellationToken token)
@@ -87,7 +121,7 @@ internal sealed class RunInvoker(EngineContext engine, OutcomeRecorder outcomes)
             if (await Task.WhenAny(invocation, timer).ConfigureAwait(false) == timer)
             {
                 await runCancellation.CancelAsync().ConfigureAwait(false);
-                engine.Logger.RunTimedOut(rt.Id, timeout, claim.Occurrence);
+                engine.Logger.RunTimedOut(rt.Id, timeout, claim.Occurrence, claim.Attempt);
                 return (ScheduledRunOutcome.TimedOut, null, true);
             }
 
@@ -106,12 +140,12 @@ internal sealed class RunInvoker(EngineContext engine, OutcomeRecorder outcomes)
         }
         catch (Exception e)
         {
-            engine.Logger.RunFailed(e, rt.Id, claim.Occurrence);
+            engine.Logger.RunFailed(e, rt.Id, claim.Occurrence, claim.Attempt);
             return (ScheduledRunOutcome.Failed, e, false);
         }
     }
 
-    private async Task NotifyHandlersAsync(TaskRuntime rt, ScheduledActionContext? context, Exception error)
+    private async Task NotifyHandlersAsync(TaskRuntime rt, ScheduledActionContext? context, Exception error, DateTimeOffset? retryAt)
     {
         if (context is null)
         {
@@ -122,7 +156,7 @@ internal sealed class RunInvoker(EngineContext engine, OutcomeRecorder outcomes)
         {
             try
             {
-                await handler.OnExceptionAsync(context, error, engine.Stopping).ConfigureAwait(false);
+                await handler.OnAttemptFailedAsync(context, error, retryAt, engine.Stopping).ConfigureAwait(false);
             }
             catch (Exception e) when (e is not OutOfMemoryException)
             {
