@@ -61,4 +61,7 @@ internal sealed class EngineContext(
     }
 
     public Task[] InFlight() => _inFlight.Keys.ToArray();
+
+    /// <summary>True while a run, misfire or record this engine started has not ended.</summary>
+    public bool HasInFlight => !_inFlight.IsEmpty;
 }

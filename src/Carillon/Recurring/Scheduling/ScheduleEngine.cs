@@ -135,6 +135,9 @@ internal sealed class ScheduleEngine
         }
     }
 
+    /// <summary>True while a run, misfire or outcome record this engine started has not ended (the simulator's idle test).</summary>
+    public bool HasInFlight => _engine.HasInFlight;
+
     /// <summary>Notes that every schedules record up to <paramref name="offset"/> is reflected in the state.</summary>
     public void MarkApplied(long offset)
     {
