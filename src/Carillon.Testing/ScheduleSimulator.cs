@@ -148,17 +148,17 @@ public sealed class ScheduleSimulator : IAsyncDisposable
     private async Task SettleAsync()
     {
         var watch = Stopwatch.StartNew();
-        var quietSince = watch.Elapsed;
+        var quietSince = TimeSpan.Zero;
         var activity = Runner.Activity;
-        var spinner = default(SpinWait);
         while (true)
         {
+            var seen = Runner.Activity;
             if (Runner.IsIdle)
             {
                 // Confirms it once more after letting other threads run: an idle reading between two steps of the
                 // engine would show as a change of Activity.
-                Thread.Yield();
-                if (Runner.IsIdle && Runner.Activity == activity)
+                await Task.Yield();
+                if (Runner.IsIdle && Runner.Activity == seen)
                 {
                     return;
                 }
@@ -180,14 +180,7 @@ public sealed class ScheduleSimulator : IAsyncDisposable
                 throw new TimeoutException($"The schedule did not come to rest within {_options.StepTimeout} at {Clock.GetUtcNow():o} (a timer loop never parked: a method blocking a thread-pool thread?).");
             }
 
-            if (spinner.NextSpinWillYield && spinner.Count > 200)
-            {
-                await Task.Delay(1).ConfigureAwait(false);
-            }
-            else
-            {
-                spinner.SpinOnce(sleep1Threshold: -1);
-            }
+            await Runner.WaitForActivityAsync(TimeSpan.FromMilliseconds(1)).ConfigureAwait(false);
         }
     }
 }

@@ -25,8 +25,10 @@ internal sealed class RunInvoker(EngineContext engine, OutcomeRecorder outcomes,
         using (var activity = RunTelemetry.Start(rt.Id, claim.Occurrence, claim.Trigger))
         {
             // The method runs on the thread pool so that a synchronous method never holds up the engine's timers.
+            engine.RunQueued();
             invocation = Task.Run(async () =>
             {
+                engine.RunStarted();
                 context = new ScheduledActionContext(rt.Id, claim.Occurrence, engine.Time.GetUtcNow(), engine.Settings.InstanceId, claim.Trigger, attempt);
                 RecurringMetrics.Lateness.Record(context.Lateness.TotalMilliseconds, new("task", rt.Id), new("trigger", claim.Trigger.ToString()));
                 await InvokeInScopeAsync(rt, context, runCancellation.Token).ConfigureAwait(false);

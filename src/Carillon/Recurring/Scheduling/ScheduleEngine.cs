@@ -138,6 +138,9 @@ internal sealed class ScheduleEngine
     /// <summary>True while a run, misfire or outcome record this engine started has not ended (the simulator's idle test).</summary>
     public bool HasInFlight => _engine.HasInFlight;
 
+    /// <summary>True while a run was handed to the thread pool and its method has not started yet.</summary>
+    public bool HasQueuedRuns => _engine.QueuedRuns > 0;
+
     /// <summary>Notes that every schedules record up to <paramref name="offset"/> is reflected in the state.</summary>
     public void MarkApplied(long offset)
     {

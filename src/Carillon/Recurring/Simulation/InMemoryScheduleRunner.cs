@@ -27,6 +27,7 @@ public sealed class InMemoryScheduleRunner : IAsyncDisposable
     private SnapshotRecord? _lastSnapshot;
     private long _commandOffset;
     private long _activity;
+    private readonly SemaphoreSlim _changed = new(0, int.MaxValue);
 
     /// <summary>Creates a runner; nothing runs before <see cref="Start"/>.</summary>
     /// <param name="registry">The tasks, usually the application's generated registry.</param>
@@ -81,8 +82,14 @@ public sealed class InMemoryScheduleRunner : IAsyncDisposable
     /// </summary>
     public bool IsIdle => Volatile.Read(ref _term) is not { } term || term.IsIdle;
 
-    /// <summary>True when every timer loop waits on the clock; runs may still be going (for instance waiting for a timeout).</summary>
+    /// <summary>
+    /// True when every timer loop waits on the clock and every run in progress has started its method (it may be
+    /// waiting for its timeout or for the clock itself).
+    /// </summary>
     public bool IsParked => Volatile.Read(ref _term) is not { } term || term.IsParked;
+
+    /// <summary>Waits until <see cref="Activity"/> may have changed, or <paramref name="timeout"/> elapsed.</summary>
+    public Task WaitForActivityAsync(TimeSpan timeout) => _changed.WaitAsync(timeout);
 
     /// <summary>
     /// Starts an ownership term: on the first start every task is new (it runs from now on); after <see cref="StopAsync"/>
@@ -158,7 +165,14 @@ public sealed class InMemoryScheduleRunner : IAsyncDisposable
         OutcomeRecorded?.Invoke(outcome);
     }
 
-    private void Touch() => Interlocked.Increment(ref _activity);
+    private void Touch()
+    {
+        Interlocked.Increment(ref _activity);
+        if (_changed.CurrentCount == 0)
+        {
+            _changed.Release();
+        }
+    }
 
     private void Apply(ScheduleCommand command, string taskId)
     {
@@ -184,7 +198,7 @@ public sealed class InMemoryScheduleRunner : IAsyncDisposable
             _local = Create(runner, new ScheduleState(), tasks.Where(t => !t.Exclusive), TimeSpan.Zero, recordsClaims: false);
         }
 
-        public bool IsParked => _exclusive.Observer.Parked && _local.Observer.Parked;
+        public bool IsParked => _exclusive.Observer.Parked && _local.Observer.Parked && !_exclusive.Engine.HasQueuedRuns && !_local.Engine.HasQueuedRuns;
 
         public bool IsIdle => IsParked && !_exclusive.Engine.HasInFlight && !_local.Engine.HasInFlight;
 
