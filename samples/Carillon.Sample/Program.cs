@@ -8,7 +8,7 @@ using Microsoft.Extensions.Hosting;
 // "--list" is ours, not a configuration switch: keep it away from the host's command-line provider.
 var listOnly = args.Contains("--list");
 var builder = Host.CreateApplicationBuilder(args.Where(a => a != "--list").ToArray());
-builder.Services.AddGeneratedSchedules();
+builder.Services.AddSampleSchedules();
 builder.Services.AddHostedService<Carillon.Sample.Orders.CartReminderListener>();
 
 using var host = builder.Build();

@@ -56,7 +56,8 @@ public sealed class ScheduleSimulator : IAsyncDisposable
     /// Builds the application's container with <paramref name="configureServices"/> (call the application's own
     /// registration, e.g. <c>AddGeneratedSchedules()</c>), replaces its <see cref="TimeProvider"/> with a
     /// <see cref="SimulatedClock"/> at <paramref name="start"/> and its <see cref="IDelayedMessagePublisher"/> with a
-    /// <see cref="RecordingDelayedMessagePublisher"/>, and starts the schedule. Nothing hosted is started: no Kafka.
+    /// <see cref="RecordingDelayedMessagePublisher"/>, and starts the schedule. Logging and options are registered first,
+    /// as a host would. Nothing hosted is started: no Kafka.
     /// As in production, tasks start from now: occurrences before <paramref name="start"/> do not run.
     /// </summary>
     public static ScheduleSimulator Start(DateTimeOffset start, Action<IServiceCollection> configureServices, ScheduleSimulatorOptions? options = null)
@@ -65,6 +66,11 @@ public sealed class ScheduleSimulator : IAsyncDisposable
         var clock = new SimulatedClock(start);
         var publisher = new RecordingDelayedMessagePublisher(clock);
         var services = new ServiceCollection();
+
+        // What a host would have registered before the application's own registrations: logging (no provider unless
+        // the application adds one) and options.
+        services.AddLogging();
+        services.AddOptions();
         configureServices(services);
         services.RemoveAll<TimeProvider>();
         services.AddSingleton<TimeProvider>(clock);
