@@ -92,7 +92,9 @@ internal sealed class RunInvoker(EngineContext engine, OutcomeRecorder outcomes,
             return null;
         }
 
-        var retryAt = end + RetryBackoff.Delay(descriptor.RetryDelay, claim.Attempt, Random.Shared.NextDouble());
+        // Whole milliseconds: the due time is stored in the state and waited for with Task.Delay, which counts in them.
+        var delay = RetryBackoff.Delay(descriptor.RetryDelay, claim.Attempt, Random.Shared.NextDouble());
+        var retryAt = end + TimeSpan.FromMilliseconds(Math.Ceiling(delay.TotalMilliseconds));
         engine.Logger.RetryScheduled(rt.Id, claim.Attempt, claim.Occurrence, outcome, claim.Attempt + 1, retryAt);
         return retryAt;
     }
