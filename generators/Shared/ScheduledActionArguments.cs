@@ -14,6 +14,9 @@ namespace Carillon.CompileTime
         public string? TimeZone { get; private set; }
         public int Misfire { get; private set; }
         public string? ConfigurationKey { get; private set; }
+        public int Retries { get; private set; }
+        public int RetryDelay { get; private set; } = 10;
+        public bool RetryOnTimeout { get; private set; }
 
         /// <summary>False when the attribute does not bind (a compile error the compiler reports itself).</summary>
         public bool IsComplete { get; private set; }
@@ -56,6 +59,15 @@ namespace Carillon.CompileTime
                         break;
                     case "Misfire":
                         result.Misfire = value is int misfire ? misfire : 0;
+                        break;
+                    case "Retries":
+                        result.Retries = value is int retries ? retries : 0;
+                        break;
+                    case "RetryDelay":
+                        result.RetryDelay = value is int retryDelay ? retryDelay : 10;
+                        break;
+                    case "RetryOnTimeout":
+                        result.RetryOnTimeout = value is true;
                         break;
                 }
             }

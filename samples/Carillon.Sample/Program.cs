@@ -13,7 +13,7 @@ using Microsoft.Extensions.Hosting;
 // "--list" is ours, not a configuration switch: keep it away from the host's command-line provider.
 var listOnly = args.Contains("--list");
 var builder = WebApplication.CreateBuilder(args.Where(a => a != "--list").ToArray());
-builder.Services.AddGeneratedSchedules();
+builder.Services.AddSampleSchedules();
 builder.Services.AddHostedService<Carillon.Sample.Orders.CartReminderListener>();
 
 // The dashboard (docs/dashboard.md) on loopback only, unless ASPNETCORE_URLS / --urls say otherwise.

@@ -41,4 +41,19 @@ public sealed class ScheduledActionAttribute : Attribute
 
     /// <summary>What to do with occurrences missed while no instance ran the schedule.</summary>
     public MisfirePolicy Misfire { get; set; } = MisfirePolicy.RunOnce;
+
+    /// <summary>
+    /// How many times a failed occurrence is attempted again (0, the default: never). Each retry is claimed before it
+    /// starts, like the first attempt; see docs/recurring.md, "Retries".
+    /// </summary>
+    public int Retries { get; set; }
+
+    /// <summary>
+    /// The base delay before the first retry, in seconds (default 10). Later retries double it, with ±20 % jitter, capped
+    /// at one hour (or at this delay if it is longer).
+    /// </summary>
+    public int RetryDelay { get; set; } = ScheduledTaskDescriptor.DefaultRetryDelaySeconds;
+
+    /// <summary>When true, an attempt that ends <c>TimedOut</c> is retried too (a <c>Failed</c> one always is).</summary>
+    public bool RetryOnTimeout { get; set; }
 }

@@ -42,7 +42,10 @@ public sealed class ScheduledActionContext
     /// <summary>Why the run started.</summary>
     public ScheduledRunTrigger Trigger { get; }
 
-    /// <summary>A sequence number of runs of this task by the current owner, starting at 1.</summary>
+    /// <summary>
+    /// The attempt of this occurrence: 1 for the first, 2 for the first retry, and so on (see
+    /// <see cref="ScheduledActionAttribute.Retries"/>). Before 0.3.0 this counted the current owner's runs of the task.
+    /// </summary>
     public long Attempt { get; }
 
     /// <summary>Lateness of the start against the occurrence.</summary>

@@ -78,6 +78,45 @@ public sealed class ScheduledTaskDescriptor
     /// </summary>
     public string? ConfigurationKey { get; init; }
 
+    /// <summary>The <see cref="ScheduledActionAttribute.RetryDelay"/> default, in seconds.</summary>
+    public const int DefaultRetryDelaySeconds = 10;
+
+    /// <summary>How many times a failed occurrence is attempted again (0: never).</summary>
+    public int Retries { get; private init; }
+
+    /// <summary>The base delay before the first retry (later ones back off exponentially, with jitter).</summary>
+    public TimeSpan RetryDelay { get; private init; } = TimeSpan.FromSeconds(DefaultRetryDelaySeconds);
+
+    /// <summary>Whether a timed-out attempt is retried (a failed one always is, while retries are left).</summary>
+    public bool RetryOnTimeout { get; private init; }
+
+    /// <summary>
+    /// A copy of this descriptor with a retry policy (called by generated code for tasks that declare
+    /// <see cref="ScheduledActionAttribute.Retries"/>).
+    /// </summary>
+    /// <param name="retries">Retries after the first attempt; 0 or more.</param>
+    /// <param name="retryDelaySeconds">Base delay before the first retry, in seconds; 0 or more.</param>
+    /// <param name="retryOnTimeout">Whether timed-out attempts are retried.</param>
+    public ScheduledTaskDescriptor WithRetries(int retries, int retryDelaySeconds, bool retryOnTimeout)
+    {
+        if (retries < 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(retries), retries, "Retries must be 0 or more.");
+        }
+
+        if (retryDelaySeconds < 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(retryDelaySeconds), retryDelaySeconds, "RetryDelay must be 0 or more seconds.");
+        }
+
+        return new ScheduledTaskDescriptor(Id, Cron, TimeZone, AllowOverlap, (int)(Timeout?.TotalSeconds ?? 0), Exclusive, Enabled, Misfire, Version, DeclaringType, MethodName, _invoker)
+        {
+            Retries = retries,
+            RetryDelay = TimeSpan.FromSeconds(retryDelaySeconds),
+            RetryOnTimeout = retryOnTimeout,
+        };
+    }
+
     /// <summary>Runs the method with the given context.</summary>
     public ValueTask InvokeAsync(IServiceProvider services, ScheduledActionContext context, CancellationToken cancellationToken)
         => _invoker(services, context, cancellationToken);

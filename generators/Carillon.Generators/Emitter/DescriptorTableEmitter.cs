@@ -94,9 +94,29 @@ namespace Carillon.Generators.Emitter
             }
 
             w.Close();
+            EmitRetries(w, tasks);
             w.Line();
             w.Line("return tasks;");
             w.Close();
+        }
+
+        /// <summary>
+        /// One statement per task with a retry policy (issue 13), none otherwise: most tasks have none, and a registry
+        /// without retries is the same text as before retries existed.
+        /// </summary>
+        private static void EmitRetries(SourceWriter w, IReadOnlyList<ScheduledTaskModel> tasks)
+        {
+            for (var i = 0; i < tasks.Count; i++)
+            {
+                var r = tasks[i].Retries;
+                if (r.Count == 0)
+                {
+                    continue;
+                }
+
+                var index = SourceWriter.Number(i);
+                w.Line("tasks[" + index + "] = tasks[" + index + "].WithRetries(" + SourceWriter.Number(r.Count) + ", " + SourceWriter.Number(r.DelaySeconds) + ", " + (r.OnTimeout ? "true" : "false") + "); // " + tasks[i].Id);
+            }
         }
 
         /// <summary>Distinct strings in first-use order, so the table is deterministic and repeated values are stored once.</summary>

@@ -7,6 +7,7 @@ namespace Carillon.Generators.Models
     /// </summary>
     /// <param name="ConfigurationKey">The key whose configured value replaces the cron at startup, or null (issue 12).</param>
     /// <param name="MemberVersion">The method- or type-level version, or null when the assembly's applies.</param>
+    /// <param name="Retries">The retry policy (issue 13): retries, base delay in seconds, and whether timeouts retry.</param>
     internal sealed record ScheduledTaskModel(
         string Id,
         string Cron,
@@ -24,5 +25,9 @@ namespace Carillon.Generators.Models
         ReturnKind ReturnKind,
         EquatableArray<ArgumentBinding> Arguments,
         EquatableArray<ArgumentBinding> ConstructorArguments,
-        string? ConfigurationKey);
+        string? ConfigurationKey,
+        RetryModel Retries);
+
+    /// <summary>A task's retry policy as written on its attribute.</summary>
+    internal sealed record RetryModel(int Count, int DelaySeconds, bool OnTimeout);
 }

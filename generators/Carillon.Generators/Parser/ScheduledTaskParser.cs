@@ -71,7 +71,8 @@ namespace Carillon.Generators.Parser
                 shape.ReturnKind,
                 shape.Arguments.ToEquatableArray(),
                 shape.ConstructorArguments.ToEquatableArray(),
-                arguments.ConfigurationKey);
+                arguments.ConfigurationKey,
+                new RetryModel(arguments.Retries, arguments.RetryDelay, arguments.RetryOnTimeout));
         }
     }
 }

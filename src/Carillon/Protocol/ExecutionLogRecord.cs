@@ -36,11 +36,11 @@ public sealed record ExecutionLogRecord(
     string ScheduleVersion,
     string TaskVersion)
 {
-    /// <summary>
-    /// The run's sequence number among this task's runs by its owner, starting at 1 (as
-    /// <c>ScheduledActionContext.Attempt</c>); null for a skip and in records written before issue 10. JSON <c>"attempt"</c>.
-    /// </summary>
-    public long? Attempt { get; init; }
+    /// <summary>The attempt of the occurrence this record ends (1 for the first; retries count up; issue 13).</summary>
+    public int Attempt { get; init; } = 1;
+
+    /// <summary>When another attempt of the same occurrence follows: its due time; null when none does.</summary>
+    public DateTimeOffset? RetryAt { get; init; }
 
     internal static ExecutionLogRecord From(OutcomeRecord o) => new(
         StateRecordCodec.SchemaVersion,
@@ -59,5 +59,6 @@ public sealed record ExecutionLogRecord(
         o.TaskVersion)
     {
         Attempt = o.Attempt,
+        RetryAt = o.RetryAt,
     };
 }

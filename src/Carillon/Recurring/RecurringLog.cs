@@ -29,11 +29,11 @@ internal static partial class RecurringLog
     [LoggerMessage(3007, LogLevel.Information, "Task {TaskId}: skipping missed occurrences up to {Occurrence:o} (misfire policy Skip)")]
     public static partial void MisfireSkip(this ILogger logger, string taskId, DateTimeOffset occurrence);
 
-    [LoggerMessage(3008, LogLevel.Error, "Task {TaskId} failed for occurrence {Occurrence:o}")]
-    public static partial void RunFailed(this ILogger logger, Exception exception, string taskId, DateTimeOffset occurrence);
+    [LoggerMessage(3008, LogLevel.Error, "Task {TaskId} failed for occurrence {Occurrence:o} (attempt {Attempt})")]
+    public static partial void RunFailed(this ILogger logger, Exception exception, string taskId, DateTimeOffset occurrence, int attempt);
 
-    [LoggerMessage(3009, LogLevel.Warning, "Task {TaskId} timed out after {Timeout} for occurrence {Occurrence:o}; its token was cancelled")]
-    public static partial void RunTimedOut(this ILogger logger, string taskId, TimeSpan timeout, DateTimeOffset occurrence);
+    [LoggerMessage(3009, LogLevel.Warning, "Task {TaskId} timed out after {Timeout} for occurrence {Occurrence:o} (attempt {Attempt}); its token was cancelled")]
+    public static partial void RunTimedOut(this ILogger logger, string taskId, TimeSpan timeout, DateTimeOffset occurrence, int attempt);
 
     [LoggerMessage(3010, LogLevel.Debug, "Task {TaskId}: occurrence {Occurrence:o} {Outcome}")]
     public static partial void RunSkipped(this ILogger logger, string taskId, DateTimeOffset occurrence, ScheduledRunOutcome outcome);
@@ -85,4 +85,23 @@ internal static partial class RecurringLog
 
     [LoggerMessage(3027, LogLevel.Error, "Task {TaskId}: '{Cron}' has no occurrence after {After:o}; it never runs again (the carillon-recurring health check names it)")]
     public static partial void NeverFires(this ILogger logger, string taskId, string cron, DateTimeOffset after);
+
+    // Retries (issue 13).
+    [LoggerMessage(3040, LogLevel.Debug, "Task {TaskId}: attempt {Attempt} of occurrence {Occurrence:o} ({Trigger}) claimed and starting")]
+    public static partial void AttemptStarting(this ILogger logger, string taskId, int attempt, DateTimeOffset occurrence, ScheduledRunTrigger trigger);
+
+    [LoggerMessage(3041, LogLevel.Warning, "Task {TaskId}: attempt {Attempt} of occurrence {Occurrence:o} ended {Outcome}; attempt {Next} is due at {RetryAt:o}")]
+    public static partial void RetryScheduled(this ILogger logger, string taskId, int attempt, DateTimeOffset occurrence, ScheduledRunOutcome outcome, int next, DateTimeOffset retryAt);
+
+    [LoggerMessage(3042, LogLevel.Error, "Task {TaskId}: attempt {Attempt} of occurrence {Occurrence:o} ended {Outcome}; no retries left")]
+    public static partial void RetriesExhausted(this ILogger logger, string taskId, int attempt, DateTimeOffset occurrence, ScheduledRunOutcome outcome);
+
+    [LoggerMessage(3043, LogLevel.Information, "Task {TaskId}: attempt {Attempt} of occurrence {Occurrence:o} dropped: a later occurrence was claimed or decided first")]
+    public static partial void RetrySuperseded(this ILogger logger, string taskId, int attempt, DateTimeOffset occurrence);
+
+    [LoggerMessage(3044, LogLevel.Information, "Task {TaskId}: attempt {Attempt} of occurrence {Occurrence:o} was due at {DueAt:o} while no instance ran the schedule; dropped (misfire policy Skip)")]
+    public static partial void RetryMisfireSkip(this ILogger logger, string taskId, int attempt, DateTimeOffset occurrence, DateTimeOffset dueAt);
+
+    [LoggerMessage(3045, LogLevel.Information, "Task {TaskId}: attempt {Attempt} of occurrence {Occurrence:o}, pending from the previous owner, is due at {DueAt:o}")]
+    public static partial void RetryInherited(this ILogger logger, string taskId, int attempt, DateTimeOffset occurrence, DateTimeOffset dueAt);
 }

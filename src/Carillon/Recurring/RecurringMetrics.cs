@@ -28,6 +28,18 @@ internal static class RecurringMetrics
     public static readonly Counter<long> OwnerLoopRestarts = CarillonTelemetry.Meter.CreateCounter<long>(
         "carillon.recurring.owner_loop_restarts", "{restart}", "Times the schedules consumer loop failed and was restarted with a new consumer");
 
+    public static readonly Counter<long> Attempts = CarillonTelemetry.Meter.CreateCounter<long>(
+        "carillon.recurring.attempts", "{attempt}", "Attempts started (first attempts and retries), by task and kind (first, retry)");
+
+    public static readonly Counter<long> RetriesExhausted = CarillonTelemetry.Meter.CreateCounter<long>(
+        "carillon.recurring.retries_exhausted", "{occurrence}", "Occurrences whose last allowed attempt failed or timed out, by task and outcome");
+
+    public static void RecordAttempt(string task, int attempt)
+        => Attempts.Add(1, new TagList { { "task", task }, { "kind", attempt == 1 ? "first" : "retry" } });
+
+    public static void RecordExhausted(string task, ScheduledRunOutcome outcome)
+        => RetriesExhausted.Add(1, new TagList { { "task", task }, { "outcome", outcome.ToString() } });
+
     public static void RecordOutcome(string task, ScheduledRunOutcome outcome, TimeSpan? duration)
     {
         var tags = new TagList { { "task", task }, { "outcome", outcome.ToString() } };

@@ -6,7 +6,7 @@ public enum ScheduledRunOutcome
     /// <summary>The method returned normally.</summary>
     Succeeded = 0,
 
-    /// <summary>The method threw; the error type and message are recorded. There is no automatic retry.</summary>
+    /// <summary>The method threw; the error type and message are recorded. Retried while the task has retries left.</summary>
     Failed = 1,
 
     /// <summary>The task's timeout elapsed: its cancellation token was cancelled.</summary>

@@ -146,6 +146,22 @@ public class InvocationTests
     }
 
     [Fact]
+    public void Retry_policy_of_the_attribute_reaches_the_descriptor_and_tasks_without_one_keep_the_defaults()
+    {
+        var registry = BuildRegistry("""
+            public class Jobs
+            {
+                [ScheduledAction("@hourly", Retries = 3, RetryDelay = 30, RetryOnTimeout = true)] public void Retried() { }
+                [ScheduledAction("@hourly")] public void Plain() { }
+            }
+            """, out _);
+        var retried = registry.Tasks.Single(t => t.Id == "Jobs.Retried");
+        var plain = registry.Tasks.Single(t => t.Id == "Jobs.Plain");
+        Assert.Equal((3, TimeSpan.FromSeconds(30), true, "Retried"), (retried.Retries, retried.RetryDelay, retried.RetryOnTimeout, retried.MethodName));
+        Assert.Equal((0, TimeSpan.FromSeconds(10), false), (plain.Retries, plain.RetryDelay, plain.RetryOnTimeout));
+    }
+
+    [Fact]
     public void Tasks_are_listed_in_declaration_order_and_found_by_id()
     {
         var registry = BuildRegistry("""

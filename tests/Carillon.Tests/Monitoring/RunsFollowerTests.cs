@@ -51,7 +51,7 @@ public sealed class RunsFollowerTests
         Assert.Equal((1, "web-1", TimeSpan.FromMilliseconds(1328)), (run.Attempt, run.Instance, run.Duration));
     }
 
-    private static void Add(RunsFollower runs, long offset, string task, DateTimeOffset occurrence, long attempt)
+    private static void Add(RunsFollower runs, long offset, string task, DateTimeOffset occurrence, int attempt)
     {
         var message = StateMessages.Log(new OutcomeRecord(task, occurrence, "run", "i", ScheduledRunTrigger.Schedule, null, ScheduledRunOutcome.Succeeded, occurrence, occurrence.AddMilliseconds(3), null, null, "1.0.0", "1.0.0", attempt));
         runs.Add(offset, Encoding.UTF8.GetBytes(task), message.Value);

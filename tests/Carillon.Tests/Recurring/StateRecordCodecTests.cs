@@ -45,6 +45,34 @@ public sealed class StateRecordCodecTests
         Assert.Equal(snapshot.PendingTriggers, decoded.PendingTriggers);
     }
 
+    [Fact]
+    public void A_pending_retry_and_attempt_numbers_round_trip()
+    {
+        var retry = new PendingRetry(At, ScheduledRunTrigger.Misfire, null, 3, At.AddMinutes(2));
+        var snapshot = new SnapshotRecord("1.0.0", 41, "i1", At,
+            [new TaskSnapshot("t", true, "1.0.0", At, ScheduledRunOutcome.Failed, [new OpenRun("r", At, ScheduledRunTrigger.Schedule, null, 2)], retry)],
+            []);
+        var outcome = new OutcomeRecord("t", At, "run", "i1", ScheduledRunTrigger.Schedule, null, ScheduledRunOutcome.Failed, At, At, "E", "m", "1.0.0", "1.0.0", 2, At.AddMinutes(2));
+
+        var decoded = (SnapshotRecord)StateRecordCodec.Decode(StateRecordCodec.Encode(snapshot), null).Record!;
+        Assert.Equal(retry, decoded.Tasks[0].PendingRetry);
+        Assert.Equal(2, decoded.Tasks[0].OpenRuns[0].Attempt);
+        Assert.Equal(outcome, StateRecordCodec.Decode(StateRecordCodec.Encode(outcome), null).Record);
+    }
+
+    [Fact]
+    public void Claims_written_before_retries_existed_decode_as_first_attempts()
+    {
+        const string json = "{\"v\":1,\"kind\":\"claim\",\"taskId\":\"t\",\"occurrence\":\"2026-06-01T12:00:00+00:00\",\"runId\":\"r\",\"instance\":\"i\",\"trigger\":\"Schedule\",\"triggerOffset\":null,\"scheduleVersion\":\"1.0.0\",\"taskVersion\":\"1.0.0\"}";
+        var claim = Assert.IsType<ClaimRecord>(StateRecordCodec.Decode(Encoding.UTF8.GetBytes(json), "claim").Record);
+        Assert.Equal(1, claim.Attempt);
+    }
+
+    [Theory]
+    [InlineData("{\"v\":1,\"kind\":\"claim\",\"taskId\":\"t\",\"occurrence\":\"2026-06-01T12:00:00+00:00\",\"runId\":\"r\",\"instance\":\"i\",\"trigger\":\"Schedule\",\"triggerOffset\":null,\"scheduleVersion\":\"1.0.0\",\"taskVersion\":\"1.0.0\",\"attempt\":0}")]
+    public void An_attempt_below_one_is_rejected(string json)
+        => Assert.Contains("attempt", StateRecordCodec.Decode(Encoding.UTF8.GetBytes(json), null).Error, StringComparison.Ordinal);
+
     [Theory]
     [InlineData("", "empty")]
     [InlineData("\u0001\u0002garbage", "")]

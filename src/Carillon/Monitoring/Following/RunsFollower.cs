@@ -103,7 +103,7 @@ internal sealed class RunsFollower
         Outcome = r.Outcome,
         Trigger = r.Trigger,
         Instance = r.Instance,
-        Attempt = r.Attempt is { } a ? (int)Math.Clamp(a, 1, int.MaxValue) : 1,
+        Attempt = Math.Max(r.Attempt, 1),
         ErrorType = r.ErrorType,
         ErrorMessage = r.ErrorMessage,
     };

@@ -61,4 +61,16 @@ internal sealed class EngineContext(
     }
 
     public Task[] InFlight() => _inFlight.Keys.ToArray();
+
+    private int _queuedRuns;
+
+    /// <summary>Runs handed to the thread pool whose method has not started yet (the simulator never moves time past them).</summary>
+    public int QueuedRuns => Volatile.Read(ref _queuedRuns);
+
+    public void RunQueued() => Interlocked.Increment(ref _queuedRuns);
+
+    public void RunStarted() => Interlocked.Decrement(ref _queuedRuns);
+
+    /// <summary>True while a run, misfire or record this engine started has not ended.</summary>
+    public bool HasInFlight => !_inFlight.IsEmpty;
 }

@@ -4,6 +4,7 @@ namespace Carillon.Recurring.Scheduling;
 internal sealed class EngineTimers(EngineContext engine)
 {
     private static readonly TimeSpan s_spinThreshold = TimeSpan.FromMilliseconds(2);
+    private static readonly TimeSpan s_minimumDelay = TimeSpan.FromMilliseconds(1);
 
     /// <summary>Waits <paramref name="delay"/> on the time provider.</summary>
     public async Task WaitAsync(TimeSpan delay, CancellationToken token)
@@ -42,7 +43,9 @@ internal sealed class EngineTimers(EngineContext engine)
                     break;
                 }
 
-                await WaitAsync(delay, stopping).ConfigureAwait(false);
+                // Task.Delay completes at once for less than a millisecond: on another clock (a test's), wait a whole one
+                // instead of spinning on a clock that does not move by itself.
+                await WaitAsync(delay < s_minimumDelay ? s_minimumDelay : delay, stopping).ConfigureAwait(false);
             }
 
             return true;

@@ -3,13 +3,18 @@ using Carillon.Recurring.State;
 namespace Carillon.Recurring.Scheduling;
 
 /// <summary>
-/// Decides one occurrence (or manual trigger): skipped because the task is disabled, blocked by a newer stored version
-/// or still running (no overlap), or claimed and started on time by the <see cref="RunInvoker"/>.
+/// Decides one attempt of an occurrence (or manual trigger): skipped because the task is disabled, blocked by a newer
+/// stored version or still running (no overlap), or claimed and started on time by the <see cref="RunInvoker"/>.
 /// </summary>
-internal sealed class OccurrenceDecider(EngineContext engine, EngineTimers timers, OutcomeRecorder outcomes, RunInvoker runs)
+internal sealed class OccurrenceDecider(EngineContext engine, EngineTimers timers, OutcomeRecorder outcomes)
 {
-    public async Task FireAsync(TaskRuntime rt, DateTimeOffset occurrence, ScheduledRunTrigger trigger, long? triggerOffset)
+    /// <summary>Set once, right after construction (the invoker needs the decider's retry scheduler and vice versa).</summary>
+    public RunInvoker Runs { get; set; } = null!;
+
+    /// <summary>Decides attempt <paramref name="attempt"/> of <paramref name="occurrence"/>, starting it at <paramref name="startAt"/> (default: the occurrence).</summary>
+    public async Task FireAsync(TaskRuntime rt, DateTimeOffset occurrence, ScheduledRunTrigger trigger, long? triggerOffset, int attempt = 1, DateTimeOffset? startAt = null)
     {
+        var start = startAt ?? occurrence;
         ScheduledRunOutcome? skip = null;
         var overlapping = false;
         lock (engine.Gate)
@@ -44,28 +49,28 @@ internal sealed class OccurrenceDecider(EngineContext engine, EngineTimers timer
 
             if (skip is not null)
             {
-                outcomes.Settle(rt, occurrence, trigger, triggerOffset, skip.Value);
+                outcomes.Settle(rt, occurrence, trigger, triggerOffset, skip.Value, attempt);
             }
         }
 
         if (skip is { } skipped)
         {
-            await outcomes.RecordSkipAsync(rt, occurrence, trigger, triggerOffset, skipped).ConfigureAwait(false);
+            await outcomes.RecordSkipAsync(rt, occurrence, trigger, triggerOffset, skipped, attempt).ConfigureAwait(false);
             return;
         }
 
-        if (overlapping && !await ReserveAtOccurrenceAsync(rt, occurrence, trigger, triggerOffset).ConfigureAwait(false))
+        if (overlapping && !await ReserveAtOccurrenceAsync(rt, occurrence, trigger, triggerOffset, attempt, start).ConfigureAwait(false))
         {
             return;
         }
 
-        await ClaimAndStartAsync(rt, occurrence, trigger, triggerOffset).ConfigureAwait(false);
+        await ClaimAndStartAsync(rt, occurrence, trigger, triggerOffset, attempt, start).ConfigureAwait(false);
     }
 
-    /// <summary>Waits for the occurrence, then reserves the run if the previous one ended, or records SkippedOverlap.</summary>
-    private async Task<bool> ReserveAtOccurrenceAsync(TaskRuntime rt, DateTimeOffset occurrence, ScheduledRunTrigger trigger, long? triggerOffset)
+    /// <summary>Waits for the start, then reserves the run if the previous one ended, or records SkippedOverlap.</summary>
+    private async Task<bool> ReserveAtOccurrenceAsync(TaskRuntime rt, DateTimeOffset occurrence, ScheduledRunTrigger trigger, long? triggerOffset, int attempt, DateTimeOffset start)
     {
-        if (!await timers.DelayUntilAsync(occurrence).ConfigureAwait(false))
+        if (!await timers.DelayUntilAsync(start).ConfigureAwait(false))
         {
             return false;
         }
@@ -83,24 +88,24 @@ internal sealed class OccurrenceDecider(EngineContext engine, EngineTimers timer
                 return true;
             }
 
-            outcomes.Settle(rt, occurrence, trigger, triggerOffset, ScheduledRunOutcome.SkippedOverlap);
+            outcomes.Settle(rt, occurrence, trigger, triggerOffset, ScheduledRunOutcome.SkippedOverlap, attempt);
         }
 
-        await outcomes.RecordSkipAsync(rt, occurrence, trigger, triggerOffset, ScheduledRunOutcome.SkippedOverlap).ConfigureAwait(false);
+        await outcomes.RecordSkipAsync(rt, occurrence, trigger, triggerOffset, ScheduledRunOutcome.SkippedOverlap, attempt).ConfigureAwait(false);
         return false;
     }
 
-    /// <summary>Claims the reserved run ahead of its occurrence (the claim lead), then starts it at the occurrence.</summary>
-    private async Task ClaimAndStartAsync(TaskRuntime rt, DateTimeOffset occurrence, ScheduledRunTrigger trigger, long? triggerOffset)
+    /// <summary>Claims the reserved attempt ahead of its start (the claim lead), then starts it on time.</summary>
+    private async Task ClaimAndStartAsync(TaskRuntime rt, DateTimeOffset occurrence, ScheduledRunTrigger trigger, long? triggerOffset, int attempt, DateTimeOffset start)
     {
         var settings = engine.Settings;
-        var claim = new ClaimRecord(rt.Id, occurrence, Guid.NewGuid().ToString("N"), settings.InstanceId, trigger, triggerOffset, settings.ScheduleVersion, rt.Descriptor.Version);
+        var claim = new ClaimRecord(rt.Id, occurrence, Guid.NewGuid().ToString("N"), settings.InstanceId, trigger, triggerOffset, settings.ScheduleVersion, rt.Descriptor.Version, attempt);
         if (!await outcomes.ClaimAsync(rt, claim).ConfigureAwait(false))
         {
             return;
         }
 
-        if (!await timers.DelayUntilAsync(occurrence).ConfigureAwait(false))
+        if (!await timers.DelayUntilAsync(start).ConfigureAwait(false))
         {
             lock (engine.Gate)
             {
@@ -121,6 +126,7 @@ internal sealed class OccurrenceDecider(EngineContext engine, EngineTimers timer
         }
 
         // Not awaited: the task's loop moves on to the next occurrence while this one runs (overlap decisions).
-        engine.Track(runs.RunAsync(rt, claim));
+        engine.Logger.AttemptStarting(rt.Id, attempt, occurrence, trigger);
+        engine.Track(Runs.RunAsync(rt, claim));
     }
 }

@@ -9,8 +9,8 @@ namespace Carillon.Recurring.Scheduling;
 /// </summary>
 internal sealed class OutcomeRecorder(EngineContext engine)
 {
-    public OutcomeRecord Create(TaskRuntime rt, DateTimeOffset occurrence, string? runId, ScheduledRunTrigger trigger, long? triggerOffset, ScheduledRunOutcome outcome, DateTimeOffset start, DateTimeOffset end, Exception? error, long? attempt = null)
-        => new(rt.Id, occurrence, runId, engine.Settings.InstanceId, trigger, triggerOffset, outcome, start, end, error?.GetType().FullName, error?.Message, engine.Settings.ScheduleVersion, rt.Descriptor.Version, attempt);
+    public OutcomeRecord Create(TaskRuntime rt, DateTimeOffset occurrence, string? runId, ScheduledRunTrigger trigger, long? triggerOffset, ScheduledRunOutcome outcome, DateTimeOffset start, DateTimeOffset end, Exception? error, int attempt = 1, DateTimeOffset? retryAt = null)
+        => new(rt.Id, occurrence, runId, engine.Settings.InstanceId, trigger, triggerOffset, outcome, start, end, error?.GetType().FullName, error?.Message, engine.Settings.ScheduleVersion, rt.Descriptor.Version, attempt, retryAt);
 
     /// <summary>Claims an occurrence: open in the state first (a snapshot taken meanwhile carries it), then durable in the ledger.</summary>
     public async Task<bool> ClaimAsync(TaskRuntime rt, ClaimRecord claim)
@@ -45,15 +45,15 @@ internal sealed class OutcomeRecorder(EngineContext engine)
     }
 
     /// <summary>Applies a skip to the state; the caller holds the lock and then calls <see cref="RecordSkipAsync"/>.</summary>
-    public void Settle(TaskRuntime rt, DateTimeOffset occurrence, ScheduledRunTrigger trigger, long? triggerOffset, ScheduledRunOutcome outcome)
-        => engine.State.Apply(Create(rt, occurrence, null, trigger, triggerOffset, outcome, occurrence, occurrence, null));
+    public void Settle(TaskRuntime rt, DateTimeOffset occurrence, ScheduledRunTrigger trigger, long? triggerOffset, ScheduledRunOutcome outcome, int attempt = 1)
+        => engine.State.Apply(Create(rt, occurrence, null, trigger, triggerOffset, outcome, occurrence, occurrence, null, attempt));
 
-    public Task RecordSkipAsync(TaskRuntime rt, DateTimeOffset occurrence, ScheduledRunTrigger trigger, long? triggerOffset, ScheduledRunOutcome outcome)
+    public Task RecordSkipAsync(TaskRuntime rt, DateTimeOffset occurrence, ScheduledRunTrigger trigger, long? triggerOffset, ScheduledRunOutcome outcome, int attempt = 1)
     {
         var now = engine.Time.GetUtcNow();
         engine.Logger.RunSkipped(rt.Id, occurrence, outcome);
         RecurringMetrics.RecordOutcome(rt.Id, outcome, null);
-        return RecordAsync(Create(rt, occurrence, null, trigger, triggerOffset, outcome, now, now, null));
+        return RecordAsync(Create(rt, occurrence, null, trigger, triggerOffset, outcome, now, now, null, attempt));
     }
 
     /// <summary>Closes a finished run in the state, counts it and starts writing its record.</summary>

@@ -5,14 +5,16 @@ using Microsoft.Extensions.Logging;
 namespace Carillon.Recurring.Scheduling;
 
 /// <summary>
-/// Runs one claimed occurrence: the method in its own DI scope on the thread pool, its timeout, its span, the
-/// exception handlers, then hands the outcome to the <see cref="OutcomeRecorder"/>.
+/// Runs one claimed attempt of an occurrence: the method in its own DI scope on the thread pool, its timeout, its span,
+/// the exception handlers, then hands the outcome to the <see cref="OutcomeRecorder"/>, with the next attempt's due time
+/// when the task retries it (issue 13).
 /// </summary>
-internal sealed class RunInvoker(EngineContext engine, OutcomeRecorder outcomes)
+internal sealed class RunInvoker(EngineContext engine, OutcomeRecorder outcomes, RetryScheduler retries)
 {
     public async Task RunAsync(TaskRuntime rt, ClaimRecord claim)
     {
-        var attempt = Interlocked.Increment(ref rt.Attempts);
+        var attempt = claim.Attempt;
+        RecurringMetrics.RecordAttempt(rt.Id, attempt);
         using var runCancellation = CancellationTokenSource.CreateLinkedTokenSource(engine.RunsCancelled);
         var startedAt = engine.Time.GetUtcNow();
         ScheduledActionContext? context = null;
@@ -23,8 +25,10 @@ internal sealed class RunInvoker(EngineContext engine, OutcomeRecorder outcomes)
         using (var activity = RunTelemetry.Start(rt.Id, claim.Occurrence, claim.Trigger))
         {
             // The method runs on the thread pool so that a synchronous method never holds up the engine's timers.
+            engine.RunQueued();
             invocation = Task.Run(async () =>
             {
+                engine.RunStarted();
                 context = new ScheduledActionContext(rt.Id, claim.Occurrence, engine.Time.GetUtcNow(), engine.Settings.InstanceId, claim.Trigger, attempt);
                 RecurringMetrics.Lateness.Record(context.Lateness.TotalMilliseconds, new("task", rt.Id), new("trigger", claim.Trigger.ToString()));
                 await InvokeInScopeAsync(rt, context, runCancellation.Token).ConfigureAwait(false);
@@ -35,10 +39,12 @@ internal sealed class RunInvoker(EngineContext engine, OutcomeRecorder outcomes)
         }
 
         var end = engine.Time.GetUtcNow();
-        var recording = outcomes.Finish(outcomes.Create(rt, claim.Occurrence, claim.RunId, claim.Trigger, claim.TriggerOffset, outcome, context?.FiredAt ?? startedAt, end, error, attempt));
+        var retryAt = PlanRetry(rt, claim, outcome, end);
+        var record = outcomes.Create(rt, claim.Occurrence, claim.RunId, claim.Trigger, claim.TriggerOffset, outcome, context?.FiredAt ?? startedAt, end, error, attempt, retryAt);
+        var recording = outcomes.Finish(record);
         if (error is not null)
         {
-            await NotifyHandlersAsync(rt, context, error).ConfigureAwait(false);
+            await NotifyHandlersAsync(rt, context, error, retryAt).ConfigureAwait(false);
         }
 
         if (timedOut)
@@ -53,12 +59,44 @@ internal sealed class RunInvoker(EngineContext engine, OutcomeRecorder outcomes)
             }
         }
 
+        PendingRetry? pending;
         lock (engine.Gate)
         {
             rt.Running--;
+            pending = retryAt is null || engine.Stopped ? null : rt.State.PendingRetry;
+        }
+
+        if (pending is not null)
+        {
+            // A stopping engine leaves the retry in the state: the next owner performs it.
+            retries.Start(rt, pending);
         }
 
         await recording.ConfigureAwait(false);
+    }
+
+    /// <summary>When another attempt follows this outcome: its due time by <see cref="RetryBackoff"/>; else null.</summary>
+    private DateTimeOffset? PlanRetry(TaskRuntime rt, ClaimRecord claim, ScheduledRunOutcome outcome, DateTimeOffset end)
+    {
+        var descriptor = rt.Descriptor;
+        var retryable = outcome == ScheduledRunOutcome.Failed || (outcome == ScheduledRunOutcome.TimedOut && descriptor.RetryOnTimeout);
+        if (!retryable || descriptor.Retries == 0)
+        {
+            return null;
+        }
+
+        if (claim.Attempt > descriptor.Retries)
+        {
+            engine.Logger.RetriesExhausted(rt.Id, claim.Attempt, claim.Occurrence, outcome);
+            RecurringMetrics.RecordExhausted(rt.Id, outcome);
+            return null;
+        }
+
+        // Whole milliseconds: the due time is stored in the state and waited for with Task.Delay, which counts in them.
+        var delay = RetryBackoff.Delay(descriptor.RetryDelay, claim.Attempt, Random.Shared.NextDouble());
+        var retryAt = end + TimeSpan.FromMilliseconds(Math.Ceiling(delay.TotalMilliseconds));
+        engine.Logger.RetryScheduled(rt.Id, claim.Attempt, claim.Occurrence, outcome, claim.Attempt + 1, retryAt);
+        return retryAt;
     }
 
     private async Task InvokeInScopeAsync(TaskRuntime rt, ScheduledActionContext context, CancellationToken token)
@@ -87,7 +125,7 @@ internal sealed class RunInvoker(EngineContext engine, OutcomeRecorder outcomes)
             if (await Task.WhenAny(invocation, timer).ConfigureAwait(false) == timer)
             {
                 await runCancellation.CancelAsync().ConfigureAwait(false);
-                engine.Logger.RunTimedOut(rt.Id, timeout, claim.Occurrence);
+                engine.Logger.RunTimedOut(rt.Id, timeout, claim.Occurrence, claim.Attempt);
                 return (ScheduledRunOutcome.TimedOut, null, true);
             }
 
@@ -106,12 +144,12 @@ internal sealed class RunInvoker(EngineContext engine, OutcomeRecorder outcomes)
         }
         catch (Exception e)
         {
-            engine.Logger.RunFailed(e, rt.Id, claim.Occurrence);
+            engine.Logger.RunFailed(e, rt.Id, claim.Occurrence, claim.Attempt);
             return (ScheduledRunOutcome.Failed, e, false);
         }
     }
 
-    private async Task NotifyHandlersAsync(TaskRuntime rt, ScheduledActionContext? context, Exception error)
+    private async Task NotifyHandlersAsync(TaskRuntime rt, ScheduledActionContext? context, Exception error, DateTimeOffset? retryAt)
     {
         if (context is null)
         {
@@ -122,7 +160,7 @@ internal sealed class RunInvoker(EngineContext engine, OutcomeRecorder outcomes)
         {
             try
             {
-                await handler.OnExceptionAsync(context, error, engine.Stopping).ConfigureAwait(false);
+                await handler.OnAttemptFailedAsync(context, error, retryAt, engine.Stopping).ConfigureAwait(false);
             }
             catch (Exception e) when (e is not OutOfMemoryException)
             {

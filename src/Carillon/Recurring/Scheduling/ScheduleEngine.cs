@@ -8,7 +8,7 @@ namespace Carillon.Recurring.Scheduling;
 /// The scheduling core, free of Kafka, for one ownership term. Its parts, by role:
 /// <see cref="TermOpening"/> settles the inherited state (versions, interrupted claims, misfires);
 /// <see cref="OccurrenceLoop"/> waits for each task's next occurrence; <see cref="OccurrenceDecider"/> decides it
-/// (disabled, version, overlap) and claims it; <see cref="RunInvoker"/> runs the method (scope, timeout, span,
+/// (disabled, version, overlap) and claims it; <see cref="RetryScheduler"/> waits for pending retries; <see cref="RunInvoker"/> runs the method (scope, timeout, span,
 /// exception handlers); <see cref="OutcomeRecorder"/> applies claims and outcomes to the state and the
 /// <see cref="IRunLedger"/>. Stopping the engine stops every new start at once.
 /// </summary>
@@ -18,6 +18,7 @@ internal sealed class ScheduleEngine
     private readonly OccurrenceDecider _decider;
     private readonly OccurrenceLoop _loop;
     private readonly OutcomeRecorder _outcomes;
+    private readonly RetryScheduler _retries;
 
     public ScheduleEngine(
         EngineSettings settings,
@@ -32,7 +33,9 @@ internal sealed class ScheduleEngine
         _engine = new EngineContext(settings, state, ledger, services, time, logger, observer);
         var timers = new EngineTimers(_engine);
         _outcomes = new OutcomeRecorder(_engine);
-        _decider = new OccurrenceDecider(_engine, timers, _outcomes, new RunInvoker(_engine, _outcomes));
+        _decider = new OccurrenceDecider(_engine, timers, _outcomes);
+        _retries = new RetryScheduler(_engine, timers, _decider);
+        _decider.Runs = new RunInvoker(_engine, _outcomes, _retries);
         _loop = new OccurrenceLoop(_engine, timers, _decider);
         foreach (var descriptor in tasks)
         {
@@ -69,6 +72,12 @@ internal sealed class ScheduleEngine
         {
             _engine.Logger.MisfireRun(rt.Id, occurrence);
             _engine.Track(_decider.FireAsync(rt, occurrence, ScheduledRunTrigger.Misfire, null));
+        }
+
+        foreach (var (rt, retry) in plan.Retries)
+        {
+            _engine.Logger.RetryInherited(rt.Id, retry.Attempt, retry.Occurrence, retry.DueAt);
+            _retries.Start(rt, retry);
         }
 
         foreach (var trigger in plan.Triggers)
@@ -125,6 +134,12 @@ internal sealed class ScheduleEngine
             }
         }
     }
+
+    /// <summary>True while a run, misfire or outcome record this engine started has not ended (the simulator's idle test).</summary>
+    public bool HasInFlight => _engine.HasInFlight;
+
+    /// <summary>True while a run was handed to the thread pool and its method has not started yet.</summary>
+    public bool HasQueuedRuns => _engine.QueuedRuns > 0;
 
     /// <summary>Notes that every schedules record up to <paramref name="offset"/> is reflected in the state.</summary>
     public void MarkApplied(long offset)

@@ -24,6 +24,4 @@ internal sealed class TaskRuntime(ScheduledTaskDescriptor descriptor, CronSchedu
 
     /// <summary>True when the stored task version is newer than ours: every occurrence is SkippedVersion.</summary>
     public bool VersionBlocked { get; set; }
-
-    public long Attempts;
 }

@@ -48,7 +48,7 @@ internal static class TermOpening
         {
             state.OpenRuns.Remove(open.RunId);
             state.LastOutcome = ScheduledRunOutcome.Interrupted;
-            plan.Interrupted.Add(outcomes.Create(rt, open.Occurrence, open.RunId, open.Trigger, open.TriggerOffset, ScheduledRunOutcome.Interrupted, now, now, null));
+            plan.Interrupted.Add(outcomes.Create(rt, open.Occurrence, open.RunId, open.Trigger, open.TriggerOffset, ScheduledRunOutcome.Interrupted, now, now, null, open.Attempt));
         }
 
         if (state.LastOccurrence is { } ahead && ahead > now + engine.Settings.ClaimLead + MaxClockSkew)
@@ -70,7 +70,9 @@ internal static class TermOpening
         }
 
         rt.Cursor = last;
-        if (rt.Cron?.Latest(last, now) is { } missed)
+        var missedOccurrence = rt.Cron?.Latest(last, now);
+        SettleRetry(engine, rt, now, missedOccurrence, plan);
+        if (missedOccurrence is { } missed)
         {
             rt.Cursor = missed;
             if (rt.Descriptor.Misfire == MisfirePolicy.RunOnce)
@@ -85,6 +87,34 @@ internal static class TermOpening
         }
     }
 
+    /// <summary>
+    /// A retry left pending by the previous owner (issue 13) is performed at its time; one already due runs at once with
+    /// <see cref="MisfirePolicy.RunOnce"/> and is dropped with <see cref="MisfirePolicy.Skip"/>; a missed later occurrence
+    /// supersedes it, as a claimed one would (docs/recurring.md, "Retries").
+    /// </summary>
+    private static void SettleRetry(EngineContext engine, TaskRuntime rt, DateTimeOffset now, DateTimeOffset? missed, Plan plan)
+    {
+        if (rt.State.PendingRetry is not { } retry)
+        {
+            return;
+        }
+
+        if (missed is { } m && m > retry.Occurrence && retry.Trigger != ScheduledRunTrigger.Manual)
+        {
+            engine.Logger.RetrySuperseded(rt.Id, retry.Attempt, retry.Occurrence);
+            rt.State.PendingRetry = null;
+        }
+        else if (retry.DueAt <= now && rt.Descriptor.Misfire == MisfirePolicy.Skip)
+        {
+            engine.Logger.RetryMisfireSkip(rt.Id, retry.Attempt, retry.Occurrence, retry.DueAt);
+            rt.State.PendingRetry = null;
+        }
+        else
+        {
+            plan.Retries.Add((rt, retry));
+        }
+    }
+
     /// <summary>Work decided at the opening, done outside the lock.</summary>
     public sealed class Plan
     {
@@ -93,5 +123,7 @@ internal static class TermOpening
         public List<(TaskRuntime Task, DateTimeOffset Occurrence)> Misfires { get; } = [];
 
         public List<PendingTrigger> Triggers { get; } = [];
+
+        public List<(TaskRuntime Task, PendingRetry Retry)> Retries { get; } = [];
     }
 }

@@ -19,8 +19,11 @@ internal sealed class TaskState(string id)
     /// <summary>Claims without an outcome, by run ID.</summary>
     public Dictionary<string, OpenRun> OpenRuns { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>The next attempt of a failed occurrence, not yet claimed (issue 13); null when none.</summary>
+    public PendingRetry? PendingRetry { get; set; }
+
     public TaskSnapshot ToSnapshot(bool defaultEnabled) =>
-        new(Id, Enabled ?? defaultEnabled, Version, LastOccurrence, LastOutcome, OpenRuns.Values.OrderBy(r => r.Occurrence).ToArray());
+        new(Id, Enabled ?? defaultEnabled, Version, LastOccurrence, LastOutcome, OpenRuns.Values.OrderBy(r => r.Occurrence).ToArray(), PendingRetry);
 }
 
 /// <summary>The schedule's state as rebuilt from the schedules topic and kept current by the owner.</summary>
@@ -58,6 +61,7 @@ internal sealed class ScheduleState
             task.Version = t.Version;
             task.LastOccurrence = t.LastOccurrence;
             task.LastOutcome = t.LastOutcome;
+            task.PendingRetry = t.PendingRetry;
             foreach (var run in t.OpenRuns)
             {
                 task.OpenRuns[run.RunId] = run;
@@ -80,7 +84,8 @@ internal sealed class ScheduleState
     public void Apply(ClaimRecord claim)
     {
         var task = GetOrAdd(claim.TaskId);
-        task.OpenRuns[claim.RunId] = new OpenRun(claim.RunId, claim.Occurrence, claim.Trigger, claim.TriggerOffset);
+        task.OpenRuns[claim.RunId] = new OpenRun(claim.RunId, claim.Occurrence, claim.Trigger, claim.TriggerOffset, claim.Attempt);
+        ClearRetry(task, claim.Trigger, claim.Occurrence);
         Advance(task, claim.Trigger, claim.Occurrence, claim.TriggerOffset);
     }
 
@@ -94,7 +99,32 @@ internal sealed class ScheduleState
         }
 
         task.LastOutcome = outcome.Outcome;
+        ClearRetry(task, outcome.Trigger, outcome.Occurrence);
+        if (outcome.RetryAt is { } retryAt)
+        {
+            task.PendingRetry = new PendingRetry(outcome.Occurrence, outcome.Trigger, outcome.TriggerOffset, outcome.Attempt + 1, retryAt);
+        }
+
         Advance(task, outcome.Trigger, outcome.Occurrence, outcome.TriggerOffset);
+    }
+
+    /// <summary>
+    /// A claim or outcome of the retried occurrence settles its pending retry (the attempt is taken or decided), and one
+    /// of a later cron occurrence supersedes it: the newer occurrence wins (docs/recurring.md, "Retries").
+    /// </summary>
+    private static void ClearRetry(TaskState task, ScheduledRunTrigger trigger, DateTimeOffset occurrence)
+    {
+        if (task.PendingRetry is not { } pending)
+        {
+            return;
+        }
+
+        var same = pending.Occurrence == occurrence && (pending.Trigger == ScheduledRunTrigger.Manual) == (trigger == ScheduledRunTrigger.Manual);
+        var later = trigger != ScheduledRunTrigger.Manual && occurrence > pending.Occurrence;
+        if (same || later)
+        {
+            task.PendingRetry = null;
+        }
     }
 
     public void RemovePendingTrigger(string taskId, long offset) => PendingTriggers.RemoveAll(p => p.Offset == offset && p.TaskId == taskId);

@@ -22,6 +22,7 @@ internal static class StateRecordValidator
             ?? Text(c.RunId, "runId")
             ?? Text(c.Instance, "instance")
             ?? Trigger(c.Trigger)
+            ?? Attempt(c.Attempt)
             ?? Version(c.ScheduleVersion, "scheduleVersion")
             ?? Version(c.TaskVersion, "taskVersion"),
         OutcomeRecord o => TaskId(o.TaskId)
@@ -29,6 +30,7 @@ internal static class StateRecordValidator
             ?? Text(o.Instance, "instance")
             ?? Trigger(o.Trigger)
             ?? (Enum.IsDefined(o.Outcome) ? null : "undefined outcome")
+            ?? Attempt(o.Attempt)
             ?? Version(o.ScheduleVersion, "scheduleVersion")
             ?? Version(o.TaskVersion, "taskVersion"),
         TakeoverRecord t => Text(t.TermId, "termId") ?? Text(t.Instance, "instance") ?? Version(t.ScheduleVersion, "scheduleVersion"),
@@ -82,10 +84,15 @@ internal static class StateRecordValidator
                     return "null entry in openRuns";
                 }
 
-                if ((Text(run.RunId, "runId") ?? Trigger(run.Trigger)) is { } runError)
+                if ((Text(run.RunId, "runId") ?? Trigger(run.Trigger) ?? Attempt(run.Attempt)) is { } runError)
                 {
                     return runError;
                 }
+            }
+
+            if (task.PendingRetry is { } retry && (Trigger(retry.Trigger) ?? Attempt(retry.Attempt)) is { } retryError)
+            {
+                return retryError;
             }
         }
 
@@ -158,6 +165,8 @@ internal static class StateRecordValidator
     // Versions are free text to Carillon (a non-semantic one compares as 0.0.0), so only presence and length are checked.
     private static string? Version(string? value, string field, bool allowEmpty = false)
         => allowEmpty && value is "" ? null : Text(value, field);
+
+    private static string? Attempt(int attempt) => attempt < 1 ? "attempt below 1" : null;
 
     private static string? Trigger(ScheduledRunTrigger trigger) => Enum.IsDefined(trigger) ? null : "undefined trigger";
 }

@@ -53,10 +53,17 @@ internal sealed record TaskSnapshot(
     string Version,
     DateTimeOffset? LastOccurrence,
     ScheduledRunOutcome? LastOutcome,
-    IReadOnlyList<OpenRun> OpenRuns);
+    IReadOnlyList<OpenRun> OpenRuns,
+    PendingRetry? PendingRetry = null);
 
-/// <summary>A claimed run with no outcome yet.</summary>
-internal sealed record OpenRun(string RunId, DateTimeOffset Occurrence, ScheduledRunTrigger Trigger, long? TriggerOffset);
+/// <summary>A claimed run with no outcome yet (<paramref name="Attempt"/>: of its occurrence, 1 for the first).</summary>
+internal sealed record OpenRun(string RunId, DateTimeOffset Occurrence, ScheduledRunTrigger Trigger, long? TriggerOffset, int Attempt = 1);
+
+/// <summary>
+/// The next attempt of a failed occurrence, due at <paramref name="DueAt"/>: held in the state (issue 13) so that a new
+/// owner performs it if this one dies between attempts.
+/// </summary>
+internal sealed record PendingRetry(DateTimeOffset Occurrence, ScheduledRunTrigger Trigger, long? TriggerOffset, int Attempt, DateTimeOffset DueAt);
 
 /// <summary>A trigger command applied but not yet claimed (its offset identifies it).</summary>
 internal sealed record PendingTrigger(string TaskId, long Offset);
@@ -70,12 +77,16 @@ internal sealed record ClaimRecord(
     ScheduledRunTrigger Trigger,
     long? TriggerOffset,
     string ScheduleVersion,
-    string TaskVersion) : StateRecord
+    string TaskVersion,
+    int Attempt = 1) : StateRecord
 {
     public override string Kind => RecordKinds.Claim;
 }
 
-/// <summary>How an occurrence ended (a run, or a skip decided without a run).</summary>
+/// <summary>
+/// How an attempt of an occurrence ended (a run, or a skip decided without a run). <paramref name="RetryAt"/> is set
+/// when another attempt follows, and is then the pending retry's due time.
+/// </summary>
 internal sealed record OutcomeRecord(
     string TaskId,
     DateTimeOffset Occurrence,
@@ -90,7 +101,8 @@ internal sealed record OutcomeRecord(
     string? ErrorMessage,
     string ScheduleVersion,
     string TaskVersion,
-    long? Attempt = null) : StateRecord
+    int Attempt = 1,
+    DateTimeOffset? RetryAt = null) : StateRecord
 {
     public override string Kind => RecordKinds.Outcome;
 }

@@ -1,0 +1,21 @@
+namespace Carillon.Testing;
+
+/// <summary>Settings of a <see cref="ScheduleSimulator"/>.</summary>
+public sealed class ScheduleSimulatorOptions
+{
+    /// <summary>The instance ID runs see; default <c>simulated</c>.</summary>
+    public string InstanceId { get; set; } = "simulated";
+
+    /// <summary>The claim lead, as <c>Carillon:Recurring:ClaimLead</c> (200 ms by default).</summary>
+    public TimeSpan ClaimLead { get; set; } = TimeSpan.FromMilliseconds(200);
+
+    /// <summary>
+    /// Real time a started run may go on without the schedule doing anything before the clock moves on without it (a
+    /// run waiting for its timeout, for the simulated clock, or for the test); default 250 ms. Runs that finish never
+    /// cost it, and the clock never moves past a run whose method has not started yet.
+    /// </summary>
+    public TimeSpan RunSettleTime { get; set; } = TimeSpan.FromMilliseconds(250);
+
+    /// <summary>Real time allowed for the schedule to come to rest before a step fails with a <see cref="TimeoutException"/>; default 60 s.</summary>
+    public TimeSpan StepTimeout { get; set; } = TimeSpan.FromSeconds(60);
+}

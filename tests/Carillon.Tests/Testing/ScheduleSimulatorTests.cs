@@ -1,0 +1,114 @@
+using System.Diagnostics;
+using Carillon.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Xunit.Abstractions;
+
+namespace Carillon.Tests.Testing;
+
+/// <summary>The time-travel kit (issue 13), tested by using it: a hand-written registry and services, no Kafka.</summary>
+public sealed class ScheduleSimulatorTests(ITestOutputHelper output)
+{
+    private static readonly DateTimeOffset NewYear = new(2027, 1, 1, 0, 0, 0, TimeSpan.Zero);
+
+    [Fact]
+    public async Task A_year_of_a_minutely_task_runs_every_occurrence_once_in_order()
+    {
+        var count = 0L;
+        var last = DateTimeOffset.MinValue;
+        var ordered = true;
+        var task = Task("minutely", "* * * * *", (_, ctx, _) =>
+        {
+            ordered &= ctx.Occurrence > last;
+            last = ctx.Occurrence;
+            Interlocked.Increment(ref count);
+            return ValueTask.CompletedTask;
+        });
+        await using var sim = ScheduleSimulator.Start(NewYear, s => s.AddSingleton<IScheduleRegistry>(new ScheduleRegistry("1.0.0", [task])));
+
+        var watch = Stopwatch.StartNew();
+        var outcomes = await sim.AdvanceToAsync(NewYear.AddYears(1));
+        watch.Stop();
+
+        output.WriteLine($"Simulated one year of a minutely task ({count:N0} runs) in {watch.Elapsed.TotalSeconds:F2} s ({watch.Elapsed.TotalMicroseconds / Math.Max(1, count):F1} µs per occurrence).");
+        Assert.Equal(525_600, count);
+        Assert.True(ordered);
+        Assert.Equal(525_600, outcomes.Count(o => o.Outcome == ScheduledRunOutcome.Succeeded));
+    }
+
+    [Fact]
+    public async Task Failures_are_retried_with_their_attempts_returned_in_order()
+    {
+        var task = Task("flaky", "0 * * * *", (_, ctx, _) => ctx.Attempt < 3 ? throw new InvalidOperationException("down") : ValueTask.CompletedTask).WithRetries(3, 60, retryOnTimeout: false);
+        await using var sim = Simulate(task);
+
+        var outcomes = await sim.AdvanceByAsync(TimeSpan.FromMinutes(90));
+
+        Assert.Equal(
+            [(1, ScheduledRunOutcome.Failed), (2, ScheduledRunOutcome.Failed), (3, ScheduledRunOutcome.Succeeded)],
+            outcomes.Select(o => (o.Attempt, o.Outcome)));
+        Assert.Equal([1, 2, 3], sim.Runner.Claims.Select(c => c.Attempt));
+    }
+
+    [Fact]
+    public async Task A_run_that_hangs_past_its_timeout_is_TimedOut_and_the_next_occurrence_is_skipped_while_it_runs()
+    {
+        var release = new TaskCompletionSource();
+        var task = Task("stuck", "* * * * *", async (_, _, _) => await release.Task, timeout: 90);
+        await using var sim = Simulate(task);
+
+        var outcomes = await sim.AdvanceByAsync(TimeSpan.FromSeconds(150));
+        release.SetResult();
+
+        Assert.Equal([ScheduledRunOutcome.SkippedOverlap, ScheduledRunOutcome.TimedOut], outcomes.Select(o => o.Outcome));
+    }
+
+    [Fact]
+    public async Task A_disabled_task_is_skipped_until_enabled()
+    {
+        await using var sim = Simulate(Task("job", "0 * * * *", (_, _, _) => ValueTask.CompletedTask));
+        sim.Runner.Disable("job");
+        var disabled = await sim.AdvanceByAsync(TimeSpan.FromHours(2));
+        sim.Runner.Enable("job");
+        var enabled = await sim.AdvanceByAsync(TimeSpan.FromHours(1));
+
+        Assert.Equal([ScheduledRunOutcome.SkippedDisabled, ScheduledRunOutcome.SkippedDisabled], disabled.Select(o => o.Outcome));
+        Assert.Equal([ScheduledRunOutcome.Succeeded], enabled.Select(o => o.Outcome));
+    }
+
+    [Fact]
+    public async Task An_outage_of_the_owner_runs_the_latest_missed_occurrence_once_at_restart()
+    {
+        await using var sim = Simulate(Task("job", "0 * * * *", (_, _, _) => ValueTask.CompletedTask));
+        await sim.AdvanceByAsync(TimeSpan.FromMinutes(90));
+        await sim.Runner.StopAsync();
+        await sim.AdvanceByAsync(TimeSpan.FromHours(5));
+        sim.Runner.Start();
+        var afterRestart = await sim.AdvanceByAsync(TimeSpan.FromMinutes(1));
+
+        var misfire = Assert.Single(afterRestart);
+        Assert.Equal((ScheduledRunTrigger.Misfire, NewYear.AddHours(6)), (misfire.Trigger, misfire.Occurrence));
+    }
+
+    [Fact]
+    public async Task Delayed_messages_are_delivered_when_the_clock_passes_their_time()
+    {
+        await using var sim = Simulate(Task("job", "0 0 1 1 *", (_, _, _) => ValueTask.CompletedTask));
+        IDelayedMessagePublisher publisher = sim.DelayedMessages;
+        await publisher.ScheduleAsync("t", "k", new { A = 1 }, NewYear.AddMinutes(10), scheduleKey: "one");
+        await publisher.ScheduleAsync("t", "k", new { A = 2 }, NewYear.AddMinutes(20), scheduleKey: "two");
+        await publisher.CancelAsync("two");
+
+        await sim.AdvanceByAsync(TimeSpan.FromMinutes(9));
+        Assert.Empty(sim.DelayedMessages.Delivered);
+        await sim.AdvanceByAsync(TimeSpan.FromMinutes(30));
+
+        Assert.Equal("{\"a\":1}", Assert.Single(sim.DelayedMessages.Delivered).ValueText);
+        Assert.Empty(sim.DelayedMessages.Pending);
+    }
+
+    private static ScheduleSimulator Simulate(params ScheduledTaskDescriptor[] tasks)
+        => ScheduleSimulator.Start(NewYear, s => s.AddSingleton<IScheduleRegistry>(new ScheduleRegistry("1.0.0", tasks)));
+
+    private static ScheduledTaskDescriptor Task(string id, string cron, ScheduledTaskInvoker invoker, string? timeZone = null, bool allowOverlap = false, int timeout = 0, MisfirePolicy misfire = MisfirePolicy.RunOnce)
+        => new(id, cron, timeZone, allowOverlap, timeout, exclusive: true, enabled: true, misfire, "1.0.0", "Tests.Jobs", id, invoker);
+}
