@@ -15,7 +15,7 @@ public sealed class SampleScheduleTests
     [Fact]
     public async Task The_nightly_report_runs_once_per_night_across_the_March_DST_change_in_Paris()
     {
-        // Europe/Paris springs forward on 2026-03-29 at 02:00 (02:00 local does not exist that night).
+        // Europe/Paris springs forward on 2026-03-29 at 02:00: the report at 04:00 local moves from 03:00 to 02:00 UTC.
         await using var sim = ScheduleSimulator.Start(new DateTimeOffset(2026, 3, 27, 12, 0, 0, TimeSpan.Zero), s => s.AddSampleSchedules());
         Disable(sim, "orders.cart-reminders", "cleanup.temp-files");
 
@@ -25,10 +25,10 @@ public sealed class SampleScheduleTests
         Assert.All(nightly, r => Assert.Equal(ScheduledRunOutcome.Succeeded, r.Outcome));
         Assert.Equal(
             [
-                new DateTimeOffset(2026, 3, 28, 1, 0, 0, TimeSpan.Zero), // 02:00 CET
-                new DateTimeOffset(2026, 3, 29, 1, 0, 0, TimeSpan.Zero), // 03:00 CEST: the skipped 02:00 fires at the transition
-                new DateTimeOffset(2026, 3, 30, 0, 0, 0, TimeSpan.Zero), // 02:00 CEST
-                new DateTimeOffset(2026, 3, 31, 0, 0, 0, TimeSpan.Zero),
+                new DateTimeOffset(2026, 3, 28, 3, 0, 0, TimeSpan.Zero), // 04:00 CET
+                new DateTimeOffset(2026, 3, 29, 2, 0, 0, TimeSpan.Zero), // 04:00 CEST, the night of the change
+                new DateTimeOffset(2026, 3, 30, 2, 0, 0, TimeSpan.Zero), // 04:00 CEST
+                new DateTimeOffset(2026, 3, 31, 2, 0, 0, TimeSpan.Zero),
             ],
             nightly.Select(r => r.Occurrence.ToUniversalTime()));
     }
