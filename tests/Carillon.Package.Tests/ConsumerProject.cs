@@ -75,7 +75,7 @@ internal static class ConsumerProject
 
             public sealed class Reports
             {
-                [ScheduledAction("0 0 2 * * *", Id = "reports.nightly", TimeZone = "Europe/Paris")]
+                [ScheduledAction("0 0 4 * * *", Id = "reports.nightly", TimeZone = "Europe/Paris")]
                 public Task Nightly(CancellationToken cancellationToken)
                 {
                     Console.WriteLine("invoked=reports.nightly");
@@ -83,7 +83,7 @@ internal static class ConsumerProject
                 }
             }
 
-            /// <summary>Resolves singletons by instance and everything else by its parameterless constructor.</summary>
+            /// <summary>Resolves singletons by instance or factory and everything else by its parameterless constructor.</summary>
             internal sealed class MiniProvider(IServiceCollection services) : IServiceProvider
             {
                 public object? GetService(Type serviceType)
@@ -94,7 +94,7 @@ internal static class ConsumerProject
                         return null;
                     }
 
-                    return descriptor.ImplementationInstance ?? Activator.CreateInstance(descriptor.ImplementationType ?? serviceType);
+                    return descriptor.ImplementationInstance ?? descriptor.ImplementationFactory?.Invoke(this) ?? Activator.CreateInstance(descriptor.ImplementationType ?? serviceType);
                 }
             }
             """);

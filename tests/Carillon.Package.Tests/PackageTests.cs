@@ -17,7 +17,7 @@ public sealed class PackageTests(PackageFixture fixture) : IClassFixture<Package
         Assert.Contains("version=4.2.0 count=2", run.Output, StringComparison.Ordinal);
         Assert.Contains("task=Jobs.Tick cron=*/5 * * * *", run.Output, StringComparison.Ordinal);
         Assert.Contains("invoked=Jobs.Tick", run.Output, StringComparison.Ordinal);
-        Assert.Contains("task=reports.nightly cron=0 0 2 * * *", run.Output, StringComparison.Ordinal);
+        Assert.Contains("task=reports.nightly cron=0 0 4 * * *", run.Output, StringComparison.Ordinal);
         Assert.Contains("invoked=reports.nightly", run.Output, StringComparison.Ordinal);
 
         // Second build of the same project with an invalid cron: the packaged analyzer (and Cronos next to it) reports CRL001.
