@@ -12,6 +12,7 @@ builder.Logging.SetMinimumLevel(LogLevel.Information);
 
 // Partition moves are logged at Debug since issue 9 (quiet by default); the multi-process tests read them.
 builder.Logging.AddFilter("Carillon.Delayed.Dispatching", LogLevel.Debug);
+builder.Logging.AddFilter("Carillon.RecurringMessages.Firing.Ownership", LogLevel.Debug);
 builder.Services.AddCarillon(new ScheduleRegistry("1.0.0", []));
 using var host = builder.Build();
 await host.StartAsync();

@@ -5,6 +5,7 @@ using Carillon.Hosting;
 using Carillon.Hosting.Liveness;
 using Carillon.Kafka;
 using Carillon.Kafka.Health;
+using Carillon.Kafka.Ownership;
 using Carillon.Monitoring;
 using Carillon.Recurring;
 using Carillon.RecurringMessages;
@@ -49,6 +50,7 @@ public static class CarillonServiceCollectionExtensions
         services.TryAddSingleton<KafkaClientFactory>();
         services.TryAddSingleton<TopicProvisioner>();
         services.TryAddSingleton<LoopMonitor>();
+        services.TryAddSingleton<OwnershipServices>();
 
         // The read model (issue 10) is built on first resolution only: an app that never asks for it runs no consumer.
         services.TryAddSingleton<IScheduleMonitor>(sp => new ScheduleMonitor(

@@ -4,6 +4,10 @@ namespace Carillon.Delayed.Dispatching;
 
 internal static partial class DispatcherLog
 {
+    /// <summary>The shared consumer's events (<see cref="Kafka.Ownership.PartitionOwnershipService"/>) as the dispatcher's.</summary>
+    public static Kafka.Ownership.OwnershipEvents Ownership(ILogger logger)
+        => new(r => ConsumerError(logger, r), r => ConsumeError(logger, r), e => ConsumerFailed(logger, e), e => DispatcherCrashed(logger, e));
+
     [LoggerMessage(100, LogLevel.Debug, "Delayed partition {Partition} assigned: loading offsets {Start}..{Mark}")]
     public static partial void Assigned(ILogger logger, int partition, long start, long mark);
 

@@ -2,15 +2,20 @@ using Microsoft.Extensions.Logging;
 
 namespace Carillon.RecurringMessages.Firing.Ownership;
 
+// Partition moves (5001-5003) are Debug: a start is quiet, as the delayed dispatcher's (issue 11).
 internal static partial class OwnerLog
 {
-    [LoggerMessage(5001, LogLevel.Information, "Recurring-messages partition {Partition} assigned: loading up to offset {Mark}")]
+    /// <summary>The shared consumer's events (<see cref="Kafka.Ownership.PartitionOwnershipService"/>) as the owner's.</summary>
+    public static Kafka.Ownership.OwnershipEvents Ownership(ILogger logger)
+        => new(r => ConsumerError(logger, r), r => ConsumerError(logger, r), e => ConsumerFailed(logger, e), e => Crashed(logger, e));
+
+    [LoggerMessage(5001, LogLevel.Debug, "Recurring-messages partition {Partition} assigned: loading up to offset {Mark}")]
     public static partial void Assigned(ILogger logger, int partition, long mark);
 
-    [LoggerMessage(5002, LogLevel.Information, "Recurring-messages partition {Partition} loaded: {Schedules} schedules")]
+    [LoggerMessage(5002, LogLevel.Debug, "Recurring-messages partition {Partition} loaded: {Schedules} schedules")]
     public static partial void Loaded(ILogger logger, int partition, int schedules);
 
-    [LoggerMessage(5003, LogLevel.Information, "Recurring-messages partition {Partition} released")]
+    [LoggerMessage(5003, LogLevel.Debug, "Recurring-messages partition {Partition} released")]
     public static partial void Released(ILogger logger, int partition);
 
     [LoggerMessage(5004, LogLevel.Warning, "Recurring-messages partition {Partition}: skipped an unreadable record at offset {Offset}")]
