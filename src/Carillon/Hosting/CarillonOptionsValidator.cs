@@ -173,6 +173,7 @@ internal sealed class CarillonOptionsValidator : IValidateOptions<CarillonOption
         }
 
         Topic($"{RecurringMessages}:Topic", messages.Topic, fail);
+        Topic($"{RecurringMessages}:DeadLetterTopic", messages.DeadLetterTopic, fail);
         Group($"{RecurringMessages}:Group", messages.Group, fail);
         if (messages.Partitions < 1)
         {
@@ -198,6 +199,7 @@ internal sealed class CarillonOptionsValidator : IValidateOptions<CarillonOption
             ($"{Delayed}:DeadLetterTopic", options.Delayed.DeadLetterTopic),
             ($"{Delayed}:HistoryTopic", options.Delayed.HistoryTopic),
             ($"{RecurringMessages}:Topic", options.RecurringMessages.Topic),
+            ($"{RecurringMessages}:DeadLetterTopic", options.RecurringMessages.DeadLetterTopic),
         };
         var seen = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var (key, name) in topics.Where(t => !string.IsNullOrEmpty(t.Name)))

@@ -15,6 +15,7 @@ internal static class CarillonTopics
 
             // Several partitions: each has one owner, so more partitions spread run-time schedules over more instances.
             (options.RecurringMessages.Topic, options.RecurringMessages.Partitions),
+            (options.RecurringMessages.DeadLetterTopic, 1),
         };
         if (options.Delayed.HistoryTopic is { Length: > 0 } history)
         {

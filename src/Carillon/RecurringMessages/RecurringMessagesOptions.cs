@@ -15,6 +15,13 @@ public sealed class RecurringMessagesOptions
     /// <summary>Consumer group of the owners: each partition of <see cref="Topic"/> has one owner in it at a time.</summary>
     public string Group { get; set; } = "carillon_recurring";
 
+    /// <summary>
+    /// Where an occurrence goes when its target topic does not exist on the cluster: the record it would have produced,
+    /// with <c>carillon-dlq-reason: target-topic-unknown</c> and <c>carillon-target-topic</c>, claimed in the same
+    /// transaction (docs/recurring-messages.md, "Target topics"). Created with the other topics. Default <c>carillon_recurring_dlq</c>.
+    /// </summary>
+    public string DeadLetterTopic { get; set; } = "carillon_recurring_dlq";
+
     /// <summary>Partitions of <see cref="Topic"/> when Carillon creates it: more partitions spread the schedules over more instances.</summary>
     public int Partitions { get; set; } = 6;
 

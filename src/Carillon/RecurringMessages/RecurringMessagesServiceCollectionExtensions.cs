@@ -1,4 +1,5 @@
 using Carillon.RecurringMessages.Firing.Ownership;
+using Carillon.RecurringMessages.Health;
 using Carillon.RecurringMessages.Publishing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -11,7 +12,11 @@ internal static class RecurringMessagesServiceCollectionExtensions
     public static IServiceCollection AddCarillonRecurringMessages(this IServiceCollection services)
     {
         services.TryAddSingleton<IRecurringMessages, RecurringMessagesClient>();
+        services.TryAddSingleton<RecurringMessagesStatus>();
         services.AddHostedService<RecurringMessagesOwner>();
+
+        // Read by the application's health endpoints, like carillon-kafka and carillon-liveness (issue 11).
+        services.AddHealthChecks().AddCheck<RecurringMessagesHealthCheck>(RecurringMessagesHealthCheck.Name, tags: ["carillon"]);
         return services;
     }
 }

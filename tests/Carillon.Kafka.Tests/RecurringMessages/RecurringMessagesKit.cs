@@ -4,6 +4,7 @@ using Carillon.Kafka.Tests.Delayed;
 using Carillon.Testing;
 using Confluent.Kafka;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
@@ -15,12 +16,14 @@ internal sealed class RecurringMessagesKit : IDisposable
     public const string Topic = "carillon_recurring";
     public const int Partitions = 3;
     public const string Target = "reports";
+    public const string DeadLetterTopic = "carillon_recurring_dlq";
 
     public RecurringMessagesKit()
     {
         Kafka = EmbeddedKafka.Start(1);
         Kafka.CreateTopic(Topic, Partitions);
         Kafka.CreateTopic(Target, 1); // one partition: records are read in the order they were committed
+        Kafka.CreateTopic(DeadLetterTopic, 1);
     }
 
     public EmbeddedKafka Kafka { get; }
@@ -60,6 +63,27 @@ internal sealed class RecurringMessagesKit : IDisposable
 
     public List<ConsumeResult<byte[]?, byte[]?>> ReadFor(TimeSpan period)
         => DelayedTestKit.ReadUntil(Kafka.BootstrapServers, Target, _ => false, period);
+
+    public List<ConsumeResult<byte[]?, byte[]?>> ReadUntil(string topic, Func<List<ConsumeResult<byte[]?, byte[]?>>, bool> until)
+        => DelayedTestKit.ReadUntil(Kafka.BootstrapServers, topic, until, TimeSpan.FromSeconds(120));
+
+    /// <summary>Polls a health check until it reports <paramref name="status"/>; the failure names the last result.</summary>
+    public static async Task<HealthReportEntry> HealthEventuallyAsync(IHost host, HealthStatus status, Func<HealthReportEntry, bool>? and = null)
+    {
+        var checks = host.Services.GetRequiredService<HealthCheckService>();
+        var deadline = DateTime.UtcNow.AddSeconds(120);
+        while (true)
+        {
+            var entry = (await checks.CheckHealthAsync(r => r.Name == "carillon-recurring-messages")).Entries["carillon-recurring-messages"];
+            if (entry.Status == status && (and is null || and(entry)))
+            {
+                return entry;
+            }
+
+            Assert.True(DateTime.UtcNow < deadline, $"still {entry.Status}: {entry.Description}");
+            await Task.Delay(200);
+        }
+    }
 
     public static string? Header(ConsumeResult<byte[]?, byte[]?> r, string name) => DelayedTestKit.Header(r, name);
 

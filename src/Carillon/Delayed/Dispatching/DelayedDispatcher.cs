@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Carillon.Hosting.Liveness;
+using Carillon.Kafka;
 using Carillon.Kafka.Ownership;
 using Carillon.Kafka.Transactions;
 using Confluent.Kafka;

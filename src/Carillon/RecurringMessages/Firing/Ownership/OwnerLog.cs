@@ -41,4 +41,7 @@ internal static partial class OwnerLog
 
     [LoggerMessage(5011, LogLevel.Error, "Recurring-messages owner crashed")]
     public static partial void Crashed(ILogger logger, Exception exception);
+
+    [LoggerMessage(5012, LogLevel.Warning, "Recurring-messages partition {Partition}: schedule {Name} targets topic {Topic}, which the cluster does not have; occurrence {Occurrence:o} went to the dead-letter topic {DeadLetterTopic}, and so will the next ones until the topic exists")]
+    public static partial void TargetTopicUnknown(ILogger logger, int partition, string name, string topic, DateTimeOffset occurrence, string deadLetterTopic);
 }

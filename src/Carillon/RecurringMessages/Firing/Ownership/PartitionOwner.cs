@@ -1,5 +1,8 @@
 using System.Text.Json;
+using Carillon.Kafka;
 using Carillon.Kafka.Transactions;
+using Carillon.Protocol;
+using Carillon.RecurringMessages.Health;
 using Carillon.RecurringMessages.Definitions;
 using Confluent.Kafka;
 using Microsoft.Extensions.Logging;
@@ -24,6 +27,14 @@ internal sealed class PartitionOwner(TopicPartition partition, string instance, 
     private long _loadMark = -1;
 
     public TopicPartition TopicPartition { get; } = partition;
+
+    /// <summary>Which target topics exist (shared by the owners of this instance); null: not asked (tests of the book).</summary>
+    public TargetTopicDirectory? Targets { get; init; }
+
+    /// <summary>Where an occurrence for a target topic the cluster does not have goes instead (issue 11).</summary>
+    public string DeadLetterTopic { get; init; } = "carillon_recurring_dlq";
+
+    public RecurringMessagesStatus Status { get; init; } = new();
 
     public ScheduleBook Book { get; } = new(misfireThreshold);
 
@@ -110,11 +121,21 @@ internal sealed class PartitionOwner(TopicPartition partition, string instance, 
             return true;
         }
 
+        var unknown = UnknownTargets(fires);
         var outcome = _producer.Execute(p =>
         {
             foreach (var fire in fires)
             {
-                p.Produce(fire.Entry.Definition.TargetTopic, Target(fire));
+                var target = fire.Entry.Definition.TargetTopic;
+                if (unknown?.Contains(target) == true)
+                {
+                    p.Produce(DeadLetterTopic, DeadLetter(fire));
+                }
+                else
+                {
+                    p.Produce(target, Target(fire));
+                }
+
                 p.Produce(TopicPartition, Claim(fire));
             }
         });
@@ -127,8 +148,10 @@ internal sealed class PartitionOwner(TopicPartition partition, string instance, 
                     OwnerLog.Misfired(logger, fire.Entry.Name, fire.Occurrence);
                 }
 
+                FireReport.Committed(fires, unknown, time.GetUtcNow(), this, logger);
                 return true;
             case TransactionOutcome.Aborted:
+                FireReport.Failed(fires, _producer.LastError?.Reason, now, this);
                 OwnerLog.FireFailed(logger, TopicPartition.Partition.Value, fires.Count, outcome.ToString(), _producer.LastError?.Reason ?? "?");
                 Book.Retry(fires, now + s_retryAfter);
                 return true;
@@ -138,6 +161,7 @@ internal sealed class PartitionOwner(TopicPartition partition, string instance, 
                 OwnerLog.Fenced(logger, TopicPartition.Partition.Value);
                 return true;
             default:
+                FireReport.Failed(fires, _producer.LastError?.Reason, now, this);
                 OwnerLog.FireFailed(logger, TopicPartition.Partition.Value, fires.Count, outcome.ToString(), _producer.LastError?.Reason ?? "?");
                 return false;
         }
@@ -163,6 +187,40 @@ internal sealed class PartitionOwner(TopicPartition partition, string instance, 
         headers.Add(RecurringWire.InstanceHeader, RecurringWire.Utf8(instance));
         headers.Add(RecurringWire.TriggerHeader, RecurringWire.Utf8(fire.Reason.ToString().ToLowerInvariant()));
         return new Message<byte[]?, byte[]?> { Key = d.Key, Value = d.Value, Headers = headers };
+    }
+
+    // The record it would have produced, with why it is here and where it was going (docs/recurring-messages.md).
+    private Message<byte[]?, byte[]?> DeadLetter(Fire fire)
+    {
+        var message = Target(fire);
+        message.Headers.Add(DelayedHeaders.DeadLetterReason, RecurringWire.Utf8(DeadLetterReasons.TargetTopicUnknown));
+        message.Headers.Add(DelayedHeaders.TargetTopic, RecurringWire.Utf8(fire.Entry.Definition.TargetTopic));
+        return message;
+    }
+
+    // The target topics the cluster says it does not have; null (nothing allocated) in the usual case. The directory
+    // answers from its cache after the first question per topic.
+    private HashSet<string>? UnknownTargets(List<Fire> fires)
+    {
+        if (Targets is null)
+        {
+            return null;
+        }
+
+        HashSet<string>? unknown = null;
+        string? previous = null;
+        foreach (var fire in fires)
+        {
+            var topic = fire.Entry.Definition.TargetTopic;
+            if (!ReferenceEquals(topic, previous) && !Targets.Exists(topic))
+            {
+                (unknown ??= new(StringComparer.Ordinal)).Add(topic);
+            }
+
+            previous = topic;
+        }
+
+        return unknown;
     }
 
     private Message<byte[]?, byte[]?> Claim(Fire fire)

@@ -1,6 +1,8 @@
 using Carillon.Hosting.Liveness;
+using Carillon.Kafka;
 using Carillon.Kafka.Ownership;
 using Carillon.Kafka.Transactions;
+using Carillon.RecurringMessages.Health;
 using Confluent.Kafka;
 using Microsoft.Extensions.Logging;
 
@@ -14,14 +16,27 @@ namespace Carillon.RecurringMessages.Firing.Ownership;
 /// The rebalance handlers only create and drop owners; fencing (<c>InitTransactions</c>) runs in the loop. A failure of
 /// the consumer or a broken producer rebuilds the consumer after a pause (the group reassigns, the next owner reloads).
 /// </summary>
-internal sealed class RecurringMessagesOwner(OwnershipServices services, ILogger<RecurringMessagesOwner> logger)
-    : PartitionOwnershipService(services, SettingsOf(services.Options.Value, logger))
+internal sealed class RecurringMessagesOwner(OwnershipServices services, RecurringMessagesStatus status, ILogger<RecurringMessagesOwner> logger)
+    : PartitionOwnershipService(services, SettingsOf(services, status, logger))
 {
     private static readonly TimeSpan s_callTimeout = TimeSpan.FromSeconds(10);
     private static readonly TimeSpan s_maxWait = TimeSpan.FromMilliseconds(100);
     private readonly RecurringMessagesOptions _options = services.Options.Value.RecurringMessages;
     private readonly CarillonOptions _carillon = services.Options.Value;
     private readonly Dictionary<int, PartitionOwner> _owners = [];
+    private readonly TargetTopicDirectory _targets = new(() => services.Clients.CreateAdminClientBuilder().Build(), services.Time);
+
+    public override void Dispose()
+    {
+        _targets.Dispose();
+        base.Dispose();
+    }
+
+    protected override IDisposable? OnStarted()
+    {
+        status.Started();
+        return RecurringMessagesMetrics.Register(status);
+    }
 
     protected override void Pump(IConsumer<byte[]?, byte[]?> consumer, LoopLease lease, CancellationToken stoppingToken)
     {
@@ -60,7 +75,15 @@ internal sealed class RecurringMessagesOwner(OwnershipServices services, ILogger
                 {
                     throw new KafkaException(new Error(ErrorCode.Local_Fatal, $"partition {owner.TopicPartition.Partition.Value} stayed fenced without a revoke"));
                 }
+
+                // A removed schedule no longer counts as one that cannot fire.
+                if (status.AnyCannotFire)
+                {
+                    status.Forget(owner.TopicPartition.Partition.Value, name => owner.Book.TryGet(name, out _));
+                }
             }
+
+            status.Counts(_owners.Count, _owners.Values.Sum(o => o.Book.Count));
         }
     }
 
@@ -70,7 +93,12 @@ internal sealed class RecurringMessagesOwner(OwnershipServices services, ILogger
         {
             _owners.Remove(tp.Partition.Value, out var previous);
             previous?.Dispose();
-            _owners[tp.Partition.Value] = new PartitionOwner(tp, _carillon.InstanceId, _options.MisfireThreshold, Time, logger);
+            _owners[tp.Partition.Value] = new PartitionOwner(tp, _carillon.InstanceId, _options.MisfireThreshold, Time, logger)
+            {
+                Targets = _targets,
+                DeadLetterTopic = _options.DeadLetterTopic,
+                Status = status,
+            };
         }
 
         // Every owner folds its partition from the beginning: correctness never depends on compaction or committed offsets.
@@ -84,6 +112,7 @@ internal sealed class RecurringMessagesOwner(OwnershipServices services, ILogger
             if (_owners.Remove(tp.Partition.Value, out var owner))
             {
                 owner.Dispose();
+                status.Forget(tp.Partition.Value);
                 OwnerLog.Released(logger, tp.Partition.Value);
             }
         }
@@ -91,10 +120,27 @@ internal sealed class RecurringMessagesOwner(OwnershipServices services, ILogger
 
     protected override IEnumerable<TopicPartition> Owned() => _owners.Values.Select(o => o.TopicPartition);
 
-    private static OwnershipSettings SettingsOf(CarillonOptions options, ILogger logger)
+    private static OwnershipSettings SettingsOf(OwnershipServices services, RecurringMessagesStatus status, ILogger logger)
     {
+        var options = services.Options.Value;
         var o = options.RecurringMessages;
-        return new("recurring-messages", o.Enabled, o.Group, o.Topic, options.SessionTimeout, StallAfter: TimeSpan.FromSeconds(60), OwnerLog.Ownership(logger));
+        var log = OwnerLog.Ownership(logger);
+
+        // The health check reports what the log says: a failed consumer loop, a crash (issue 11).
+        var events = log with
+        {
+            ConsumerFailed = e =>
+            {
+                status.LoopFailed(e.Message, services.Time.GetUtcNow());
+                log.ConsumerFailed(e);
+            },
+            Crashed = e =>
+            {
+                status.Crashed(e.Message);
+                log.Crashed(e);
+            },
+        };
+        return new("recurring-messages", o.Enabled, o.Group, o.Topic, options.SessionTimeout, StallAfter: TimeSpan.FromSeconds(60), events);
     }
 
     private TimeSpan WaitTime()

@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using Confluent.Kafka;
 
-namespace Carillon.Delayed.Dispatching;
+namespace Carillon.Kafka;
 
 /// <summary>
 /// Whether a target topic exists, asked of the cluster once per topic before the first dispatch to it. On a cluster
@@ -9,7 +9,8 @@ namespace Carillon.Delayed.Dispatching;
 /// the next one: the partition would be blocked for good. Known, the record is dead-lettered instead. The question is
 /// a metadata request of the kind a producer sends, so a cluster that auto-creates topics creates it, as the produce
 /// would have. Only a definite "unknown topic" answer counts: a timeout or any other error lets the dispatch go ahead
-/// (and fail and retry like any transient failure). Thread-safe; shared by the partitions of one dispatcher.
+/// (and fail and retry like any transient failure). Thread-safe; shared by the partitions of one owner service: the
+/// delayed dispatcher's (issue 8) and the recurring-messages owner's (issue 11).
 /// </summary>
 internal sealed class TargetTopicDirectory(Func<IAdminClient> createAdmin, TimeProvider time) : IDisposable
 {
