@@ -199,7 +199,8 @@ internal sealed class PartitionOwner(TopicPartition partition, string instance, 
     }
 
     // The target topics the cluster says it does not have; null (nothing allocated) in the usual case. The directory
-    // answers from its cache after the first question per topic.
+    // answers from its cache after the first question per topic (a blocking metadata request, bounded to 10 s, on
+    // this thread: once per topic and process), and runs of one topic are looked up once.
     private HashSet<string>? UnknownTargets(List<Fire> fires)
     {
         if (Targets is null)
@@ -212,7 +213,7 @@ internal sealed class PartitionOwner(TopicPartition partition, string instance, 
         foreach (var fire in fires)
         {
             var topic = fire.Entry.Definition.TargetTopic;
-            if (!ReferenceEquals(topic, previous) && !Targets.Exists(topic))
+            if (!string.Equals(topic, previous, StringComparison.Ordinal) && !Targets.Exists(topic))
             {
                 (unknown ??= new(StringComparer.Ordinal)).Add(topic);
             }
