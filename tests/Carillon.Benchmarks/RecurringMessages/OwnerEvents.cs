@@ -6,11 +6,11 @@ namespace Carillon.Benchmarks.RecurringMessages;
 
 /// <summary>
 /// Reads the owners' log events: when the first partition was assigned (after its fencing) and when each was loaded
-/// (events 5001 and 5002 of <c>RecurringMessagesOwner</c>), and keeps warnings and errors to print.
+/// (events 5001 and 5002 of the recurring-messages owner, at Information or Debug: the benchmark's hosts run no other
+/// Carillon service), and keeps warnings and errors to print.
 /// </summary>
 internal sealed class OwnerEvents : ILoggerProvider, ILogger
 {
-    private const string OwnerCategory = "Carillon.RecurringMessages.Firing.Ownership.RecurringMessagesOwner";
     private readonly Stopwatch _watch = Stopwatch.StartNew();
     private readonly ConcurrentQueue<string> _problems = new();
     private int _loaded;
@@ -25,12 +25,12 @@ internal sealed class OwnerEvents : ILoggerProvider, ILogger
 
     public IReadOnlyCollection<string> Problems => _problems;
 
-    public ILogger CreateLogger(string categoryName) => categoryName == OwnerCategory ? this : Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance;
+    public ILogger CreateLogger(string categoryName) => categoryName.StartsWith("Carillon", StringComparison.Ordinal) ? this : Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance;
 
     public IDisposable? BeginScope<TState>(TState state)
         where TState : notnull => null;
 
-    public bool IsEnabled(LogLevel logLevel) => logLevel >= LogLevel.Information;
+    public bool IsEnabled(LogLevel logLevel) => logLevel >= LogLevel.Debug;
 
     public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
     {

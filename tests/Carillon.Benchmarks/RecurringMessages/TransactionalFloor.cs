@@ -12,26 +12,21 @@ namespace Carillon.Benchmarks.RecurringMessages;
 /// partition) written by plain transactional producers, one per partition, with the owners' producer settings and
 /// transaction size; no definitions, no consumer, no planning.
 /// </summary>
-internal static class TransactionalFloor
+internal sealed class TransactionalFloor : IDisposable
 {
     /// <summary>Same as the owner's <c>MaxFiresPerTransaction</c>.</summary>
     public const int PairsPerTransaction = 5_000;
 
-    /// <summary>
-    /// Writes the records and returns when the last commit returned. <paramref name="parallel"/>: one thread per
-    /// producer; otherwise one thread drives the producers in turn, one transaction each, as the owners' loop does.
-    /// </summary>
-    public static TimeSpan Run(string bootstrapServers, string prefix, IReadOnlyList<string> names, byte[] value, string instance, DateTimeOffset occurrence, int partitions, bool parallel)
-    {
-        var targetTopic = prefix + "_target";
-        var claimsTopic = prefix + "_recurring";
-        var byPartition = Enumerable.Range(0, partitions).Select(_ => new List<string>()).ToArray();
-        foreach (var name in names)
-        {
-            byPartition[Murmur2.Partition(RecurringWire.Utf8(name), partitions)].Add(name);
-        }
+    private readonly IProducer<byte[]?, byte[]?>[] _producers;
+    private readonly string _targetTopic;
+    private readonly string _claimsTopic;
 
-        var producers = Enumerable.Range(0, partitions).Select(p =>
+    /// <summary>Creates the producers (one per partition) and runs their <c>InitTransactions</c>: not part of any timing.</summary>
+    public TransactionalFloor(string bootstrapServers, string prefix, int partitions)
+    {
+        _targetTopic = prefix + "_target";
+        _claimsTopic = prefix + "_recurring";
+        _producers = [.. Enumerable.Range(0, partitions).Select(p =>
         {
             var producer = new ProducerBuilder<byte[]?, byte[]?>(new ProducerConfig
             {
@@ -44,7 +39,22 @@ internal static class TransactionalFloor
             }).Build();
             producer.InitTransactions(TimeSpan.FromSeconds(30));
             return producer;
-        }).ToArray();
+        })];
+    }
+
+    /// <summary>
+    /// Writes the records of <paramref name="names"/>' occurrence and returns when the last commit returned.
+    /// <paramref name="parallel"/>: one thread per producer; otherwise one thread drives the producers in turn, one
+    /// transaction each, as the owners' loop does.
+    /// </summary>
+    public TimeSpan Write(IReadOnlyList<string> names, byte[] value, string instance, DateTimeOffset occurrence, bool parallel)
+    {
+        var partitions = _producers.Length;
+        var byPartition = Enumerable.Range(0, partitions).Select(_ => new List<string>()).ToArray();
+        foreach (var name in names)
+        {
+            byPartition[Murmur2.Partition(RecurringWire.Utf8(name), partitions)].Add(name);
+        }
 
         var occurrenceDigits = RecurringWire.UnixMs(occurrence);
         var instanceBytes = RecurringWire.Utf8(instance);
@@ -55,7 +65,7 @@ internal static class TransactionalFloor
         var next = new int[partitions];
         bool Transaction(int p)
         {
-            var producer = producers[p];
+            var producer = _producers[p];
             var list = byPartition[p];
             if (next[p] >= list.Count)
             {
@@ -68,7 +78,7 @@ internal static class TransactionalFloor
             {
                 var name = list[i];
                 var nameBytes = RecurringWire.Utf8(name);
-                producer.Produce(targetTopic, new Message<byte[]?, byte[]?>
+                producer.Produce(_targetTopic, new Message<byte[]?, byte[]?>
                 {
                     Key = RecurringMessagesBenchmark.KeyOf(name),
                     Value = value,
@@ -81,7 +91,7 @@ internal static class TransactionalFloor
                     },
                 });
                 var claim = new ClaimRecord(RecurringWire.Version, occurrence.ToUnixTimeMilliseconds(), null, instance);
-                producer.Produce(new TopicPartition(claimsTopic, p), new Message<byte[]?, byte[]?>
+                producer.Produce(new TopicPartition(_claimsTopic, p), new Message<byte[]?, byte[]?>
                 {
                     Key = nameBytes,
                     Value = JsonSerializer.SerializeToUtf8Bytes(claim, RecurringMessagesJsonContext.Default.ClaimRecord),
@@ -115,28 +125,25 @@ internal static class TransactionalFloor
         }
         else
         {
-            var thread = new Thread(() =>
+            var any = true;
+            while (any)
             {
-                var any = true;
-                while (any)
+                any = false;
+                for (var p = 0; p < partitions; p++)
                 {
-                    any = false;
-                    for (var p = 0; p < partitions; p++)
-                    {
-                        any |= Transaction(p);
-                    }
+                    any |= Transaction(p);
                 }
-            });
-            thread.Start();
-            thread.Join();
+            }
         }
 
-        var elapsed = watch.Elapsed;
-        foreach (var producer in producers)
+        return watch.Elapsed;
+    }
+
+    public void Dispose()
+    {
+        foreach (var producer in _producers)
         {
             producer.Dispose();
         }
-
-        return elapsed;
     }
 }
