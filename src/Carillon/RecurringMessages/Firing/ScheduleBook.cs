@@ -22,6 +22,12 @@ internal sealed class ScheduleBook(TimeSpan misfireThreshold)
     private readonly Dictionary<string, ScheduleEntry> _entries = new(StringComparer.Ordinal);
     private readonly PriorityQueue<(ScheduleEntry Entry, long Version), DateTimeOffset> _due = new();
 
+    // Schedules share their parsed cron and their repeated strings (cron, zone, target topic): 100,000 tenants'
+    // "0 0 * * *" to one topic hold one copy, not 100,000 (memory goal of issue 11). The pools keep the distinct values
+    // a partition ever held.
+    private readonly Dictionary<(string Cron, string? Zone), CronSchedule> _crons = [];
+    private readonly Dictionary<string, string> _strings = new(StringComparer.Ordinal);
+
     public int Count => _entries.Count;
 
     public IEnumerable<ScheduleEntry> Entries => _entries.Values;
@@ -41,16 +47,22 @@ internal sealed class ScheduleBook(TimeSpan misfireThreshold)
     /// </summary>
     public bool Define(string name, DefinitionRecord definition, DateTimeOffset writtenAt)
     {
-        CronSchedule cron;
-        try
+        if (!_crons.TryGetValue((definition.Cron, definition.TimeZone), out var cron))
         {
-            cron = CronSchedule.Parse(definition.Cron, definition.TimeZone ?? "UTC");
+            try
+            {
+                cron = CronSchedule.Parse(definition.Cron, definition.TimeZone ?? "UTC");
+            }
+            catch (Exception e) when (CronSchedule.IsParseError(e))
+            {
+                Unschedulable++;
+                return false;
+            }
+
+            _crons[(definition.Cron, definition.TimeZone)] = cron;
         }
-        catch (Exception e) when (CronSchedule.IsParseError(e))
-        {
-            Unschedulable++;
-            return false;
-        }
+
+        definition = Shared(definition);
 
         if (_entries.TryGetValue(name, out var entry))
         {
@@ -107,7 +119,7 @@ internal sealed class ScheduleBook(TimeSpan misfireThreshold)
     {
         if (_entries.TryGetValue(name, out var entry))
         {
-            entry.Triggers[offset] = at;
+            entry.AddTrigger(offset, at);
             Reschedule(entry);
         }
     }
@@ -120,16 +132,23 @@ internal sealed class ScheduleBook(TimeSpan misfireThreshold)
             return;
         }
 
+        // The owner reads back every claim it wrote, after it confirmed it: nothing changes then, and the queued due
+        // time stays valid (rescheduling would cost a cron step and a heap entry per occurrence).
+        var changed = false;
         if (triggerOffset is { } offset)
         {
-            entry.Triggers.Remove(offset);
+            changed = entry.RemoveTrigger(offset);
         }
         else if (entry.LastClaimed is not { } last || occurrence > last)
         {
             entry.LastClaimed = occurrence;
+            changed = true;
         }
 
-        Reschedule(entry);
+        if (changed)
+        {
+            Reschedule(entry);
+        }
     }
 
     /// <summary>
@@ -165,25 +184,30 @@ internal sealed class ScheduleBook(TimeSpan misfireThreshold)
     /// <summary>The transaction that produced <paramref name="fires"/> committed: they are claimed.</summary>
     public void Confirm(IEnumerable<Fire> fires)
     {
-        foreach (var group in fires.GroupBy(f => f.Entry))
+        // A schedule's fires are adjacent (TakeDue plans one schedule at a time): reschedule each once, after its last.
+        ScheduleEntry? previous = null;
+        foreach (var fire in fires)
         {
-            var entry = group.Key;
-            foreach (var fire in group)
+            var entry = fire.Entry;
+            if (previous is not null && previous != entry && !previous.Removed)
             {
-                if (fire.TriggerOffset is { } offset)
-                {
-                    entry.Triggers.Remove(offset);
-                }
-                else if (entry.LastClaimed is not { } last || fire.Occurrence > last)
-                {
-                    entry.LastClaimed = fire.Occurrence;
-                }
+                Reschedule(previous);
             }
 
-            if (!entry.Removed)
+            previous = entry;
+            if (fire.TriggerOffset is { } offset)
             {
-                Reschedule(entry);
+                entry.RemoveTrigger(offset);
             }
+            else if (entry.LastClaimed is not { } last || fire.Occurrence > last)
+            {
+                entry.LastClaimed = fire.Occurrence;
+            }
+        }
+
+        if (previous is { Removed: false })
+        {
+            Reschedule(previous);
         }
     }
 
@@ -202,9 +226,12 @@ internal sealed class ScheduleBook(TimeSpan misfireThreshold)
 
     private void Plan(ScheduleEntry entry, DateTimeOffset now, List<Fire> fires)
     {
-        foreach (var (offset, at) in entry.Triggers)
+        if (entry.HasTriggers)
         {
-            fires.Add(new Fire(entry, at, FireReason.Manual, offset));
+            foreach (var (offset, at) in entry.Triggers)
+            {
+                fires.Add(new Fire(entry, at, FireReason.Manual, offset));
+            }
         }
 
         if (!entry.Enabled)
@@ -246,11 +273,31 @@ internal sealed class ScheduleBook(TimeSpan misfireThreshold)
         }
     }
 
+    private DefinitionRecord Shared(DefinitionRecord d)
+        => d with
+        {
+            Cron = Pooled(d.Cron),
+            TimeZone = d.TimeZone is null ? null : Pooled(d.TimeZone),
+            TargetTopic = Pooled(d.TargetTopic),
+            Headers = d.Headers.Count == 0 ? [] : d.Headers,
+        };
+
+    private string Pooled(string text)
+    {
+        if (_strings.TryGetValue(text, out var pooled))
+        {
+            return pooled;
+        }
+
+        _strings[text] = text;
+        return text;
+    }
+
     private void Reschedule(ScheduleEntry entry)
     {
         entry.Version++;
         // A trigger is due at once, whatever the writer's clock said.
-        DateTimeOffset? due = entry.Triggers.Count > 0 ? DateTimeOffset.MinValue : null;
+        DateTimeOffset? due = entry.HasTriggers ? DateTimeOffset.MinValue : null;
         if (entry.NextOccurrence() is { } next && (due is null || next < due))
         {
             due = next;

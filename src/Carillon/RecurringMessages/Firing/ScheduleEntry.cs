@@ -6,6 +6,8 @@ namespace Carillon.RecurringMessages.Firing;
 /// <summary>One schedule as its partition's records left it: the definition and the state the owners recorded.</summary>
 internal sealed class ScheduleEntry(string name, DefinitionRecord definition, CronSchedule cron, DateTimeOffset anchor)
 {
+    private static readonly IReadOnlyDictionary<long, DateTimeOffset> s_noTriggers = new Dictionary<long, DateTimeOffset>();
+
     public string Name { get; } = name;
 
     public DefinitionRecord Definition { get; set; } = definition;
@@ -23,8 +25,15 @@ internal sealed class ScheduleEntry(string name, DefinitionRecord definition, Cr
     /// <summary>Occurrences missed and skipped by <see cref="MisfirePolicy.Skip"/> (in memory: a new owner skips them again).</summary>
     public DateTimeOffset SkippedUpTo { get; set; } = DateTimeOffset.MinValue;
 
+    // Created on the first trigger: most schedules are never triggered, and an empty sorted dictionary costs
+    // ~120 B per held schedule (docs/benchmarks-recurring-messages.md).
+    private SortedDictionary<long, DateTimeOffset>? _triggers;
+
+    /// <summary>Whether trigger commands wait to be claimed.</summary>
+    public bool HasTriggers => _triggers is { Count: > 0 };
+
     /// <summary>Trigger commands not yet claimed, by offset.</summary>
-    public SortedDictionary<long, DateTimeOffset> Triggers { get; } = [];
+    public IReadOnlyDictionary<long, DateTimeOffset> Triggers => _triggers ?? s_noTriggers;
 
     /// <summary>Bumped on every change: queued due times of older versions are stale.</summary>
     public long Version { get; set; }
@@ -34,6 +43,11 @@ internal sealed class ScheduleEntry(string name, DefinitionRecord definition, Cr
     public DateTimeOffset? StartAt => Definition.StartAt is { } ms ? DateTimeOffset.FromUnixTimeMilliseconds(ms) : null;
 
     public DateTimeOffset? EndAt => Definition.EndAt is { } ms ? DateTimeOffset.FromUnixTimeMilliseconds(ms) : null;
+
+    public void AddTrigger(long offset, DateTimeOffset at) => (_triggers ??= [])[offset] = at;
+
+    /// <summary>Removes a pending trigger; false when it was not pending.</summary>
+    public bool RemoveTrigger(long offset) => _triggers?.Remove(offset) == true;
 
     /// <summary>The exclusive lower bound of the occurrences still to fire.</summary>
     public DateTimeOffset From

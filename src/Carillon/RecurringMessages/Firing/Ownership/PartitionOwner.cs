@@ -22,6 +22,15 @@ internal sealed class PartitionOwner(TopicPartition partition, string instance, 
     // due at once ("every tenant's report at midnight"); the rest fire in the next transactions, without waiting.
     private const int MaxFiresPerTransaction = 5_000;
     private static readonly TimeSpan s_retryAfter = TimeSpan.FromSeconds(1);
+    private static readonly byte[] s_claimKind = RecurringWire.Utf8(RecurringWire.ClaimKind);
+    private static readonly byte[][] s_triggers = [.. Enum.GetValues<FireReason>().Select(r => RecurringWire.Utf8(r.ToString().ToLowerInvariant()))];
+
+    // What every record of one occurrence shares, made once per occurrence rather than once per schedule: a midnight
+    // of 100,000 schedules writes 100,000 identical claims (benchmark of issue 11, docs/benchmarks-recurring-messages.md).
+    private readonly byte[] _instance = RecurringWire.Utf8(instance);
+    private DateTimeOffset _sharedOccurrence = DateTimeOffset.MinValue;
+    private byte[] _occurrenceDigits = [];
+    private byte[] _scheduledClaim = [];
     private TransactionalProducer? _producer;
     private DateTimeOffset _initAfter = DateTimeOffset.MinValue;
     private long _loadMark = -1;
@@ -126,17 +135,19 @@ internal sealed class PartitionOwner(TopicPartition partition, string instance, 
         {
             foreach (var fire in fires)
             {
+                var name = RecurringWire.Utf8(fire.Entry.Name);
+                Share(fire.Occurrence);
                 var target = fire.Entry.Definition.TargetTopic;
                 if (unknown?.Contains(target) == true)
                 {
-                    p.Produce(DeadLetterTopic, DeadLetter(fire));
+                    p.Produce(DeadLetterTopic, DeadLetter(fire, name));
                 }
                 else
                 {
-                    p.Produce(target, Target(fire));
+                    p.Produce(target, Target(fire, name));
                 }
 
-                p.Produce(TopicPartition, Claim(fire));
+                p.Produce(TopicPartition, Claim(fire, name));
             }
         });
         switch (outcome)
@@ -173,7 +184,19 @@ internal sealed class PartitionOwner(TopicPartition partition, string instance, 
         _producer = null;
     }
 
-    private Message<byte[]?, byte[]?> Target(Fire fire)
+    private void Share(DateTimeOffset occurrence)
+    {
+        if (occurrence != _sharedOccurrence)
+        {
+            _sharedOccurrence = occurrence;
+            _occurrenceDigits = RecurringWire.UnixMs(occurrence);
+            var claim = new ClaimRecord(RecurringWire.Version, occurrence.ToUnixTimeMilliseconds(), null, instance);
+            _scheduledClaim = JsonSerializer.SerializeToUtf8Bytes(claim, RecurringMessagesJsonContext.Default.ClaimRecord);
+        }
+    }
+
+    // Header and value arrays may be shared between messages: Produce copies them into the client's buffers.
+    private Message<byte[]?, byte[]?> Target(Fire fire, byte[] name)
     {
         var d = fire.Entry.Definition;
         var headers = new Headers();
@@ -182,17 +205,17 @@ internal sealed class PartitionOwner(TopicPartition partition, string instance, 
             headers.Add(h.Name, h.Value);
         }
 
-        headers.Add(RecurringWire.ScheduleHeader, RecurringWire.Utf8(fire.Entry.Name));
-        headers.Add(RecurringWire.OccurrenceHeader, RecurringWire.UnixMs(fire.Occurrence));
-        headers.Add(RecurringWire.InstanceHeader, RecurringWire.Utf8(instance));
-        headers.Add(RecurringWire.TriggerHeader, RecurringWire.Utf8(fire.Reason.ToString().ToLowerInvariant()));
+        headers.Add(RecurringWire.ScheduleHeader, name);
+        headers.Add(RecurringWire.OccurrenceHeader, fire.Occurrence == _sharedOccurrence ? _occurrenceDigits : RecurringWire.UnixMs(fire.Occurrence));
+        headers.Add(RecurringWire.InstanceHeader, _instance);
+        headers.Add(RecurringWire.TriggerHeader, s_triggers[(int)fire.Reason]);
         return new Message<byte[]?, byte[]?> { Key = d.Key, Value = d.Value, Headers = headers };
     }
 
     // The record it would have produced, with why it is here and where it was going (docs/recurring-messages.md).
-    private Message<byte[]?, byte[]?> DeadLetter(Fire fire)
+    private Message<byte[]?, byte[]?> DeadLetter(Fire fire, byte[] name)
     {
-        var message = Target(fire);
+        var message = Target(fire, name);
         message.Headers.Add(DelayedHeaders.DeadLetterReason, RecurringWire.Utf8(DeadLetterReasons.TargetTopicUnknown));
         message.Headers.Add(DelayedHeaders.TargetTopic, RecurringWire.Utf8(fire.Entry.Definition.TargetTopic));
         return message;
@@ -224,14 +247,24 @@ internal sealed class PartitionOwner(TopicPartition partition, string instance, 
         return unknown;
     }
 
-    private Message<byte[]?, byte[]?> Claim(Fire fire)
+    private Message<byte[]?, byte[]?> Claim(Fire fire, byte[] name)
     {
-        var claim = new ClaimRecord(RecurringWire.Version, fire.Occurrence.ToUnixTimeMilliseconds(), fire.TriggerOffset, instance);
+        byte[] value;
+        if (fire.TriggerOffset is null && fire.Occurrence == _sharedOccurrence)
+        {
+            value = _scheduledClaim;
+        }
+        else
+        {
+            var claim = new ClaimRecord(RecurringWire.Version, fire.Occurrence.ToUnixTimeMilliseconds(), fire.TriggerOffset, instance);
+            value = JsonSerializer.SerializeToUtf8Bytes(claim, RecurringMessagesJsonContext.Default.ClaimRecord);
+        }
+
         return new Message<byte[]?, byte[]?>
         {
-            Key = RecurringWire.Utf8(fire.Entry.Name),
-            Value = JsonSerializer.SerializeToUtf8Bytes(claim, RecurringMessagesJsonContext.Default.ClaimRecord),
-            Headers = new Headers { { RecurringWire.Kind, RecurringWire.Utf8(RecurringWire.ClaimKind) } },
+            Key = name,
+            Value = value,
+            Headers = new Headers { { RecurringWire.Kind, s_claimKind } },
         };
     }
 }
