@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 
 namespace Carillon.Dashboard.Api;
 
@@ -42,12 +43,16 @@ internal static class EventEndpoints
 
             // Buffering proxies (nginx) would hold the events back.
             context.Response.Headers["X-Accel-Buffering"] = "no";
-            return TypedResults.ServerSentEvents(Changes(monitor, context.RequestAborted));
+            // The stream ends when the app stops too: an open page must not hold the server's shutdown.
+            var stopping = context.RequestServices.GetService<IHostApplicationLifetime>()?.ApplicationStopping ?? CancellationToken.None;
+            return TypedResults.ServerSentEvents(Changes(monitor, context.RequestAborted, stopping));
         }));
     }
 
-    private static async IAsyncEnumerable<SseItem<string>> Changes(IScheduleMonitor monitor, [EnumeratorCancellation] CancellationToken cancellationToken)
+    private static async IAsyncEnumerable<SseItem<string>> Changes(IScheduleMonitor monitor, [EnumeratorCancellation] CancellationToken aborted, CancellationToken stopping)
     {
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(aborted, stopping);
+        var cancellationToken = linked.Token;
         // The first event says the stream is open, with the version the page's first read reflects at least.
         var known = monitor.ChangeVersion;
         yield return Item(ChangeEvent, known);
