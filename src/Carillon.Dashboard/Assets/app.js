@@ -211,10 +211,14 @@
       tr.appendChild(el('td', m.targetTopic));
       tr.appendChild(el('td', m.enabled ? 'yes' : 'no', m.enabled ? 'state-on enabled' : 'state-off enabled'));
       tr.appendChild(timeCell(m.nextOccurrence));
-      tr.appendChild(timeCell(m.lastOccurrence));
-      tr.appendChild(timeCell(m.lastTriggeredAt));
-      tr.appendChild(el('td', m.lastInstance || ''));
-      tr.appendChild(el('td', m.partition));
+      // The latest record produced: its scheduled occurrence or a trigger, whichever is later.
+      const manual = m.lastTriggeredAt && (!m.lastOccurrence || m.lastTriggeredAt > m.lastOccurrence);
+      const last = timeCell(manual ? m.lastTriggeredAt : m.lastOccurrence);
+      if (manual) last.appendChild(el('span', ' (trigger)', 'muted'));
+      tr.appendChild(last);
+      const producer = el('td', m.lastInstance || '');
+      producer.title = 'partition ' + m.partition;
+      tr.appendChild(producer);
       tr.appendChild(el('td', m.description || '', 'description'));
       return tr;
     });

@@ -77,9 +77,6 @@ public sealed class LiveDashboardTests(ChromiumFixture chromium) : IAsyncLifetim
     [Fact]
     public async Task Trigger_on_a_task_page_shows_the_new_run_live_without_reloading()
     {
-        await App.Services.GetRequiredService<IRecurringMessages>().AddOrUpdateAsync(
-            "tenant-42.monthly-report", "0 0 6 1 * *", "reports", "tenant-42"u8.ToArray(), "{}"u8.ToArray(),
-            options: new RecurringMessageOptions { TimeZone = "Europe/Paris", Description = "Monthly statement for tenant 42" });
         var page = await OpenAsync();
         await Row(page, CloseYear).Locator("td.task-id button").ClickAsync();
         await Assertions.Expect(page.Locator("#detail-id")).ToHaveTextAsync(CloseYear, Text);
@@ -102,5 +99,21 @@ public sealed class LiveDashboardTests(ChromiumFixture chromium) : IAsyncLifetim
         await page.Locator("#detail-close").ClickAsync();
         await Assertions.Expect(page.Locator("#task-detail")).ToBeHiddenAsync(new() { Timeout = s_deadline });
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(ChromiumFixture.ScreenshotDirectory, "live-task-list.png"), FullPage = true });
+    }
+
+    [Fact]
+    public async Task The_apps_recurring_messages_are_listed_and_show_the_instance_that_produced_a_trigger()
+    {
+        var page = await OpenAsync();
+        var row = page.Locator("#recurring-messages tbody tr");
+        await Assertions.Expect(row).ToHaveCountAsync(1, new() { Timeout = s_deadline });
+        await Assertions.Expect(row.Locator("td.schedule-name")).ToHaveTextAsync(LiveApp.RecurringMessage, Text);
+        await Assertions.Expect(row).ToContainTextAsync("Europe/Paris", new() { Timeout = s_deadline });
+        await Assertions.Expect(row.Locator("td.description")).ToHaveTextAsync(LiveApp.RecurringMessageDescription, Text);
+
+        await App.Services.GetRequiredService<IRecurringMessages>().TriggerAsync(LiveApp.RecurringMessage);
+
+        await Assertions.Expect(row).ToContainTextAsync("(trigger)", new() { Timeout = s_deadline });
+        await Assertions.Expect(row).ToContainTextAsync(LiveApp.Instance, new() { Timeout = s_deadline });
     }
 }

@@ -14,12 +14,14 @@ namespace Carillon.Dashboard.Tests.Live;
 /// A real application, nothing doubled: the generated schedule (<see cref="LedgerJobs"/>) run by Carillon's recurring
 /// executor on an embedded Kafka cluster, with the read model (<see cref="Monitoring.IScheduleMonitor"/>) that
 /// <c>AddCarillon</c> registers and the dashboard mapped on Kestrel at a loopback port. Commands are on under the "ops"
-/// policy (header authentication, as in <see cref="DashboardApp"/>).
+/// policy (header authentication, as in <see cref="DashboardApp"/>). It defines one recurring message at start.
 /// </summary>
 public sealed class LiveApp : IAsyncDisposable
 {
     public const string Prefix = "/carillon";
     public const string Instance = "ledger-app-1";
+    public const string RecurringMessage = "tenant-42.monthly-report";
+    public const string RecurringMessageDescription = "Monthly statement for tenant <42>";
 
     private readonly EmbeddedKafka _kafka;
 
@@ -72,6 +74,11 @@ public sealed class LiveApp : IAsyncDisposable
             app.UseAuthorization();
             app.MapCarillonDashboard(Prefix);
             await app.StartAsync();
+
+            // A schedule defined at run time (issue 11), as an app would for each tenant; monthly, so it fires only when triggered.
+            await app.Services.GetRequiredService<IRecurringMessages>().AddOrUpdateAsync(
+                RecurringMessage, "0 0 6 1 * *", "reports", "tenant-42"u8.ToArray(), "{}"u8.ToArray(),
+                options: new RecurringMessageOptions { TimeZone = "Europe/Paris", Description = RecurringMessageDescription });
             return new LiveApp(kafka, app);
         }
         catch

@@ -1,3 +1,5 @@
+[assembly: Carillon.ScheduleVersion("2.3.0")]
+
 namespace Carillon.Dashboard.Tests.Live;
 
 /// <summary>
