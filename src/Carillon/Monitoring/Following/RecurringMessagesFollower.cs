@@ -11,12 +11,19 @@ namespace Carillon.Monitoring.Following;
 /// partition is folded into its own <see cref="ScheduleBook"/> with the runtime's own fold (<see cref="RecordFold"/>),
 /// so the view applies definitions, removals, commands and claims exactly as the owners do; trigger offsets are per
 /// partition, hence one book each. Besides the fold, it notes who wrote each schedule's latest claim.
+/// <para>
+/// Reads are cheap when a topic holds many schedules (issue 11 speaks of 100 k): a schedule's view is rebuilt only when
+/// a record changed it or its next occurrence has passed, and the whole list only when either happened to any.
+/// </para>
 /// </summary>
 internal sealed class RecurringMessagesFollower
 {
     private readonly Lock _gate = new();
     private readonly Dictionary<int, ScheduleBook> _books = [];
     private readonly Dictionary<string, (string Instance, DateTimeOffset? TriggeredAt)> _claims = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, (ScheduleEntry Entry, long Version, RecurringMessageView View)> _views = new(StringComparer.Ordinal);
+    private long _records;
+    private (long Records, DateTimeOffset ValidUntil, IReadOnlyList<RecurringMessageView> List)? _list;
 
     /// <summary>Takes one record (the feed's thread, in each partition's offset order).</summary>
     public void Add(int partition, long offset, Message<byte[]?, byte[]?> message)
@@ -30,6 +37,7 @@ internal sealed class RecurringMessagesFollower
                 _books[partition] = book;
             }
 
+            _records++;
             if (RecordFold.Apply(book, message, offset))
             {
                 NoteClaim(book, message);
@@ -44,9 +52,30 @@ internal sealed class RecurringMessagesFollower
     {
         lock (_gate)
         {
-            return [.. _books
-                .SelectMany(b => b.Value.Entries.Select(e => View(b.Key, e, now)))
-                .OrderBy(v => v.Name, StringComparer.Ordinal)];
+            if (_list is { } cached && cached.Records == _records && now < cached.ValidUntil)
+            {
+                return cached.List;
+            }
+
+            var validUntil = DateTimeOffset.MaxValue;
+            var list = new List<RecurringMessageView>(_views.Count);
+            foreach (var (partition, book) in _books)
+            {
+                foreach (var entry in book.Entries)
+                {
+                    var view = CachedView(partition, entry, now);
+                    if (view.NextOccurrence is { } next && next < validUntil)
+                    {
+                        validUntil = next;
+                    }
+
+                    list.Add(view);
+                }
+            }
+
+            list.Sort((a, b) => string.CompareOrdinal(a.Name, b.Name));
+            _list = (_records, validUntil, list);
+            return list;
         }
     }
 
@@ -61,6 +90,7 @@ internal sealed class RecurringMessagesFollower
         if (!book.TryGet(name, out _))
         {
             _claims.Remove(name); // removed (a tombstone), or a claim of a schedule the fold does not hold
+            _views.Remove(name);
             return;
         }
 
@@ -80,6 +110,25 @@ internal sealed class RecurringMessagesFollower
         }
 
         _claims[name] = (claim.Instance, triggeredAt);
+    }
+
+    /// <summary>
+    /// The view as last built while the entry is unchanged (its version moves with every record applied to it) and its
+    /// next occurrence is still ahead; a disabled or ended schedule's null next occurrence stays null until a record.
+    /// </summary>
+    private RecurringMessageView CachedView(int partition, ScheduleEntry entry, DateTimeOffset now)
+    {
+        if (_views.TryGetValue(entry.Name, out var cached)
+            && ReferenceEquals(cached.Entry, entry)
+            && cached.Version == entry.Version
+            && (cached.View.NextOccurrence is not { } next || next > now))
+        {
+            return cached.View;
+        }
+
+        var view = View(partition, entry, now);
+        _views[entry.Name] = (entry, entry.Version, view);
+        return view;
     }
 
     private RecurringMessageView View(int partition, ScheduleEntry entry, DateTimeOffset now)
