@@ -22,8 +22,11 @@ internal static class EventEndpoints
     public const string ChangeEvent = "change";
     public const string TickEvent = "tick";
 
-    /// <summary>At most one change event per this interval.</summary>
-    public static readonly TimeSpan Coalesce = TimeSpan.FromMilliseconds(250);
+    /// <summary>
+    /// At most one change event per this interval: each makes the page read its endpoints again, and a busy cluster
+    /// changes the view all the time; a change after a quiet spell is still announced at once.
+    /// </summary>
+    public static readonly TimeSpan Coalesce = TimeSpan.FromSeconds(1);
 
     public static readonly TimeSpan Tick = TimeSpan.FromSeconds(15);
 
