@@ -49,6 +49,27 @@ internal sealed record DelayedPartitionDto(int Partition, long Pending, DateTime
 
 internal sealed record DeadLetterDto(string Reason, string? TargetTopic, string? ScheduleKey, DateTimeOffset? DeliverAt, DateTimeOffset At, int SourcePartition, long SourceOffset);
 
+internal sealed record RecurringMessageDto(
+    string Name,
+    string Cron,
+    string? TimeZone,
+    string TargetTopic,
+    bool Enabled,
+    string MisfirePolicy,
+    DateTimeOffset? StartAt,
+    DateTimeOffset? EndAt,
+    string? Description,
+    DateTimeOffset? NextOccurrence,
+    DateTimeOffset? LastOccurrence,
+    DateTimeOffset? LastTriggeredAt,
+    string? LastInstance,
+    int PendingTriggers,
+    int Partition);
+
+internal sealed record RecurringMessagesDto(DateTimeOffset AsOf, IReadOnlyList<RecurringMessageDto> Schedules);
+
+internal sealed record ChangeNotice(long Version);
+
 internal sealed record CancelRequest(string? ScheduleKey);
 
 internal sealed record CommandAccepted(string Command, string Target);
@@ -62,6 +83,8 @@ internal sealed record DashboardError(string Error);
 [JsonSerializable(typeof(IReadOnlyList<RunDto>))]
 [JsonSerializable(typeof(DelayedDto))]
 [JsonSerializable(typeof(IReadOnlyList<DeadLetterDto>))]
+[JsonSerializable(typeof(RecurringMessagesDto))]
+[JsonSerializable(typeof(ChangeNotice))]
 [JsonSerializable(typeof(CancelRequest))]
 [JsonSerializable(typeof(CommandAccepted))]
 [JsonSerializable(typeof(DashboardError))]
@@ -101,6 +124,25 @@ internal static class DashboardMapping
         run.Attempt,
         run.ErrorType,
         run.ErrorMessage);
+
+    public static RecurringMessagesDto RecurringMessagesDto(this ScheduleView view) => new(
+        view.AsOf,
+        view.RecurringMessages.Select(m => new RecurringMessageDto(
+            m.Name,
+            m.Cron,
+            m.TimeZone,
+            m.TargetTopic,
+            m.Enabled,
+            CamelCase(m.MisfirePolicy.ToString()),
+            m.StartAt,
+            m.EndAt,
+            m.Description,
+            m.NextOccurrence,
+            m.LastOccurrence,
+            m.LastTriggeredAt,
+            m.LastInstance,
+            m.PendingTriggers,
+            m.Partition)).ToList());
 
     public static DelayedDto ToDto(this DelayedView view) => new(
         view.AsOf,

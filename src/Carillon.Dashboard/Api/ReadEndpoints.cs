@@ -49,6 +49,8 @@ internal static class ReadEndpoints
             return TypedResults.Json(runs, s_json.IReadOnlyListRunDto);
         }));
 
+        api.MapGet("/recurring-messages", (HttpContext context) => WithMonitor(context, m => TypedResults.Json(m.GetSchedule().RecurringMessagesDto(), s_json.RecurringMessagesDto)));
+
         api.MapGet("/delayed", (HttpContext context) => WithMonitor(context, m => TypedResults.Json(m.GetDelayed().ToDto(), s_json.DelayedDto)));
 
         api.MapGet("/dead-letters", (HttpContext context, int? max) => WithMonitor(context, m =>

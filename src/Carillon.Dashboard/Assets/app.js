@@ -201,6 +201,31 @@
     }));
   }
 
+  function renderRecurringMessages(view) {
+    const rows = view.schedules.map((m) => {
+      const tr = el('tr');
+      tr.dataset.name = m.name;
+      tr.appendChild(el('td', m.name, 'schedule-name'));
+      tr.appendChild(el('td', m.cron));
+      tr.appendChild(el('td', m.timeZone || 'UTC'));
+      tr.appendChild(el('td', m.targetTopic));
+      tr.appendChild(el('td', m.enabled ? 'yes' : 'no', m.enabled ? 'state-on enabled' : 'state-off enabled'));
+      tr.appendChild(timeCell(m.nextOccurrence));
+      // The latest record produced: its scheduled occurrence or a trigger, whichever is later.
+      const manual = m.lastTriggeredAt && (!m.lastOccurrence || m.lastTriggeredAt > m.lastOccurrence);
+      const last = timeCell(manual ? m.lastTriggeredAt : m.lastOccurrence);
+      if (manual) last.appendChild(el('span', ' (trigger)', 'muted'));
+      tr.appendChild(last);
+      const producer = el('td', m.lastInstance || '');
+      producer.title = 'partition ' + m.partition;
+      tr.appendChild(producer);
+      tr.appendChild(el('td', m.description || '', 'description'));
+      return tr;
+    });
+    $('recurring-messages').tBodies[0].replaceChildren(...rows);
+    $('no-recurring-messages').hidden = rows.length > 0;
+  }
+
   function renderDelayed(delayed) {
     $('delayed-totals').textContent =
       delayed.pending + ' pending · ' + delayed.dispatched + ' dispatched · ' + delayed.deadLettered + ' dead-lettered';
@@ -238,11 +263,17 @@
     $('no-dead-letters').hidden = letters.length > 0;
   }
 
+  // One read at a time; a change announced during a read (which may have missed it) gets a read of its own after.
   let refreshing = null;
+  let again = false;
   function refresh() {
-    if (refreshing) return refreshing;
+    if (refreshing) {
+      again = true;
+      return refreshing;
+    }
     const loads = [
       load('schedule', 'api/schedule', renderSchedule),
+      load('recurringMessages', 'api/recurring-messages', renderRecurringMessages),
       load('delayed', 'api/delayed', renderDelayed),
       load('deadLetters', 'api/dead-letters', renderDeadLetters)
     ];
@@ -252,12 +283,48 @@
     refreshing = Promise.all(loads)
       .then(() => status('Updated ' + new Date().toLocaleTimeString()))
       .catch((e) => status(e.message, true))
-      .finally(() => { refreshing = null; });
+      .finally(() => {
+        refreshing = null;
+        if (again) {
+          again = false;
+          refresh();
+        }
+      });
     return refreshing;
   }
 
-  function loop() {
-    refresh().finally(() => setTimeout(loop, info.refreshIntervalMs));
+  // Live updates (docs/dashboard.md): the server says when the read model changed (api/events, server-sent events)
+  // and the page reads again; if the stream fails (a proxy that drops it, a server without it), the page polls.
+  let polling = false;
+  function poll() {
+    if (polling) return;
+    polling = true;
+    const loop = () => refresh().finally(() => setTimeout(loop, info.refreshIntervalMs));
+    loop();
+  }
+
+  function follow() {
+    if (typeof EventSource !== 'function') {
+      poll();
+      return;
+    }
+    const source = new EventSource('api/events');
+    let opened = false;
+    const onEvent = () => {
+      opened = true;
+      document.body.dataset.live = 'events';
+      refresh();
+    };
+    source.addEventListener('change', onEvent);
+    source.addEventListener('tick', onEvent);
+    source.addEventListener('error', () => {
+      // Before any event: no stream here, poll. After: the browser reconnects by itself; poll meanwhile only if it gave up.
+      if (!opened || source.readyState === EventSource.CLOSED) {
+        source.close();
+        document.body.dataset.live = 'polling';
+        poll();
+      }
+    });
   }
 
   function readHash() {
@@ -299,7 +366,8 @@
       }
     });
     selectedTask = readHash();
-    loop();
+    refresh();
+    follow();
   }
 
   document.addEventListener('DOMContentLoaded', start);

@@ -35,6 +35,7 @@ public static class DashboardEndpointRouteBuilderExtensions
         group.AddEndpointFilter(SecurityHeaders.Filter);
         PageEndpoints.Map(group);
         ReadEndpoints.Map(group);
+        EventEndpoints.Map(group);
         if (options.EnableCommands)
         {
             // Off by default: unmapped, the command routes answer 404 (issue 10: secure by default).

@@ -16,7 +16,23 @@ public interface IScheduleMonitor
     /// </summary>
     Task WaitUntilCaughtUpAsync(CancellationToken cancellationToken = default);
 
-    /// <summary>The recurring schedule: its owner and every task known from the schedules topic.</summary>
+    /// <summary>
+    /// A number that changes whenever the view takes in something new from the topics. Values computed from the clock
+    /// (next occurrences, missed counts) move without it: re-read now and then for those.
+    /// </summary>
+    long ChangeVersion { get; }
+
+    /// <summary>
+    /// Completes with <see cref="ChangeVersion"/> as soon as it differs from <paramref name="knownVersion"/> (at once if
+    /// it already does): how a dashboard pushes updates instead of polling. Throws
+    /// <see cref="OperationCanceledException"/> on cancellation.
+    /// </summary>
+    Task<long> WaitForChangeAsync(long knownVersion, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// The recurring schedule: its owner, every task known from the schedules topic, and the recurring messages defined
+    /// at run time (<see cref="ScheduleView.RecurringMessages"/>).
+    /// </summary>
     ScheduleView GetSchedule();
 
     /// <summary>One task, or null when the schedules topic has never named it.</summary>

@@ -8,8 +8,8 @@ namespace Carillon.Monitoring;
 
 /// <summary>
 /// The <see cref="IScheduleMonitor"/> built from Carillon's topics only (issue 10; docs/control-plane.md): one
-/// <see cref="TopicFeed"/> reads the schedules, execution-log, delayed and dead-letter topics into their followers,
-/// and each read assembles the view from them. Standby count comes from the schedules group's members.
+/// <see cref="TopicFeed"/> reads the schedules, execution-log, delayed, dead-letter and recurring-messages topics into
+/// their followers, and each read assembles the view from them; every record bumps the change number readers can await. Standby count comes from the schedules group's members.
 /// </summary>
 internal sealed class ScheduleMonitor : IScheduleMonitor, IDisposable
 {
@@ -22,6 +22,8 @@ internal sealed class ScheduleMonitor : IScheduleMonitor, IDisposable
     private readonly ScheduleFollower _schedule = new();
     private readonly RunsFollower _runs = new();
     private readonly DelayedFollower _delayed = new();
+    private readonly RecurringMessagesFollower _recurringMessages = new();
+    private readonly ChangeSignal _changes = new();
     private readonly TopicFeed _feed;
     private readonly Lazy<IAdminClient> _admin;
     private int _groupMembers = -1; // -1: the cluster did not tell
@@ -35,10 +37,14 @@ internal sealed class ScheduleMonitor : IScheduleMonitor, IDisposable
         _time = time;
         _logger = logger;
         _admin = new Lazy<IAdminClient>(() => clients.CreateAdminClientBuilder().Build());
-        _feed = new TopicFeed(clients, [options.Recurring.Topic, options.Recurring.LogsTopic, options.Delayed.Topic, options.Delayed.DeadLetterTopic], OnPartition, OnRecord, logger);
+        _feed = new TopicFeed(clients, [options.Recurring.Topic, options.Recurring.LogsTopic, options.Delayed.Topic, options.Delayed.DeadLetterTopic, options.RecurringMessages.Topic], OnPartition, OnRecord, logger);
     }
 
     public Task WaitUntilCaughtUpAsync(CancellationToken cancellationToken = default) => _feed.WaitUntilCaughtUpAsync(cancellationToken);
+
+    public long ChangeVersion => _changes.Version;
+
+    public Task<long> WaitForChangeAsync(long knownVersion, CancellationToken cancellationToken = default) => _changes.WaitAsync(knownVersion, cancellationToken);
 
     public ScheduleView GetSchedule()
     {
@@ -56,6 +62,7 @@ internal sealed class ScheduleMonitor : IScheduleMonitor, IDisposable
             ScheduleVersion = model.ScheduleVersion,
             StandbyCount = members is { } count ? Math.Max(0, count - (model.Owner is null ? 0 : 1)) : null,
             Tasks = [.. ids.Select(id => Task(model, id, now))],
+            RecurringMessages = _recurringMessages.Read(now),
         };
     }
 
@@ -92,6 +99,7 @@ internal sealed class ScheduleMonitor : IScheduleMonitor, IDisposable
         if (topic == _options.Delayed.Topic)
         {
             _delayed.AddPartition(partition);
+            _changes.Bump();
         }
     }
 
@@ -115,6 +123,12 @@ internal sealed class ScheduleMonitor : IScheduleMonitor, IDisposable
         {
             _delayed.AddDeadLetter(message.Key, message.Headers, message.Timestamp.UtcDateTime);
         }
+        else if (topic == _options.RecurringMessages.Topic)
+        {
+            _recurringMessages.Add(result.Partition.Value, result.Offset.Value, message);
+        }
+
+        _changes.Bump();
     }
 
     /// <summary>Counts the schedules group's members in the background, at most every few seconds; null where the cluster cannot tell.</summary>

@@ -20,4 +20,10 @@ public sealed class ScheduleView
 
     /// <summary>Every task, ordered by ID.</summary>
     public required IReadOnlyList<TaskView> Tasks { get; init; }
+
+    /// <summary>
+    /// The recurring messages defined at run time (issue 11; the recurring-messages topic, read with the owners' own
+    /// fold), ordered by name. Empty when there are none or the topic does not exist.
+    /// </summary>
+    public IReadOnlyList<RecurringMessageView> RecurringMessages { get; init; } = [];
 }

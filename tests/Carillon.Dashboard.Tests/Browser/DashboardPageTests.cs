@@ -179,6 +179,27 @@ public sealed class DashboardPageTests(ChromiumFixture chromium) : IAsyncLifetim
     }
 
     [Fact]
+    public async Task When_the_event_stream_cannot_be_opened_the_page_polls_and_still_shows_changes()
+    {
+        var monitor = TwoTasks();
+        await using var app = await DashboardApp.StartAsync(kestrel: true, monitor: monitor);
+        var context = await chromium.Browser.NewContextAsync();
+        _contexts.Add(context);
+        var page = await context.NewPageAsync();
+        page.SetDefaultTimeout(s_deadline);
+        // A proxy that drops the stream.
+        await page.RouteAsync("**/api/events", route => route.AbortAsync());
+        await page.GotoAsync(app.PageAddress.ToString());
+        await Assertions.Expect(page.Locator("#tasks tbody tr")).ToHaveCountAsync(2, new() { Timeout = s_deadline });
+        await Assertions.Expect(page.Locator("body")).ToHaveAttributeAsync("data-live", "polling", new() { Timeout = s_deadline });
+
+        monitor.SetSchedule(FakeScheduleMonitor.ScheduleOf(FakeScheduleMonitor.TaskOf("nightly-report", enabled: false)));
+
+        await Assertions.Expect(page.Locator("#tasks tbody tr")).ToHaveCountAsync(1, new() { Timeout = s_deadline });
+        await Assertions.Expect(Row(page, "nightly-report").Locator("td.enabled")).ToHaveTextAsync("no", new() { Timeout = s_deadline });
+    }
+
+    [Fact]
     public async Task No_command_buttons_when_commands_are_off()
     {
         await using var app = await DashboardApp.StartAsync(kestrel: true, monitor: TwoTasks());

@@ -10,6 +10,8 @@ public sealed class FakeScheduleMonitor : IScheduleMonitor
     private readonly Lock _gate = new();
     private ScheduleView _schedule = new() { AsOf = Now, Tasks = [] };
     private List<RunView> _runs = [];
+    private long _version;
+    private TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public DelayedView Delayed { get; set; } = new() { AsOf = Now, Partitions = [] };
 
@@ -21,6 +23,8 @@ public sealed class FakeScheduleMonitor : IScheduleMonitor
         {
             _schedule = schedule;
         }
+
+        Changed();
     }
 
     public void AddRun(RunView run)
@@ -29,6 +33,42 @@ public sealed class FakeScheduleMonitor : IScheduleMonitor
         {
             _runs = [run, .. _runs];
         }
+
+        Changed();
+    }
+
+    public long ChangeVersion => Interlocked.Read(ref _version);
+
+    public async Task<long> WaitForChangeAsync(long knownVersion, CancellationToken cancellationToken = default)
+    {
+        while (true)
+        {
+            Task changed;
+            lock (_gate)
+            {
+                if (_version != knownVersion)
+                {
+                    return _version;
+                }
+
+                changed = _changed.Task;
+            }
+
+            await changed.WaitAsync(cancellationToken);
+        }
+    }
+
+    private void Changed()
+    {
+        TaskCompletionSource done;
+        lock (_gate)
+        {
+            _version++;
+            done = _changed;
+            _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        }
+
+        done.TrySetResult();
     }
 
     public Task WaitUntilCaughtUpAsync(CancellationToken cancellationToken = default) => Task.CompletedTask;

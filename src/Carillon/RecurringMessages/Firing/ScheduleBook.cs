@@ -41,6 +41,12 @@ internal sealed class ScheduleBook(TimeSpan misfireThreshold)
     public bool TryGet(string name, out ScheduleEntry entry) => _entries.TryGetValue(name, out entry!);
 
     /// <summary>
+    /// Drops the queued due times. Only an owner takes them (<see cref="TakeDue"/>); a reader that follows the topic
+    /// for good and never fires (the read model, issue 10) calls this after each record so the queue does not grow.
+    /// </summary>
+    public void ForgetDueTimes() => _due.Clear();
+
+    /// <summary>
     /// Applies a definition written at <paramref name="writtenAt"/>. A new cron series (a new schedule, or a changed
     /// cron, zone or start) starts after <paramref name="writtenAt"/>: an update never fires occurrences of the past.
     /// Returns false (and keeps what was there) for a definition this host cannot schedule.
