@@ -9,11 +9,18 @@ namespace Carillon.Monitoring.Following;
 /// partitions itself (no consumer group, nothing committed, so it never moves anyone's offsets or joins the schedule's
 /// group), reads committed transactions only, and hands each record to its callback on its own
 /// thread. A topic that does not exist yet is looked for again every few seconds.
+/// "Caught up" is only ever said after the cluster's metadata was read: a topic absent from an answering cluster is an
+/// empty topic, while a cluster that does not answer keeps <see cref="WaitUntilCaughtUpAsync"/> waiting (issue 10).
 /// </summary>
 internal sealed class TopicFeed : IDisposable
 {
     private static readonly TimeSpan s_rediscover = TimeSpan.FromSeconds(5);
     private static readonly TimeSpan s_queryTimeout = TimeSpan.FromSeconds(10);
+
+    // Short, and retried soon: a metadata request to a cluster that does not answer blocks the loop for its whole
+    // timeout, and the loop must stay responsive to Dispose; librdkafka keeps connecting between attempts.
+    private static readonly TimeSpan s_metadataTimeout = TimeSpan.FromSeconds(2);
+    private static readonly TimeSpan s_retryDiscovery = TimeSpan.FromSeconds(1);
 
     private readonly KafkaClientFactory _clients;
     private readonly IReadOnlyList<string> _topics;
@@ -24,9 +31,10 @@ internal sealed class TopicFeed : IDisposable
     private readonly Lock _gate = new();
     private readonly Dictionary<TopicPartition, long> _positions = [];
     private readonly List<Waiter> _waiters = [];
-    private readonly TaskCompletionSource _started = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource<IConsumer<byte[]?, byte[]?>> _built = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly Task _loop;
-    private IConsumer<byte[]?, byte[]?>? _consumer;
+    private List<TaskCompletionSource> _discoveryWaiters = [];
+    private Exception? _failure;
 
     public TopicFeed(KafkaClientFactory clients, IReadOnlyList<string> topics, Action<string, int> onPartition, Action<ConsumeResult<byte[]?, byte[]?>> onRecord, ILogger logger)
     {
@@ -38,10 +46,26 @@ internal sealed class TopicFeed : IDisposable
         _loop = DedicatedThread.Start("carillon-monitor", Loop);
     }
 
-    /// <summary>Completes when every assigned partition has been read up to its high watermark as of this call.</summary>
+    /// <summary>
+    /// Completes when the topics' partitions have been learned from the cluster after this call and every one of them
+    /// has been read up to its high watermark as of then. While the cluster does not answer it waits, until
+    /// <paramref name="cancellationToken"/> says stop: "nothing to read" is never concluded from silence.
+    /// </summary>
     public async Task WaitUntilCaughtUpAsync(CancellationToken cancellationToken)
     {
-        await _started.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+        var consumer = await _built.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+        var discovered = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        lock (_gate)
+        {
+            if (_failure is not null)
+            {
+                throw new InvalidOperationException("The schedule monitor has stopped reading.", _failure);
+            }
+
+            _discoveryWaiters.Add(discovered);
+        }
+
+        await discovered.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
         TopicPartition[] partitions;
         lock (_gate)
         {
@@ -53,7 +77,7 @@ internal sealed class TopicFeed : IDisposable
         {
             try
             {
-                return (Partition: tp, Marks: _consumer!.QueryWatermarkOffsets(tp, s_queryTimeout));
+                return (Partition: tp, Marks: consumer.QueryWatermarkOffsets(tp, s_queryTimeout));
             }
             catch (KafkaException e)
             {
@@ -65,6 +89,11 @@ internal sealed class TopicFeed : IDisposable
         var waiter = new Waiter(targets);
         lock (_gate)
         {
+            if (_failure is not null)
+            {
+                throw new InvalidOperationException("The schedule monitor has stopped reading.", _failure);
+            }
+
             if (waiter.IsReached(_positions))
             {
                 return;
@@ -101,7 +130,7 @@ internal sealed class TopicFeed : IDisposable
         {
             // A client that cannot even be built (a bad librdkafka property): waiters learn it instead of waiting.
             _logger.MonitorConsumeFailed(e.Message);
-            _started.TrySetException(e);
+            _built.TrySetException(e);
             throw;
         }
     }
@@ -122,18 +151,27 @@ internal sealed class TopicFeed : IDisposable
         using var consumer = _clients.CreateConsumerBuilder<byte[]?, byte[]?>(config).Build();
         // On the consumer's own connections: no second client to bootstrap.
         using var admin = new DependentAdminClientBuilder(consumer.Handle).Build();
-        _consumer = consumer;
+        _built.TrySetResult(consumer);
         var assigned = new HashSet<TopicPartition>();
         var nextDiscovery = DateTimeOffset.MinValue;
         try
         {
             while (!_stop.IsCancellationRequested)
             {
-                if (DateTimeOffset.UtcNow >= nextDiscovery)
+                if (DateTimeOffset.UtcNow >= nextDiscovery || HasDiscoveryWaiters())
                 {
-                    Discover(admin, consumer, assigned);
-                    nextDiscovery = DateTimeOffset.UtcNow + s_rediscover;
-                    _started.TrySetResult();
+                    // Only the waiters that came before this request are answered by it.
+                    var answered = TakeDiscoveryWaiters();
+                    if (Discover(admin, consumer, assigned))
+                    {
+                        answered.ForEach(w => w.TrySetResult());
+                        nextDiscovery = DateTimeOffset.UtcNow + s_rediscover;
+                    }
+                    else
+                    {
+                        ReturnDiscoveryWaiters(answered);
+                        nextDiscovery = DateTimeOffset.UtcNow + s_retryDiscovery;
+                    }
                 }
 
                 ConsumeResult<byte[]?, byte[]?>? result;
@@ -165,24 +203,68 @@ internal sealed class TopicFeed : IDisposable
         }
         finally
         {
-            _started.TrySetResult();
+            Stopped(_stop.IsCancellationRequested ? new ObjectDisposedException(nameof(TopicFeed)) : new InvalidOperationException("The schedule monitor's reading loop failed; see its log."));
             consumer.Close();
         }
     }
 
-    private void Discover(IAdminClient admin, IConsumer<byte[]?, byte[]?> consumer, HashSet<TopicPartition> assigned)
+    private bool HasDiscoveryWaiters()
+    {
+        lock (_gate)
+        {
+            return _discoveryWaiters.Count > 0;
+        }
+    }
+
+    private List<TaskCompletionSource> TakeDiscoveryWaiters()
+    {
+        lock (_gate)
+        {
+            var taken = _discoveryWaiters;
+            _discoveryWaiters = [];
+            return taken;
+        }
+    }
+
+    private void ReturnDiscoveryWaiters(List<TaskCompletionSource> waiters)
+    {
+        lock (_gate)
+        {
+            _discoveryWaiters.AddRange(waiters);
+        }
+    }
+
+    /// <summary>The loop ended: nobody is left waiting for a discovery or a position that will never come.</summary>
+    private void Stopped(Exception reason)
+    {
+        List<TaskCompletionSource> discoveries;
+        List<Waiter> waiters;
+        lock (_gate)
+        {
+            _failure = reason;
+            discoveries = TakeDiscoveryWaiters();
+            waiters = [.. _waiters];
+            _waiters.Clear();
+        }
+
+        discoveries.ForEach(w => w.TrySetException(reason));
+        waiters.ForEach(w => w.Done.TrySetException(reason));
+    }
+
+    /// <summary>Assigns the partitions of the topics that exist; false when the cluster did not answer.</summary>
+    private bool Discover(IAdminClient admin, IConsumer<byte[]?, byte[]?> consumer, HashSet<TopicPartition> assigned)
     {
         var added = new List<TopicPartitionOffset>();
         Metadata metadata;
         try
         {
             // One request for every topic: the cluster's metadata (topic names only, no records).
-            metadata = admin.GetMetadata(s_queryTimeout);
+            metadata = admin.GetMetadata(s_metadataTimeout);
         }
         catch (KafkaException e)
         {
             _logger.MonitorMetadataFailed(string.Join(", ", _topics), e.Error.Reason);
-            return;
+            return false;
         }
 
         foreach (var topic in _topics.Distinct(StringComparer.Ordinal))
@@ -213,6 +295,8 @@ internal sealed class TopicFeed : IDisposable
 
             consumer.IncrementalAssign(added);
         }
+
+        return true;
     }
 
     private void Advance(TopicPartition partition, long position)
