@@ -1,3 +1,5 @@
+using System.Text.Json;
+
 namespace Carillon.Package.Tests;
 
 /// <summary>
@@ -38,10 +40,22 @@ public sealed class PackageFixture : IAsyncLifetime
     {
         Directory.CreateDirectory(Feed);
         var repo = RepositoryRoot();
-        foreach (var project in new[] { "src/Carillon.Abstractions/Carillon.Abstractions.csproj", "src/Carillon/Carillon.csproj", "src/Carillon.Dashboard/Carillon.Dashboard.csproj", "src/Carillon.Cli/Carillon.Cli.csproj" })
+        // One pack of a solution filter: each project is evaluated and built once, where a pack per project built the
+        // shared ones (Abstractions, Carillon, generators, analyzers) again under each.
+        var filter = Path.Combine(Root, "packages.slnf");
+        await File.WriteAllTextAsync(filter, $$"""
+            {
+              "solution": {
+                "path": {{JsonSerializer.Serialize(Path.Combine(repo, "Framework.sln"))}},
+                "projects": [ "src/Carillon.Abstractions/Carillon.Abstractions.csproj", "src/Carillon/Carillon.csproj", "src/Carillon.Dashboard/Carillon.Dashboard.csproj", "src/Carillon.Cli/Carillon.Cli.csproj" ]
+              }
+            }
+            """);
+        var pack = await DotnetCli.RunAsync(repo, CommandTimeout, "pack", filter, "-c", "Release", "-p:PackageOutputPath=" + Feed, "-p:Version=" + Version, "-nodeReuse:false");
+        Assert.True(pack.ExitCode == 0, pack.Output);
+        foreach (var package in new[] { "Carillon.Abstractions", "Carillon", "Carillon.Dashboard", "Carillon.Cli" })
         {
-            var pack = await DotnetCli.RunAsync(repo, CommandTimeout, "pack", project, "-c", "Release", "-o", Feed, "-p:Version=" + Version, "-nodeReuse:false");
-            Assert.True(pack.ExitCode == 0, pack.Output);
+            Assert.True(File.Exists(Path.Combine(Feed, $"{package}.{Version}.nupkg")), $"{package} was not packed:\n{pack.Output}");
         }
 
         ConsumerProject.Write(App, Root, Feed, Version);
