@@ -1,9 +1,12 @@
+using System.Text.Json;
+
 namespace Carillon.Package.Tests;
 
 /// <summary>
-/// Packs Carillon.Abstractions and Carillon (which carries the generator, analyzers, code fixes and Cronos) in Release
-/// into a temporary feed once, and prepares a consumer project outside the repository that references only the
-/// Carillon package. The version is unique per run and the consumer restores into its own packages folder, so no
+/// Packs Carillon.Abstractions and Carillon (which carries the generator, analyzers, code fixes and Cronos),
+/// Carillon.Dashboard and the <c>carillon</c> tool (Carillon.Cli) in Release into a temporary feed once, and prepares
+/// consumer projects outside the repository: one that references only the Carillon package, and a web app with the
+/// dashboard (<see cref="ControlPlaneApp"/>). The version is unique per run and the consumer restores into its own packages folder, so no
 /// stale package from an earlier run (or another engineer's) can be picked up.
 /// </summary>
 public sealed class PackageFixture : IAsyncLifetime
@@ -17,6 +20,8 @@ public sealed class PackageFixture : IAsyncLifetime
     public string Feed => Path.Combine(Root, "feed");
 
     public string App => Path.Combine(Root, "app");
+
+    public string WebApp => Path.Combine(Root, "webapp");
 
     public static string RepositoryRoot()
     {
@@ -35,13 +40,30 @@ public sealed class PackageFixture : IAsyncLifetime
     {
         Directory.CreateDirectory(Feed);
         var repo = RepositoryRoot();
-        foreach (var project in new[] { "src/Carillon.Abstractions/Carillon.Abstractions.csproj", "src/Carillon/Carillon.csproj" })
+        // One pack of a solution filter: each project is evaluated and built once, where a pack per project built the
+        // shared ones (Abstractions, Carillon, generators, analyzers) again under each.
+        var filter = Path.Combine(Root, "packages.slnf");
+        await File.WriteAllTextAsync(filter, $$"""
+            {
+              "solution": {
+                "path": {{JsonSerializer.Serialize(Path.Combine(repo, "Framework.sln"))}},
+                "projects": [ "src/Carillon.Abstractions/Carillon.Abstractions.csproj", "src/Carillon/Carillon.csproj", "src/Carillon.Dashboard/Carillon.Dashboard.csproj", "src/Carillon.Cli/Carillon.Cli.csproj" ]
+              }
+            }
+            """);
+        var pack = await DotnetCli.RunAsync(repo, CommandTimeout, "pack", filter, "-c", "Release", "-p:PackageOutputPath=" + Feed, "-p:Version=" + Version, "-nodeReuse:false");
+        Assert.True(pack.ExitCode == 0, pack.Output);
+        foreach (var package in new[] { "Carillon.Abstractions", "Carillon", "Carillon.Dashboard", "Carillon.Cli" })
         {
-            var pack = await DotnetCli.RunAsync(repo, CommandTimeout, "pack", project, "-c", "Release", "-o", Feed, "-p:Version=" + Version, "-nodeReuse:false");
-            Assert.True(pack.ExitCode == 0, pack.Output);
+            Assert.True(File.Exists(Path.Combine(Feed, $"{package}.{Version}.nupkg")), $"{package} was not packed:\n{pack.Output}");
         }
 
         ConsumerProject.Write(App, Root, Feed, Version);
+        ControlPlaneApp.Write(WebApp, Version);
+
+        // A local tool manifest at the root, as `dotnet new tool-manifest` writes it: `dotnet tool install --local`.
+        Directory.CreateDirectory(Path.Combine(Root, ".config"));
+        await File.WriteAllTextAsync(Path.Combine(Root, ".config", "dotnet-tools.json"), "{\n  \"version\": 1,\n  \"isRoot\": true,\n  \"tools\": {}\n}\n");
     }
 
     public Task DisposeAsync()
@@ -57,4 +79,11 @@ public sealed class PackageFixture : IAsyncLifetime
 
         return Task.CompletedTask;
     }
+}
+
+/// <summary>Packing takes a minute or more: every test class of this project shares one feed.</summary>
+[CollectionDefinition(Name)]
+public sealed class PackageCollection : ICollectionFixture<PackageFixture>
+{
+    public const string Name = "packages";
 }

@@ -4,7 +4,8 @@ namespace Carillon.Package.Tests;
 /// The path a user takes: a project outside the repository with only <c>&lt;PackageReference Include="Carillon" /&gt;</c>
 /// gets the registry, <c>AddGeneratedSchedules()</c> and the diagnostics from the packed package.
 /// </summary>
-public sealed class PackageTests(PackageFixture fixture) : IClassFixture<PackageFixture>
+[Collection(PackageCollection.Name)]
+public sealed class PackageTests(PackageFixture fixture)
 {
     [Fact]
     public async Task Consumer_of_the_package_builds_and_runs_its_generated_schedule()

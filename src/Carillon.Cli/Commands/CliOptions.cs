@@ -32,8 +32,9 @@ internal static class CliOptions
 
     public static readonly Option<TimeSpan> Timeout = new("--timeout")
     {
-        Description = "How long to wait for the cluster before giving up (default 00:00:10)",
+        Description = "How long to wait for the cluster before giving up: seconds (3), or 500ms, 30s, 2m, 00:00:10 (default 10 s)",
         DefaultValueFactory = _ => TimeSpan.FromSeconds(10),
+        CustomParser = DurationParser.Parse,
         Recursive = true,
     };
 

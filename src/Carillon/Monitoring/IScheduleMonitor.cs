@@ -10,9 +10,13 @@ namespace Carillon.Monitoring;
 public interface IScheduleMonitor
 {
     /// <summary>
-    /// Completes once the view holds everything the topics held when this was called (their high watermarks), so a
-    /// caller that reads right after sees at least that. Throws <see cref="OperationCanceledException"/> on
-    /// cancellation and <see cref="TimeoutException"/> when the cluster cannot be read.
+    /// Completes once the view holds everything the topics held when this was called (their partitions, learned from
+    /// the cluster after the call, and where each ends for a read_committed reader), so a caller that reads right after
+    /// sees at least that.
+    /// A topic the cluster does not have is empty; a cluster that does not answer is waited for: pass a token with a
+    /// deadline. Throws <see cref="OperationCanceledException"/> on cancellation, <see cref="TimeoutException"/> when
+    /// the cluster answered but a partition's end offset cannot be read, and <see cref="InvalidOperationException"/>
+    /// once the monitor has stopped reading (disposed).
     /// </summary>
     Task WaitUntilCaughtUpAsync(CancellationToken cancellationToken = default);
 

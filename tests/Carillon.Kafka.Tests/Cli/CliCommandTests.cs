@@ -48,6 +48,12 @@ public sealed class CliCommandTests
     [InlineData("tasks trigger alpha")]
     [InlineData("delayed schedule --target-topic orders --value v --in 00:01:00")]
     [InlineData("delayed cancel some-key")]
+    [InlineData("tasks list")]
+    [InlineData("tasks list --json")]
+    [InlineData("tasks show alpha")]
+    [InlineData("delayed stats")]
+    [InlineData("delayed dead-letters")]
+    [InlineData("schedules list")]
     public async Task Cli_against_an_unreachable_cluster_gives_up_after_its_timeout_with_one_error_line_and_exit_code_3(string command)
     {
         var closedPort = ClosedPort();
@@ -57,6 +63,17 @@ public sealed class CliCommandTests
         var error = Assert.Single(lines);
         Assert.StartsWith("[err] carillon: error: no answer from the Kafka cluster at 127.0.0.1:", error, StringComparison.Ordinal);
         Assert.DoesNotContain(lines, l => l.Contains("   at ", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Cli_timeout_given_as_a_bare_number_is_seconds()
+    {
+        var closedPort = ClosedPort();
+        var (exitCode, lines) = await RunCliRawAsync(["tasks", "list", "-b", $"127.0.0.1:{closedPort}", "--timeout", "2"]);
+
+        Assert.Equal(3, exitCode);
+        var error = Assert.Single(lines);
+        Assert.EndsWith("within 00:00:02 (--timeout)", error.Split(';')[0], StringComparison.Ordinal);
     }
 
     [Fact]

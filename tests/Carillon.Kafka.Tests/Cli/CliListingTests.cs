@@ -66,6 +66,30 @@ public sealed class CliListingTests
     }
 
     [Fact]
+    public async Task Tasks_list_of_a_reachable_cluster_without_carillon_topics_is_an_empty_list_and_succeeds()
+    {
+        using var kafka = Carillon.Testing.EmbeddedKafka.Start(brokers: 1);
+
+        var json = string.Join('\n', await RunCliAsync("tasks", "list", "--json", "-b", kafka.BootstrapServers, "--timeout", "60"));
+
+        using var document = JsonDocument.Parse(json);
+        Assert.Equal(0, document.RootElement.GetProperty("tasks").GetArrayLength());
+        Assert.Equal(JsonValueKind.Null, document.RootElement.GetProperty("ownerInstance").ValueKind);
+    }
+
+    [Fact]
+    public async Task Delayed_stats_of_a_reachable_cluster_without_carillon_topics_shows_no_partitions_and_succeeds()
+    {
+        using var kafka = Carillon.Testing.EmbeddedKafka.Start(brokers: 1);
+
+        var json = string.Join('\n', await RunCliAsync("delayed", "stats", "--json", "-b", kafka.BootstrapServers, "--timeout", "60"));
+
+        using var document = JsonDocument.Parse(json);
+        Assert.Equal(0, document.RootElement.GetProperty("partitions").GetArrayLength());
+        Assert.Equal(0, document.RootElement.GetProperty("pending").GetInt64());
+    }
+
+    [Fact]
     public async Task Tasks_show_json_gives_the_task_and_its_recent_runs_newest_first()
     {
         using var kafka = KafkaTestKit.StartBroker();

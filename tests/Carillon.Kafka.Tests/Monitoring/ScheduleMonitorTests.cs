@@ -110,6 +110,55 @@ public sealed class ScheduleMonitorTests
         Assert.Equal((DeadLetterReasons.MissingTargetTopic, "bad-1", 1, (string?)null), (dead.Reason, dead.ScheduleKey, dead.SourcePartition, dead.TargetTopic));
     }
 
+    [Fact]
+    public async Task Catching_up_with_a_cluster_that_does_not_answer_waits_until_cancelled_instead_of_showing_nothing()
+    {
+        var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        var closedPort = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+        using var opened = OpenedMonitor.Open($"127.0.0.1:{closedPort}");
+
+        // Longer than several failed metadata requests: silence must never read as "caught up, nothing there".
+        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(8));
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => opened.Monitor.WaitUntilCaughtUpAsync(deadline.Token));
+    }
+
+    [Fact]
+    public void Catching_up_with_a_cluster_without_carillon_topics_completes_with_an_empty_view()
+    {
+        using var kafka = Carillon.Testing.EmbeddedKafka.Start(brokers: 1);
+        using var opened = OpenedMonitor.Open(kafka.BootstrapServers);
+
+        var view = CaughtUp(opened.Monitor);
+
+        Assert.Empty(view.GetSchedule().Tasks);
+        Assert.Empty(view.GetDelayed().Partitions);
+    }
+
+    [Fact]
+    public async Task Catching_up_reads_a_topic_created_after_the_monitor_started()
+    {
+        using var kafka = Carillon.Testing.EmbeddedKafka.Start(brokers: 1);
+        using var opened = OpenedMonitor.Open(kafka.BootstrapServers);
+        CaughtUp(opened.Monitor);
+        kafka.CreateTopic(DelayedTestKit.DelayedTopic, 2);
+        using (var producer = new ProducerBuilder<byte[]?, byte[]?>(new ProducerConfig { BootstrapServers = kafka.BootstrapServers }).Build())
+        {
+            var due = Encoding.ASCII.GetBytes(DateTimeOffset.UtcNow.AddHours(1).ToUnixTimeMilliseconds().ToString(System.Globalization.CultureInfo.InvariantCulture));
+            await producer.ProduceAsync(new TopicPartition(DelayedTestKit.DelayedTopic, 1), new Message<byte[]?, byte[]?>
+            {
+                Key = "later"u8.ToArray(),
+                Value = "v"u8.ToArray(),
+                Headers = new Headers { { DelayedHeaders.TargetTopic, "somewhere"u8.ToArray() }, { DelayedHeaders.DeliverAt, due } },
+            });
+        }
+
+        var delayed = CaughtUp(opened.Monitor).GetDelayed();
+
+        Assert.Equal([0L, 1L], delayed.Partitions.Select(p => p.Pending));
+    }
+
     private static IScheduleMonitor CaughtUp(IScheduleMonitor monitor)
     {
         using var timeout = new CancellationTokenSource(CatchUp);
