@@ -148,45 +148,57 @@ public sealed class ScheduleSimulator : IAsyncDisposable
     private static DateTimeOffset? Earliest(DateTimeOffset? a, DateTimeOffset? b) => a is null ? b : b is null ? a : a < b ? a : b;
 
     /// <summary>
-    /// Waits until nothing more happens before the clock moves: every loop parked and nothing in flight, or (a run
-    /// still going) nothing happened for <see cref="ScheduleSimulatorOptions.RunSettleTime"/>.
+    /// Waits until nothing more happens before the clock moves. The engine's own work is counted exactly (every loop
+    /// parked on a registered timer, nothing in flight: <see cref="InMemoryScheduleRunner.IsIdle"/>), so that rest is
+    /// recognized without any real-time wait, whatever the machine's load. Only a scheduled method still in progress
+    /// cannot be seen through (it may wait for the clock, its timeout or something real): the clock moves on without it
+    /// once nothing happened for <see cref="ScheduleSimulatorOptions.RunSettleTime"/> (issue 13).
     /// </summary>
     private async Task SettleAsync()
     {
         var watch = Stopwatch.StartNew();
-        var quietSince = TimeSpan.Zero;
-        var activity = Runner.Activity;
-        while (true)
+        while (!Runner.IsIdle)
         {
-            var seen = Runner.Activity;
-            if (Runner.IsIdle)
+            if (!Runner.IsParked)
             {
-                // Confirms it once more after letting other threads run: an idle reading between two steps of the
-                // engine would show as a change of Activity.
-                await Task.Yield();
-                if (Runner.IsIdle && Runner.Activity == seen)
+                // Engine work in progress: a short spin first (a step is usually a few microseconds on another thread),
+                // then a wait for the count, never a guess from the wall clock.
+                var spinner = default(SpinWait);
+                while (!Runner.IsParked && !spinner.NextSpinWillYield)
                 {
-                    return;
+                    spinner.SpinOnce();
                 }
+
+                if (!Runner.IsParked && !await Runner.WaitUntilParkedAsync(Remaining(watch)).ConfigureAwait(false))
+                {
+                    throw NotAtRest();
+                }
+
+                continue;
             }
 
-            var now = watch.Elapsed;
-            if (Runner.Activity != activity)
+            // Only methods in progress are left: wait for one to end, or for RunSettleTime of nothing at all.
+            var activity = Runner.Activity;
+            var quietSince = watch.Elapsed;
+            while (Runner.IsParked && !Runner.IsIdle && Runner.Activity == activity && watch.Elapsed - quietSince < _options.RunSettleTime)
             {
-                activity = Runner.Activity;
-                quietSince = now;
+                await Runner.WaitForActivityAsync(_options.RunSettleTime - (watch.Elapsed - quietSince)).ConfigureAwait(false);
             }
-            else if (Runner.IsParked && now - quietSince >= _options.RunSettleTime)
+
+            if (Runner.IsParked && !Runner.IsIdle && Runner.Activity == activity)
             {
                 return;
             }
 
-            if (now > _options.StepTimeout)
+            if (watch.Elapsed > _options.StepTimeout)
             {
-                throw new TimeoutException($"The schedule did not come to rest within {_options.StepTimeout} at {Clock.GetUtcNow():o} (a timer loop never parked: a method blocking a thread-pool thread?).");
+                throw NotAtRest();
             }
-
-            await Runner.WaitForActivityAsync(TimeSpan.FromMilliseconds(1)).ConfigureAwait(false);
         }
     }
+
+    private TimeSpan Remaining(Stopwatch watch) => watch.Elapsed < _options.StepTimeout ? _options.StepTimeout - watch.Elapsed : TimeSpan.Zero;
+
+    private TimeoutException NotAtRest()
+        => new($"The schedule did not come to rest within {_options.StepTimeout} at {Clock.GetUtcNow():o} (a timer loop never parked: a method blocking a thread-pool thread?).");
 }
