@@ -24,8 +24,9 @@ internal sealed class RunInvoker(EngineContext engine, OutcomeRecorder outcomes,
         bool timedOut;
         using (var activity = RunTelemetry.Start(rt.Id, claim.Occurrence, claim.Trigger))
         {
-            // The method runs on the thread pool so that a synchronous method never holds up the engine's timers.
-            invocation = Task.Run(async () =>
+            // The method runs on the thread pool so that a synchronous method never holds up the engine's timers (inline
+            // only under a simulator's frozen clock: EngineSettings.StartMethodsInline).
+            async Task InvokeAsync()
             {
                 engine.Observer?.MethodStarted();
                 try
@@ -38,7 +39,9 @@ internal sealed class RunInvoker(EngineContext engine, OutcomeRecorder outcomes,
                 {
                     engine.Observer?.MethodEnded();
                 }
-            }, CancellationToken.None);
+            }
+
+            invocation = engine.Settings.StartMethodsInline ? InvokeAsync() : Task.Run(InvokeAsync, CancellationToken.None);
 
             (outcome, error, timedOut) = await AwaitOutcomeAsync(rt, claim, invocation, runCancellation).ConfigureAwait(false);
             RunTelemetry.SetOutcome(activity, outcome, error, rt.Descriptor.Timeout);

@@ -255,7 +255,7 @@ public sealed class InMemoryScheduleRunner : IAsyncDisposable
         {
             var ledger = new SimulationLedger(runner, runner._time, recordsClaims);
             var engine = new ScheduleEngine(
-                new EngineSettings(runner._options.InstanceId, runner._registry.Version, claimLead),
+                new EngineSettings(runner._options.InstanceId, runner._registry.Version, claimLead, runner._options.StartMethodsInline),
                 tasks,
                 state,
                 ledger,
