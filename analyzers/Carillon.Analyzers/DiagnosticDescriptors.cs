@@ -103,6 +103,20 @@ namespace Carillon.Analyzers
             DiagnosticSeverity.Error,
             "A method may carry several [ScheduledAction], one task each; the default ID {TypeName}.{MethodName} would be the same for all of them, so each must set a distinct Id. No task is generated for the attribute reported.");
 
+        public static readonly DiagnosticDescriptor NegativeRetry = Create(
+            "CRL013",
+            "Negative retry setting",
+            "{1} of scheduled method '{0}' is negative ({2}); use {3}",
+            DiagnosticSeverity.Error,
+            "Retries counts the attempts after the first (0: never retry); RetryDelay is the base delay before the first retry, in seconds. Neither can be negative. No code is generated for the task.");
+
+        public static readonly DiagnosticDescriptor RetryWithoutRetries = Create(
+            "CRL014",
+            "Retry setting without Retries",
+            "{1} of scheduled method '{0}' has no effect: Retries is 0, so no attempt is ever retried; set Retries, or remove {1}",
+            DiagnosticSeverity.Warning,
+            "RetryDelay and RetryOnTimeout only shape retries, and a task retries only when Retries is 1 or more.");
+
         private static DiagnosticDescriptor Create(string id, string title, string message, DiagnosticSeverity severity, string description, params string[] tags)
             => new DiagnosticDescriptor(
                 id,

@@ -11,7 +11,7 @@ using Microsoft.CodeAnalysis.Diagnostics;
 namespace Carillon.Analyzers
 {
     /// <summary>
-    /// Checks each <c>[ScheduledAction]</c> method as the user types (CRL001, CRL003, CRL005–CRL008) and, at the end of
+    /// Checks each <c>[ScheduledAction]</c> method as the user types (CRL001, CRL003, CRL005–CRL008, CRL013, CRL014) and, at the end of
     /// the compilation, task IDs across the assembly and its references (CRL002).
     /// </summary>
     [DiagnosticAnalyzer(LanguageNames.CSharp)]
@@ -28,7 +28,9 @@ namespace Carillon.Analyzers
             DiagnosticDescriptors.AsyncVoid,
             DiagnosticDescriptors.OverlapVersusTimeout,
             DiagnosticDescriptors.DaylightSavingTime,
-            DiagnosticDescriptors.RepeatedActionId);
+            DiagnosticDescriptors.RepeatedActionId,
+            DiagnosticDescriptors.NegativeRetry,
+            DiagnosticDescriptors.RetryWithoutRetries);
 
         public override void Initialize(AnalysisContext context)
         {
@@ -87,6 +89,8 @@ namespace Carillon.Analyzers
                     ScheduledActionProblemKind.NeverFires => (DiagnosticDescriptors.NeverFires, AttributeSyntaxLocator.Positional(syntax, 0)),
                     ScheduledActionProblemKind.InvalidTaskId => (DiagnosticDescriptors.InvalidTaskId, idLocation),
                     ScheduledActionProblemKind.NegativeTimeout => (DiagnosticDescriptors.NegativeTimeout, AttributeSyntaxLocator.Named(syntax, "Timeout") ?? idLocation),
+                    ScheduledActionProblemKind.NegativeRetry => (DiagnosticDescriptors.NegativeRetry, AttributeSyntaxLocator.Named(syntax, problem.MessageArguments[1]) ?? idLocation),
+                    ScheduledActionProblemKind.RetryWithoutRetries => (DiagnosticDescriptors.RetryWithoutRetries, AttributeSyntaxLocator.Named(syntax, problem.MessageArguments[1]) ?? idLocation),
                     ScheduledActionProblemKind.UnknownTimeZone => (DiagnosticDescriptors.UnknownTimeZone, AttributeSyntaxLocator.Named(syntax, "TimeZone") ?? idLocation),
                     ScheduledActionProblemKind.AsyncVoid => (DiagnosticDescriptors.AsyncVoid, ReturnTypeLocation(method, context)),
                     _ => (DiagnosticDescriptors.UnsupportedMethod, method.Locations.Length > 0 ? method.Locations[0] : Location.None),

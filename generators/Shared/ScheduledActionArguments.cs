@@ -18,6 +18,9 @@ namespace Carillon.CompileTime
         public int RetryDelay { get; private set; } = 10;
         public bool RetryOnTimeout { get; private set; }
 
+        /// <summary>True when the attribute sets <c>RetryDelay</c> itself (CRL014: it means nothing without <c>Retries</c>).</summary>
+        public bool RetryDelayWritten { get; private set; }
+
         /// <summary>False when the attribute does not bind (a compile error the compiler reports itself).</summary>
         public bool IsComplete { get; private set; }
 
@@ -65,6 +68,7 @@ namespace Carillon.CompileTime
                         break;
                     case "RetryDelay":
                         result.RetryDelay = value is int retryDelay ? retryDelay : 10;
+                        result.RetryDelayWritten = true;
                         break;
                     case "RetryOnTimeout":
                         result.RetryOnTimeout = value is true;

@@ -12,6 +12,8 @@ namespace Carillon.CompileTime
         NeverFires,
         InvalidTaskId,
         NegativeTimeout,
+        NegativeRetry,
+        RetryWithoutRetries,
         UnknownTimeZone,
         UnsupportedMethod,
         AsyncVoid,
@@ -103,6 +105,23 @@ namespace Carillon.CompileTime
             if (arguments.Timeout < 0)
             {
                 problems.Add(new ScheduledActionProblem(ScheduledActionProblemKind.NegativeTimeout, true, methodName, arguments.Timeout.ToString(CultureInfo.InvariantCulture)));
+            }
+
+            // Issue 13: the runtime's WithRetries would throw at startup for a negative value; a delay or a timeout
+            // rule without Retries is never used, which is almost always a forgotten Retries.
+            if (arguments.Retries < 0)
+            {
+                problems.Add(new ScheduledActionProblem(ScheduledActionProblemKind.NegativeRetry, true, methodName, "Retries", arguments.Retries.ToString(CultureInfo.InvariantCulture), "0 for no retry"));
+            }
+
+            if (arguments.RetryDelay < 0)
+            {
+                problems.Add(new ScheduledActionProblem(ScheduledActionProblemKind.NegativeRetry, true, methodName, "RetryDelay", arguments.RetryDelay.ToString(CultureInfo.InvariantCulture), "0 to retry at once"));
+            }
+
+            if (includeWarnings && arguments.Retries == 0 && (arguments.RetryDelayWritten || arguments.RetryOnTimeout))
+            {
+                problems.Add(new ScheduledActionProblem(ScheduledActionProblemKind.RetryWithoutRetries, false, methodName, arguments.RetryDelayWritten ? "RetryDelay" : "RetryOnTimeout"));
             }
 
             if (includeWarnings && arguments.TimeZone is not null && !TimeZoneRules.IsKnown(arguments.TimeZone))

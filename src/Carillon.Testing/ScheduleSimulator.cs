@@ -23,6 +23,7 @@ public sealed class ScheduleSimulator : IAsyncDisposable
 {
     private readonly ScheduleSimulatorOptions _options;
     private readonly ServiceProvider _provider;
+    private int _reported;
 
     private ScheduleSimulator(SimulatedClock clock, ServiceProvider provider, RecordingDelayedMessagePublisher publisher, ScheduleSimulatorOptions options)
     {
@@ -31,7 +32,7 @@ public sealed class ScheduleSimulator : IAsyncDisposable
         DelayedMessages = publisher;
         _options = options;
         Registry = provider.GetRequiredService<IScheduleRegistry>();
-        Runner = new InMemoryScheduleRunner(Registry, provider, clock, new InMemoryScheduleRunnerOptions { InstanceId = options.InstanceId, ClaimLead = options.ClaimLead });
+        Runner = new InMemoryScheduleRunner(Registry, provider, clock, new InMemoryScheduleRunnerOptions { InstanceId = options.InstanceId, ClaimLead = options.ClaimLead, StartMethodsInline = options.StartMethodsInline });
     }
 
     /// <summary>The simulated clock; the application's <see cref="TimeProvider"/> service is this clock.</summary>
@@ -86,10 +87,12 @@ public sealed class ScheduleSimulator : IAsyncDisposable
     /// Moves the clock to <paramref name="time"/>, stopping at every due timer and delayed message on the way and
     /// letting the schedule come to rest at each.
     /// </summary>
-    /// <returns>The outcomes recorded during the move, in order.</returns>
+    /// <returns>
+    /// The outcomes recorded since the previous move ended, in order: those of the move, and of whatever ran between the
+    /// two moves (a restart's misfire, a trigger), which may already have run when the call that caused it returned.
+    /// </returns>
     public async Task<IReadOnlyList<ExecutionLogRecord>> AdvanceToAsync(DateTimeOffset time)
     {
-        var before = Runner.Outcomes.Count;
         while (true)
         {
             await SettleAsync().ConfigureAwait(false);
@@ -106,7 +109,10 @@ public sealed class ScheduleSimulator : IAsyncDisposable
         Clock.AdvanceTo(time);
         await SettleAsync().ConfigureAwait(false);
         DelayedMessages.DeliverDue();
-        return Runner.Outcomes.Skip(before).ToArray();
+        var outcomes = Runner.Outcomes;
+        var moved = outcomes.Skip(_reported).ToArray();
+        _reported = outcomes.Count;
+        return moved;
     }
 
     /// <summary>Moves the clock by <paramref name="delta"/>; see <see cref="AdvanceToAsync"/>.</summary>
@@ -148,45 +154,59 @@ public sealed class ScheduleSimulator : IAsyncDisposable
     private static DateTimeOffset? Earliest(DateTimeOffset? a, DateTimeOffset? b) => a is null ? b : b is null ? a : a < b ? a : b;
 
     /// <summary>
-    /// Waits until nothing more happens before the clock moves: every loop parked and nothing in flight, or (a run
-    /// still going) nothing happened for <see cref="ScheduleSimulatorOptions.RunSettleTime"/>.
+    /// Waits until nothing more happens before the clock moves. The engine's own work is counted exactly (every loop
+    /// parked on a registered timer, nothing in flight: <see cref="InMemoryScheduleRunner.IsIdle"/>), so that rest is
+    /// recognized without any real-time wait, whatever the machine's load. Only a scheduled method still in progress
+    /// cannot be seen through (it may wait for the clock, its timeout or something real): the clock moves on without it
+    /// once nothing happened for <see cref="ScheduleSimulatorOptions.RunSettleTime"/> (issue 13).
     /// </summary>
-    private async Task SettleAsync()
+    private Task SettleAsync() => Runner.IsIdle ? Task.CompletedTask : SettleSlowAsync();
+
+    private async Task SettleSlowAsync()
     {
         var watch = Stopwatch.StartNew();
-        var quietSince = TimeSpan.Zero;
-        var activity = Runner.Activity;
-        while (true)
+        while (!Runner.IsIdle)
         {
-            var seen = Runner.Activity;
-            if (Runner.IsIdle)
+            if (!Runner.IsParked)
             {
-                // Confirms it once more after letting other threads run: an idle reading between two steps of the
-                // engine would show as a change of Activity.
-                await Task.Yield();
-                if (Runner.IsIdle && Runner.Activity == seen)
+                // Engine work in progress: a short spin first (a step is usually a few microseconds on another thread),
+                // then a wait for the count, never a guess from the wall clock.
+                var spinner = default(SpinWait);
+                while (!Runner.IsParked && !spinner.NextSpinWillYield)
                 {
-                    return;
+                    spinner.SpinOnce();
                 }
+
+                if (!Runner.IsParked && !await Runner.WaitUntilParkedAsync(Remaining(watch)).ConfigureAwait(false))
+                {
+                    throw NotAtRest();
+                }
+
+                continue;
             }
 
-            var now = watch.Elapsed;
-            if (Runner.Activity != activity)
+            // Only methods in progress are left: wait for one to end, or for RunSettleTime of nothing at all.
+            var activity = Runner.Activity;
+            var quietSince = watch.Elapsed;
+            while (Runner.IsParked && !Runner.IsIdle && Runner.Activity == activity && watch.Elapsed - quietSince < _options.RunSettleTime)
             {
-                activity = Runner.Activity;
-                quietSince = now;
+                await Runner.WaitForActivityAsync(_options.RunSettleTime - (watch.Elapsed - quietSince)).ConfigureAwait(false);
             }
-            else if (Runner.IsParked && now - quietSince >= _options.RunSettleTime)
+
+            if (Runner.IsParked && !Runner.IsIdle && Runner.Activity == activity)
             {
                 return;
             }
 
-            if (now > _options.StepTimeout)
+            if (watch.Elapsed > _options.StepTimeout)
             {
-                throw new TimeoutException($"The schedule did not come to rest within {_options.StepTimeout} at {Clock.GetUtcNow():o} (a timer loop never parked: a method blocking a thread-pool thread?).");
+                throw NotAtRest();
             }
-
-            await Runner.WaitForActivityAsync(TimeSpan.FromMilliseconds(1)).ConfigureAwait(false);
         }
     }
+
+    private TimeSpan Remaining(Stopwatch watch) => watch.Elapsed < _options.StepTimeout ? _options.StepTimeout - watch.Elapsed : TimeSpan.Zero;
+
+    private TimeoutException NotAtRest()
+        => new($"The schedule did not come to rest within {_options.StepTimeout} at {Clock.GetUtcNow():o} (a timer loop never parked: a method blocking a thread-pool thread?).");
 }

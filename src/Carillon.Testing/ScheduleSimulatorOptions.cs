@@ -16,6 +16,15 @@ public sealed class ScheduleSimulatorOptions
     /// </summary>
     public TimeSpan RunSettleTime { get; set; } = TimeSpan.FromMilliseconds(250);
 
+    /// <summary>
+    /// Whether a scheduled method starts on the simulator's own thread, as the clock reaches its start (default true):
+    /// a step whose methods complete synchronously then runs on one thread, without hand-overs, which is what makes a
+    /// year of a minutely task take seconds. Asynchronous methods are unaffected past their first await. Set it to false
+    /// for a method that blocks its thread until the simulated clock moves or the test acts (sync-over-async on the
+    /// clock, a blocking wait on a test's event): on the simulator's thread that would hang the step.
+    /// </summary>
+    public bool StartMethodsInline { get; set; } = true;
+
     /// <summary>Real time allowed for the schedule to come to rest before a step fails with a <see cref="TimeoutException"/>; default 60 s.</summary>
     public TimeSpan StepTimeout { get; set; } = TimeSpan.FromSeconds(60);
 }

@@ -120,6 +120,8 @@ public class GeneratedOutputTests
     [InlineData("""[ScheduledAction("not a cron")] public void Run() { }""")]
     [InlineData("""[ScheduledAction("* * * * *", Id = "bad id")] public void Run() { }""")]
     [InlineData("""[ScheduledAction("* * * * *", Timeout = -1)] public void Run() { }""")]
+    [InlineData("""[ScheduledAction("* * * * *", Retries = -1)] public void Run() { }""")]
+    [InlineData("""[ScheduledAction("* * * * *", Retries = 1, RetryDelay = -1)] public void Run() { }""")]
     [InlineData("""[ScheduledAction("* * * * *")] public int Run() => 1;""")]
     [InlineData("""[ScheduledAction("* * * * *")] public void Run<T>() { }""")]
     [InlineData("""[ScheduledAction("* * * * *")] private void Run() { }""")]

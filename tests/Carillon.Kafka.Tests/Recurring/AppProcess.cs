@@ -21,7 +21,7 @@ public sealed class AppProcess : IDisposable
 
     public bool Killed { get; private set; }
 
-    public static AppProcess Start(string bootstrapServers, string instanceId, TimeSpan sessionTimeout, string? sideEffectDir = null, ConsumerGroupProtocol protocol = ConsumerGroupProtocol.Classic)
+    public static AppProcess Start(string bootstrapServers, string instanceId, TimeSpan sessionTimeout, string? sideEffectDir = null, ConsumerGroupProtocol protocol = ConsumerGroupProtocol.Classic, IReadOnlyDictionary<string, string>? environment = null)
     {
         var env = new Dictionary<string, string>
         {
@@ -34,6 +34,11 @@ public sealed class AppProcess : IDisposable
         if (sideEffectDir is not null)
         {
             env["SIDE_EFFECT_DIR"] = sideEffectDir;
+        }
+
+        foreach (var (key, value) in environment ?? new Dictionary<string, string>())
+        {
+            env[key] = value;
         }
 
         return new AppProcess(instanceId, ChildProcess.StartDotnet("Carillon.Recurring.TestApp.dll", [], env));

@@ -53,24 +53,38 @@ internal sealed class EngineContext(
 
     public Task CancelRunsAsync() => _runsCancelled.CancelAsync();
 
-    /// <summary>Keeps <paramref name="task"/> until it ends, so that a graceful stop can wait for it.</summary>
-    public void Track(Task task)
+    /// <summary>
+    /// Starts a piece of work and keeps it until it ends, so that a graceful stop can wait for it. Counted by the
+    /// observer before it starts: whatever it hands on (a run's method, a retry) is counted while it still is.
+    /// </summary>
+    public void Track(Func<Task> start)
     {
+        Observer?.WorkStarted();
+        Task task;
+        try
+        {
+            task = start();
+        }
+        catch
+        {
+            Observer?.WorkEnded();
+            throw;
+        }
+
         _inFlight.TryAdd(task, 0);
-        _ = task.ContinueWith(static (t, s) => ((ConcurrentDictionary<Task, byte>)s!).TryRemove(t, out _), _inFlight, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        _ = task.ContinueWith(
+            static (t, s) =>
+            {
+                var engine = (EngineContext)s!;
+                engine._inFlight.TryRemove(t, out _);
+                engine.Observer?.WorkEnded();
+            },
+            this,
+            CancellationToken.None,
+            TaskContinuationOptions.ExecuteSynchronously,
+            TaskScheduler.Default);
     }
 
     public Task[] InFlight() => _inFlight.Keys.ToArray();
 
-    private int _queuedRuns;
-
-    /// <summary>Runs handed to the thread pool whose method has not started yet (the simulator never moves time past them).</summary>
-    public int QueuedRuns => Volatile.Read(ref _queuedRuns);
-
-    public void RunQueued() => Interlocked.Increment(ref _queuedRuns);
-
-    public void RunStarted() => Interlocked.Decrement(ref _queuedRuns);
-
-    /// <summary>True while a run, misfire or record this engine started has not ended.</summary>
-    public bool HasInFlight => !_inFlight.IsEmpty;
 }

@@ -5,4 +5,9 @@ namespace Carillon.Recurring.Scheduling;
 /// <param name="InstanceId">This process's identity in claims and outcomes.</param>
 /// <param name="ScheduleVersion">The version of the schedule the engine runs.</param>
 /// <param name="ClaimLead">How long before an occurrence the engine wakes to claim it.</param>
-internal sealed record EngineSettings(string InstanceId, string ScheduleVersion, TimeSpan ClaimLead);
+/// <param name="StartMethodsInline">
+/// False in production: each method starts on the thread pool, so a synchronous one never holds up the timers. The
+/// simulator's frozen clock has nothing to hold up: there a method starts on the thread that fired its start, so a step
+/// whose methods complete synchronously runs on one thread, without a hand-over (issue 13).
+/// </param>
+internal sealed record EngineSettings(string InstanceId, string ScheduleVersion, TimeSpan ClaimLead, bool StartMethodsInline = false);

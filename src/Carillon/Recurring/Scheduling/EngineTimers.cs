@@ -9,15 +9,10 @@ internal sealed class EngineTimers(EngineContext engine)
     /// <summary>Waits <paramref name="delay"/> on the time provider.</summary>
     public async Task WaitAsync(TimeSpan delay, CancellationToken token)
     {
-        engine.Observer?.WaitStarted();
-        try
-        {
-            await Task.Delay(delay, engine.Time, token).ConfigureAwait(false);
-        }
-        finally
-        {
-            engine.Observer?.WaitEnded();
-        }
+        // Not Task.Delay: the observer must see the wait park only once its timer is registered, and wake on the
+        // thread that fires it, before the continuation is queued anywhere (issue 13, the simulator's idle test).
+        using var wait = new ClockWait(engine.Time, delay, token, engine.Observer);
+        await wait.Task.ConfigureAwait(false);
     }
 
     /// <summary>Waits on the time provider until <paramref name="when"/>; false if the engine stopped meanwhile.</summary>

@@ -127,6 +127,6 @@ internal sealed class OccurrenceDecider(EngineContext engine, EngineTimers timer
 
         // Not awaited: the task's loop moves on to the next occurrence while this one runs (overlap decisions).
         engine.Logger.AttemptStarting(rt.Id, attempt, occurrence, trigger);
-        engine.Track(Runs.RunAsync(rt, claim));
+        engine.Track(() => Runs.RunAsync(rt, claim));
     }
 }

@@ -24,15 +24,24 @@ internal sealed class RunInvoker(EngineContext engine, OutcomeRecorder outcomes,
         bool timedOut;
         using (var activity = RunTelemetry.Start(rt.Id, claim.Occurrence, claim.Trigger))
         {
-            // The method runs on the thread pool so that a synchronous method never holds up the engine's timers.
-            engine.RunQueued();
-            invocation = Task.Run(async () =>
+            // The method runs on the thread pool so that a synchronous method never holds up the engine's timers (inline
+            // only under a simulator's frozen clock: EngineSettings.StartMethodsInline).
+            async Task InvokeAsync()
             {
-                engine.RunStarted();
-                context = new ScheduledActionContext(rt.Id, claim.Occurrence, engine.Time.GetUtcNow(), engine.Settings.InstanceId, claim.Trigger, attempt);
-                RecurringMetrics.Lateness.Record(context.Lateness.TotalMilliseconds, new("task", rt.Id), new("trigger", claim.Trigger.ToString()));
-                await InvokeInScopeAsync(rt, context, runCancellation.Token).ConfigureAwait(false);
-            }, CancellationToken.None);
+                engine.Observer?.MethodStarted();
+                try
+                {
+                    context = new ScheduledActionContext(rt.Id, claim.Occurrence, engine.Time.GetUtcNow(), engine.Settings.InstanceId, claim.Trigger, attempt);
+                    RecurringMetrics.Lateness.Record(context.Lateness.TotalMilliseconds, new("task", rt.Id), new("trigger", claim.Trigger.ToString()));
+                    await InvokeInScopeAsync(rt, context, runCancellation.Token).ConfigureAwait(false);
+                }
+                finally
+                {
+                    engine.Observer?.MethodEnded();
+                }
+            }
+
+            invocation = engine.Settings.StartMethodsInline ? InvokeAsync() : Task.Run(InvokeAsync, CancellationToken.None);
 
             (outcome, error, timedOut) = await AwaitOutcomeAsync(rt, claim, invocation, runCancellation).ConfigureAwait(false);
             RunTelemetry.SetOutcome(activity, outcome, error, rt.Descriptor.Timeout);
@@ -120,16 +129,13 @@ internal sealed class RunInvoker(EngineContext engine, OutcomeRecorder outcomes,
     {
         if (rt.Descriptor.Timeout is { } timeout)
         {
-            using var timerCancellation = new CancellationTokenSource();
-            var timer = Task.Delay(timeout, engine.Time, timerCancellation.Token);
-            if (await Task.WhenAny(invocation, timer).ConfigureAwait(false) == timer)
+            using var alarm = new ClockAlarm(engine.Time, timeout, engine.Observer);
+            if (await Task.WhenAny(invocation, alarm.Task).ConfigureAwait(false) == alarm.Task)
             {
                 await runCancellation.CancelAsync().ConfigureAwait(false);
                 engine.Logger.RunTimedOut(rt.Id, timeout, claim.Occurrence, claim.Attempt);
                 return (ScheduledRunOutcome.TimedOut, null, true);
             }
-
-            await timerCancellation.CancelAsync().ConfigureAwait(false);
         }
 
         try

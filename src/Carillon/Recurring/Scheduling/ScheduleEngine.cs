@@ -65,13 +65,13 @@ internal sealed class ScheduleEngine
         {
             _engine.Logger.Interrupted(record.TaskId, record.Occurrence, record.Trigger);
             RecurringMetrics.RecordOutcome(record.TaskId, record.Outcome, null);
-            _engine.Track(_outcomes.RecordAsync(record));
+            _engine.Track(() => _outcomes.RecordAsync(record));
         }
 
         foreach (var (rt, occurrence) in plan.Misfires)
         {
             _engine.Logger.MisfireRun(rt.Id, occurrence);
-            _engine.Track(_decider.FireAsync(rt, occurrence, ScheduledRunTrigger.Misfire, null));
+            _engine.Track(() => _decider.FireAsync(rt, occurrence, ScheduledRunTrigger.Misfire, null));
         }
 
         foreach (var (rt, retry) in plan.Retries)
@@ -84,7 +84,7 @@ internal sealed class ScheduleEngine
         {
             if (_engine.Tasks.TryGetValue(trigger.TaskId, out var rt))
             {
-                _engine.Track(_decider.FireAsync(rt, now, ScheduledRunTrigger.Manual, trigger.Offset));
+                _engine.Track(() => _decider.FireAsync(rt, now, ScheduledRunTrigger.Manual, trigger.Offset));
             }
         }
 
@@ -135,12 +135,6 @@ internal sealed class ScheduleEngine
         }
     }
 
-    /// <summary>True while a run, misfire or outcome record this engine started has not ended (the simulator's idle test).</summary>
-    public bool HasInFlight => _engine.HasInFlight;
-
-    /// <summary>True while a run was handed to the thread pool and its method has not started yet.</summary>
-    public bool HasQueuedRuns => _engine.QueuedRuns > 0;
-
     /// <summary>Notes that every schedules record up to <paramref name="offset"/> is reflected in the state.</summary>
     public void MarkApplied(long offset)
     {
@@ -173,7 +167,7 @@ internal sealed class ScheduleEngine
         _engine.Logger.CommandApplied(command.TaskId, command.Command.ToString(), offset);
         foreach (var rt in fire)
         {
-            _engine.Track(_decider.FireAsync(rt, now, ScheduledRunTrigger.Manual, offset));
+            _engine.Track(() => _decider.FireAsync(rt, now, ScheduledRunTrigger.Manual, offset));
         }
 
         return true;

@@ -77,19 +77,48 @@ public sealed class InMemoryScheduleRunner : IAsyncDisposable
     public long Activity => Interlocked.Read(ref _activity);
 
     /// <summary>
-    /// True when every timer loop waits on the clock and no run, misfire or record the engine started is still going:
-    /// nothing more happens until the clock moves.
+    /// True when every timer loop waits on the clock with its timer registered and no run, misfire or record the engine
+    /// started is still going: nothing more happens until the clock moves. Exact, whatever the machine's load: the engine
+    /// counts each piece of work (a retry or the next occurrence a run schedules, say) before the one that hands it on
+    /// ends (issue 13).
     /// </summary>
-    public bool IsIdle => Volatile.Read(ref _term) is not { } term || term.IsIdle;
+    public bool IsIdle => Volatile.Read(ref _term) is not { } term || term.Observer.Idle;
 
     /// <summary>
-    /// True when every timer loop waits on the clock and every run in progress has started its method (it may be
-    /// waiting for its timeout or for the clock itself).
+    /// True when every timer loop waits on the clock and all that is left is scheduled methods in progress (whose own
+    /// code may wait for their timeout, for the clock itself, or for something real): the engine does nothing more
+    /// until one of them ends or the clock moves.
     /// </summary>
-    public bool IsParked => Volatile.Read(ref _term) is not { } term || term.IsParked;
+    public bool IsParked => Volatile.Read(ref _term) is not { } term || term.Observer.Parked;
 
     /// <summary>Waits until <see cref="Activity"/> may have changed, or <paramref name="timeout"/> elapsed.</summary>
     public Task WaitForActivityAsync(TimeSpan timeout) => _changed.WaitAsync(timeout);
+
+    /// <summary>Waits until <see cref="IsParked"/> is true (at once if it is), or <paramref name="timeout"/> elapsed.</summary>
+    /// <returns>True when parked; false when the timeout elapsed first.</returns>
+    public async Task<bool> WaitUntilParkedAsync(TimeSpan timeout)
+    {
+        if (Volatile.Read(ref _term) is not { } term)
+        {
+            return true;
+        }
+
+        var parked = term.Observer.WhenParkedAsync();
+        if (parked.IsCompleted)
+        {
+            return true;
+        }
+
+        try
+        {
+            await parked.WaitAsync(timeout).ConfigureAwait(false);
+            return true;
+        }
+        catch (TimeoutException)
+        {
+            return IsParked;
+        }
+    }
 
     /// <summary>
     /// Starts an ownership term: on the first start every task is new (it runs from now on); after <see cref="StopAsync"/>
@@ -188,19 +217,19 @@ public sealed class InMemoryScheduleRunner : IAsyncDisposable
     /// <summary>One ownership term: an engine for the exclusive tasks and one for the per-instance tasks.</summary>
     private sealed class Term
     {
-        private readonly (ScheduleEngine Engine, SimulationObserver Observer, SimulationLedger Ledger) _exclusive;
-        private readonly (ScheduleEngine Engine, SimulationObserver Observer, SimulationLedger Ledger) _local;
+        private readonly (ScheduleEngine Engine, SimulationLedger Ledger) _exclusive;
+        private readonly (ScheduleEngine Engine, SimulationLedger Ledger) _local;
 
         public Term(InMemoryScheduleRunner runner, ScheduleState state)
         {
+            // One count for both engines: one atomic reading says whether the whole term is at rest.
+            Observer = new SimulationObserver(runner.Touch);
             var tasks = runner._registry.Tasks;
-            _exclusive = Create(runner, state, tasks.Where(t => t.Exclusive), runner._options.ClaimLead, recordsClaims: true);
-            _local = Create(runner, new ScheduleState(), tasks.Where(t => !t.Exclusive), TimeSpan.Zero, recordsClaims: false);
+            _exclusive = Create(runner, Observer, state, tasks.Where(t => t.Exclusive), runner._options.ClaimLead, recordsClaims: true);
+            _local = Create(runner, Observer, new ScheduleState(), tasks.Where(t => !t.Exclusive), TimeSpan.Zero, recordsClaims: false);
         }
 
-        public bool IsParked => _exclusive.Observer.Parked && _local.Observer.Parked && !_exclusive.Engine.HasQueuedRuns && !_local.Engine.HasQueuedRuns;
-
-        public bool IsIdle => IsParked && !_exclusive.Engine.HasInFlight && !_local.Engine.HasInFlight;
+        public SimulationObserver Observer { get; }
 
         public void Start()
         {
@@ -222,12 +251,11 @@ public sealed class InMemoryScheduleRunner : IAsyncDisposable
             return snapshot;
         }
 
-        private static (ScheduleEngine, SimulationObserver, SimulationLedger) Create(InMemoryScheduleRunner runner, ScheduleState state, IEnumerable<ScheduledTaskDescriptor> tasks, TimeSpan claimLead, bool recordsClaims)
+        private static (ScheduleEngine, SimulationLedger) Create(InMemoryScheduleRunner runner, SimulationObserver observer, ScheduleState state, IEnumerable<ScheduledTaskDescriptor> tasks, TimeSpan claimLead, bool recordsClaims)
         {
-            var observer = new SimulationObserver(runner.Touch);
             var ledger = new SimulationLedger(runner, runner._time, recordsClaims);
             var engine = new ScheduleEngine(
-                new EngineSettings(runner._options.InstanceId, runner._registry.Version, claimLead),
+                new EngineSettings(runner._options.InstanceId, runner._registry.Version, claimLead, runner._options.StartMethodsInline),
                 tasks,
                 state,
                 ledger,
@@ -235,7 +263,7 @@ public sealed class InMemoryScheduleRunner : IAsyncDisposable
                 runner._time,
                 runner._logger,
                 observer);
-            return (engine, observer, ledger);
+            return (engine, ledger);
         }
     }
 }

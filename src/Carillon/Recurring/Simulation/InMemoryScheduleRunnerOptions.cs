@@ -8,4 +8,12 @@ public sealed class InMemoryScheduleRunnerOptions
 
     /// <summary>How long before an occurrence it is claimed, as <c>Carillon:Recurring:ClaimLead</c>; default 200 ms.</summary>
     public TimeSpan ClaimLead { get; set; } = TimeSpan.FromMilliseconds(200);
+
+    /// <summary>
+    /// When true, a scheduled method starts on the thread that fired its start (a simulated clock's caller) instead of
+    /// the thread pool: a step whose methods complete synchronously then runs on one thread, with no hand-over. For a
+    /// clock that moves only when told; a method that blocks its thread on that clock or on the caller would hang it.
+    /// Default false, as in production.
+    /// </summary>
+    public bool StartMethodsInline { get; set; }
 }
