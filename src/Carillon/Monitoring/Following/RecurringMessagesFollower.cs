@@ -134,15 +134,7 @@ internal sealed class RecurringMessagesFollower
     private RecurringMessageView View(int partition, ScheduleEntry entry, DateTimeOffset now)
     {
         var definition = entry.Definition;
-        DateTimeOffset? next = null;
-        if (entry.Enabled)
-        {
-            // As the API's reader says it (RecurringMessage.NextOccurrence): the first occurrence still to fire, not
-            // before now (an owner that is down fires missed ones by its misfire policy, not at this time).
-            var after = entry.From > now ? entry.From : now;
-            next = entry.Cron.Next(after) is { } n && (entry.EndAt is not { } end || n <= end) ? n : null;
-        }
-
+        var next = entry.NextOccurrenceSeenAt(now);
         _claims.TryGetValue(entry.Name, out var claim);
         return new RecurringMessageView
         {

@@ -75,14 +75,23 @@ internal sealed class ScheduleEntry(string name, DefinitionRecord definition, Cr
     }
 
     /// <summary>The next occurrence after <see cref="From"/> within the end date, whether or not already past.</summary>
-    public DateTimeOffset? NextOccurrence()
+    public DateTimeOffset? NextOccurrence() => NextAfter(From);
+
+    /// <summary>
+    /// The next occurrence as a reader states it (the API's <c>RecurringMessage.NextOccurrence</c>, the read model):
+    /// the first still to fire and not before <paramref name="now"/>. An owner that was down fires the missed ones
+    /// by the misfire policy, not at this time.
+    /// </summary>
+    public DateTimeOffset? NextOccurrenceSeenAt(DateTimeOffset now) => NextAfter(From > now ? From : now);
+
+    private DateTimeOffset? NextAfter(DateTimeOffset after)
     {
         if (!Enabled)
         {
             return null;
         }
 
-        var next = Cron.Next(From);
+        var next = Cron.Next(after);
         return next is { } n && (EndAt is not { } end || n <= end) ? n : null;
     }
 }

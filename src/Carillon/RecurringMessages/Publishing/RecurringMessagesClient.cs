@@ -134,14 +134,7 @@ internal sealed class RecurringMessagesClient : IRecurringMessages, IDisposable
     private RecurringMessage View(ScheduleEntry entry)
     {
         var d = entry.Definition;
-        var now = _time.GetUtcNow();
-        DateTimeOffset? next = null;
-        if (entry.Enabled)
-        {
-            var after = entry.From > now ? entry.From : now;
-            next = entry.Cron.Next(after) is { } n && (entry.EndAt is not { } end || n <= end) ? n : null;
-        }
-
+        var next = entry.NextOccurrenceSeenAt(_time.GetUtcNow());
         return new RecurringMessage
         {
             Name = entry.Name,
