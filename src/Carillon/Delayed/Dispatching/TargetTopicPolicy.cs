@@ -1,11 +1,13 @@
 using Carillon.Delayed.Envelope;
+using Carillon.Kafka;
 
 namespace Carillon.Delayed.Dispatching;
 
 /// <summary>
-/// Which topics a delayed record may target. Carillon's own topics (the delayed topic, its dead-letter and history
-/// topics, the schedules and logs topics) never are: whoever may write to the delayed topic could otherwise steer
-/// recurring tasks or forge dispatches (issue 8). An optional allow-list narrows the rest.
+/// Which topics a delayed record may target. Carillon's own topics (every one <see cref="CarillonTopics.All"/> names:
+/// the delayed topic, its dead-letter and history topics, the schedules and logs topics, the recurring-messages
+/// definitions and dead letters) never are: whoever may write to the delayed topic could otherwise steer recurring
+/// tasks or run-time schedules, or forge dispatches (issues 8, 11). An optional allow-list narrows the rest.
 /// </summary>
 internal sealed class TargetTopicPolicy
 {
@@ -23,7 +25,7 @@ internal sealed class TargetTopicPolicy
     public static TargetTopicPolicy Unrestricted { get; } = new([]);
 
     public static TargetTopicPolicy For(CarillonOptions options) => new(
-        [options.Recurring.Topic, options.Recurring.LogsTopic, options.Delayed.Topic, options.Delayed.DeadLetterTopic, options.Delayed.HistoryTopic ?? string.Empty],
+        CarillonTopics.All(options).Select(t => t.Name),
         options.Delayed.AllowedTargetTopics);
 
     /// <summary><see cref="InvalidReason.None"/> when <paramref name="topic"/> may be dispatched to.</summary>
