@@ -29,13 +29,23 @@ public sealed class ScheduleSimulatorTests(ITestOutputHelper output)
 
         // Wall time, and the process's CPU time (all threads, the GC's included) over the same span: on a shared machine
         // the first depends on the load, the second much less.
+        // Allocations and GC pauses too (process-wide, so run this test alone for the figure): what the CPU time is spent on.
         var cpu = Process.GetCurrentProcess().TotalProcessorTime;
+        var allocated = GC.GetTotalAllocatedBytes(precise: true);
+        var pauses = GC.GetTotalPauseDuration();
+        var collections = (Gen0: GC.CollectionCount(0), Gen2: GC.CollectionCount(2));
         var watch = Stopwatch.StartNew();
         var outcomes = await sim.AdvanceToAsync(NewYear.AddYears(1));
         watch.Stop();
         cpu = Process.GetCurrentProcess().TotalProcessorTime - cpu;
+        allocated = GC.GetTotalAllocatedBytes(precise: true) - allocated;
+        pauses = GC.GetTotalPauseDuration() - pauses;
 
-        output.WriteLine($"Simulated one year of a minutely task ({count:N0} runs) in {watch.Elapsed.TotalSeconds:F2} s ({watch.Elapsed.TotalMicroseconds / Math.Max(1, count):F1} µs per occurrence), {cpu.TotalSeconds:F2} s of CPU; load average {LoadAverage()}.");
+        var perOccurrence = Math.Max(1, count);
+        output.WriteLine(
+            $"Simulated one year of a minutely task ({count:N0} runs) in {watch.Elapsed.TotalSeconds:F2} s ({watch.Elapsed.TotalMicroseconds / perOccurrence:F1} µs per occurrence), "
+            + $"{cpu.TotalSeconds:F2} s of CPU; {allocated / perOccurrence:N0} bytes allocated per occurrence; GC paused {pauses.TotalSeconds:F2} s "
+            + $"({GC.CollectionCount(0) - collections.Gen0} collections, {GC.CollectionCount(2) - collections.Gen2} of generation 2); load average {LoadAverage()}.");
         Assert.Equal(525_600, count);
         Assert.True(ordered);
         Assert.Equal(525_600, outcomes.Count(o => o.Outcome == ScheduledRunOutcome.Succeeded));
