@@ -108,7 +108,7 @@ public sealed class RecordingDelayedMessagePublisher(TimeProvider time) : IDelay
                 return [];
             }
 
-            due = _pending.Values.Where(m => m.DeliverAt <= now).OrderBy(m => m.DeliverAt).ThenBy(m => m.ScheduledAt).ToArray();
+            due = DueBy(now);
             foreach (var m in due)
             {
                 _pending.Remove(m.ScheduleKey);
@@ -123,6 +123,11 @@ public sealed class RecordingDelayedMessagePublisher(TimeProvider time) : IDelay
 
         return due;
     }
+
+    // Apart from DeliverDue so that its closure is allocated only when messages are pending: the simulator calls
+    // DeliverDue at every step (issue 13).
+    private DelayedMessage[] DueBy(DateTimeOffset now)
+        => _pending.Values.Where(m => m.DeliverAt <= now).OrderBy(m => m.DeliverAt).ThenBy(m => m.ScheduledAt).ToArray();
 
     private static byte[]? Utf8(string? text) => text is null ? null : Encoding.UTF8.GetBytes(text);
 

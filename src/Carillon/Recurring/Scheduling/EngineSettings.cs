@@ -10,4 +10,8 @@ namespace Carillon.Recurring.Scheduling;
 /// simulator's frozen clock has nothing to hold up: there a method starts on the thread that fired its start, so a step
 /// whose methods complete synchronously runs on one thread, without a hand-over (issue 13).
 /// </param>
-internal sealed record EngineSettings(string InstanceId, string ScheduleVersion, TimeSpan ClaimLead, bool StartMethodsInline = false);
+/// <param name="NewRunId">
+/// Null in production: each claim's run ID is a new GUID (32 hex digits). The simulator gives its own, in the same form
+/// and unique within it, without the system random source a GUID reads on every claim (issue 13).
+/// </param>
+internal sealed record EngineSettings(string InstanceId, string ScheduleVersion, TimeSpan ClaimLead, bool StartMethodsInline = false, Func<string>? NewRunId = null);

@@ -125,7 +125,8 @@ internal sealed class RunInvoker(EngineContext engine, OutcomeRecorder outcomes,
     }
 
     /// <summary>Waits for the method or its timeout, whichever comes first, and names the outcome.</summary>
-    private async Task<(ScheduledRunOutcome Outcome, Exception? Error, bool TimedOut)> AwaitOutcomeAsync(TaskRuntime rt, ClaimRecord claim, Task invocation, CancellationTokenSource runCancellation)
+    /// <remarks>A <see cref="ValueTask{TResult}"/>: a method that completed synchronously costs no task here.</remarks>
+    private async ValueTask<(ScheduledRunOutcome Outcome, Exception? Error, bool TimedOut)> AwaitOutcomeAsync(TaskRuntime rt, ClaimRecord claim, Task invocation, CancellationTokenSource runCancellation)
     {
         if (rt.Descriptor.Timeout is { } timeout)
         {

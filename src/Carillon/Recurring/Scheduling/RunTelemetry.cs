@@ -18,6 +18,12 @@ internal static class RunTelemetry
 
     public static Activity? Start(string taskId, DateTimeOffset occurrence, ScheduledRunTrigger trigger)
     {
+        // Without a listener there is no span: do not build its name (a string per run, issue 13's simulated year).
+        if (!CarillonTelemetry.ActivitySource.HasListeners())
+        {
+            return null;
+        }
+
         var activity = CarillonTelemetry.ActivitySource.StartActivity("carillon.recurring.run " + taskId, ActivityKind.Internal);
         activity?.SetTag("carillon.task", taskId);
         activity?.SetTag("carillon.occurrence", occurrence.ToString("o"));

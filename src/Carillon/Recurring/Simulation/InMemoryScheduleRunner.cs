@@ -28,6 +28,7 @@ public sealed class InMemoryScheduleRunner : IAsyncDisposable
     private long _commandOffset;
     private long _activity;
     private readonly SemaphoreSlim _changed = new(0, int.MaxValue);
+    private readonly SimulatedRunIds _runIds = new();
 
     /// <summary>Creates a runner; nothing runs before <see cref="Start"/>.</summary>
     /// <param name="registry">The tasks, usually the application's generated registry.</param>
@@ -255,7 +256,7 @@ public sealed class InMemoryScheduleRunner : IAsyncDisposable
         {
             var ledger = new SimulationLedger(runner, runner._time, recordsClaims);
             var engine = new ScheduleEngine(
-                new EngineSettings(runner._options.InstanceId, runner._registry.Version, claimLead, runner._options.StartMethodsInline),
+                new EngineSettings(runner._options.InstanceId, runner._registry.Version, claimLead, runner._options.StartMethodsInline, runner._runIds.Next),
                 tasks,
                 state,
                 ledger,
