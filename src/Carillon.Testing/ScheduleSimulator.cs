@@ -32,7 +32,7 @@ public sealed class ScheduleSimulator : IAsyncDisposable
         DelayedMessages = publisher;
         _options = options;
         Registry = provider.GetRequiredService<IScheduleRegistry>();
-        Runner = new InMemoryScheduleRunner(Registry, provider, clock, new InMemoryScheduleRunnerOptions { InstanceId = options.InstanceId, ClaimLead = options.ClaimLead, StartMethodsInline = options.StartMethodsInline });
+        Runner = new InMemoryScheduleRunner(Registry, provider, clock, new InMemoryScheduleRunnerOptions { InstanceId = options.InstanceId, ClaimLead = options.ClaimLead, StartMethodsInline = options.StartMethodsInline, KeepHistory = options.KeepHistory });
     }
 
     /// <summary>The simulated clock; the application's <see cref="TimeProvider"/> service is this clock.</summary>
@@ -50,7 +50,7 @@ public sealed class ScheduleSimulator : IAsyncDisposable
     /// <summary>The engine host: claims, outcomes, commands (<c>Disable</c>, <c>Enable</c>, <c>Trigger</c>), owner stop and restart.</summary>
     public InMemoryScheduleRunner Runner { get; }
 
-    /// <summary>Every outcome so far, in the order recorded.</summary>
+    /// <summary>Every outcome so far, in the order recorded; empty unless <see cref="ScheduleSimulatorOptions.KeepHistory"/>.</summary>
     public IReadOnlyList<ExecutionLogRecord> Outcomes => Runner.Outcomes;
 
     /// <summary>
@@ -90,6 +90,7 @@ public sealed class ScheduleSimulator : IAsyncDisposable
     /// <returns>
     /// The outcomes recorded since the previous move ended, in order: those of the move, and of whatever ran between the
     /// two moves (a restart's misfire, a trigger), which may already have run when the call that caused it returned.
+    /// Empty unless <see cref="ScheduleSimulatorOptions.KeepHistory"/>.
     /// </returns>
     public async Task<IReadOnlyList<ExecutionLogRecord>> AdvanceToAsync(DateTimeOffset time)
     {

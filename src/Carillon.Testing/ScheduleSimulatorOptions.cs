@@ -25,6 +25,15 @@ public sealed class ScheduleSimulatorOptions
     /// </summary>
     public bool StartMethodsInline { get; set; } = true;
 
+    /// <summary>
+    /// Whether the simulator keeps every outcome and claim (default true): <see cref="ScheduleSimulator.AdvanceToAsync"/>
+    /// returns them and <see cref="ScheduleSimulator.Outcomes"/> and <c>Runner.Claims</c> list them. False keeps none
+    /// (those lists stay empty; count or check outcomes as they happen with <c>Runner.OutcomeRecorded</c>): for long
+    /// simulations, where a year of a minutely task would hold over a million records and the garbage collector would
+    /// spend much of its time on them (docs/testing.md, "Figures").
+    /// </summary>
+    public bool KeepHistory { get; set; } = true;
+
     /// <summary>Real time allowed for the schedule to come to rest before a step fails with a <see cref="TimeoutException"/>; default 60 s.</summary>
     public TimeSpan StepTimeout { get; set; } = TimeSpan.FromSeconds(60);
 }

@@ -38,11 +38,11 @@ internal static class RecurringMetrics
         => Attempts.Add(1, new TagList { { "task", task }, { "kind", attempt == 1 ? "first" : "retry" } });
 
     public static void RecordExhausted(string task, ScheduledRunOutcome outcome)
-        => RetriesExhausted.Add(1, new TagList { { "task", task }, { "outcome", outcome.ToString() } });
+        => RetriesExhausted.Add(1, new TagList { { "task", task }, { "outcome", EnumText<ScheduledRunOutcome>.Of(outcome) } });
 
     public static void RecordOutcome(string task, ScheduledRunOutcome outcome, TimeSpan? duration)
     {
-        var tags = new TagList { { "task", task }, { "outcome", outcome.ToString() } };
+        var tags = new TagList { { "task", task }, { "outcome", EnumText<ScheduledRunOutcome>.Of(outcome) } };
         Runs.Add(1, tags);
         if (duration is { } d)
         {

@@ -1,4 +1,5 @@
 using Carillon.Recurring.State;
+using Carillon.Telemetry;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
@@ -32,7 +33,7 @@ internal sealed class RunInvoker(EngineContext engine, OutcomeRecorder outcomes,
                 try
                 {
                     context = new ScheduledActionContext(rt.Id, claim.Occurrence, engine.Time.GetUtcNow(), engine.Settings.InstanceId, claim.Trigger, attempt);
-                    RecurringMetrics.Lateness.Record(context.Lateness.TotalMilliseconds, new("task", rt.Id), new("trigger", claim.Trigger.ToString()));
+                    RecurringMetrics.Lateness.Record(context.Lateness.TotalMilliseconds, new("task", rt.Id), new("trigger", EnumText<ScheduledRunTrigger>.Of(claim.Trigger)));
                     await InvokeInScopeAsync(rt, context, runCancellation.Token).ConfigureAwait(false);
                 }
                 finally

@@ -50,7 +50,7 @@ public sealed class InMemoryScheduleRunner : IAsyncDisposable
     /// <summary>True between <see cref="Start"/> and <see cref="StopAsync"/>.</summary>
     public bool IsRunning => Volatile.Read(ref _term) is not null;
 
-    /// <summary>Every outcome recorded so far, in the order recorded (one per attempt or skip).</summary>
+    /// <summary>Every outcome recorded so far, in the order recorded (one per attempt or skip); empty unless <see cref="InMemoryScheduleRunnerOptions.KeepHistory"/>.</summary>
     public IReadOnlyList<ExecutionLogRecord> Outcomes
     {
         get
@@ -62,7 +62,10 @@ public sealed class InMemoryScheduleRunner : IAsyncDisposable
         }
     }
 
-    /// <summary>Every claim of an exclusive task so far, in order (non-exclusive tasks claim nothing, as in production).</summary>
+    /// <summary>
+    /// Every claim of an exclusive task so far, in order (non-exclusive tasks claim nothing, as in production); empty
+    /// unless <see cref="InMemoryScheduleRunnerOptions.KeepHistory"/>.
+    /// </summary>
     public IReadOnlyList<SimulatedClaim> Claims
     {
         get
@@ -174,25 +177,34 @@ public sealed class InMemoryScheduleRunner : IAsyncDisposable
     /// <inheritdoc />
     public ValueTask DisposeAsync() => new(StopAsync());
 
-    internal void Add(SimulatedClaim claim)
+    internal void Add(ClaimRecord claim, DateTimeOffset claimedAt)
     {
-        lock (_gate)
+        if (_options.KeepHistory)
         {
-            _claims.Add(claim);
+            lock (_gate)
+            {
+                _claims.Add(new SimulatedClaim(claim.TaskId, claim.Occurrence, claim.Attempt, claim.Trigger, claimedAt));
+            }
         }
 
         Touch();
     }
 
-    internal void Add(ExecutionLogRecord outcome)
+    internal void Add(OutcomeRecord outcome)
     {
-        lock (_gate)
+        // The execution-log record only for someone to keep or see (issue 13: a long simulation without history).
+        var recorded = OutcomeRecorded;
+        var record = _options.KeepHistory || recorded is not null ? ExecutionLogRecord.From(outcome) : null;
+        if (_options.KeepHistory)
         {
-            _outcomes.Add(outcome);
+            lock (_gate)
+            {
+                _outcomes.Add(record!);
+            }
         }
 
         Touch();
-        OutcomeRecorded?.Invoke(outcome);
+        recorded?.Invoke(record!);
     }
 
     private void Touch()

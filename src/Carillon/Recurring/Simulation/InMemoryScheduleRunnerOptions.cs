@@ -16,4 +16,12 @@ public sealed class InMemoryScheduleRunnerOptions
     /// Default false, as in production.
     /// </summary>
     public bool StartMethodsInline { get; set; }
+
+    /// <summary>
+    /// Whether <see cref="InMemoryScheduleRunner.Outcomes"/> and <see cref="InMemoryScheduleRunner.Claims"/> keep every
+    /// record (default true). False keeps none (both stay empty; <see cref="InMemoryScheduleRunner.OutcomeRecorded"/>
+    /// still reports each outcome): for long simulations, where a year of a minutely task would otherwise hold over a
+    /// million records in memory and the garbage collector would spend much of its time on them.
+    /// </summary>
+    public bool KeepHistory { get; set; } = true;
 }

@@ -23,7 +23,7 @@ internal sealed class SimulationLedger(InMemoryScheduleRunner runner, TimeProvid
 
         if (recordsClaims)
         {
-            runner.Add(new SimulatedClaim(claim.TaskId, claim.Occurrence, claim.Attempt, claim.Trigger, time.GetUtcNow()));
+            runner.Add(claim, time.GetUtcNow());
         }
 
         return ValueTask.FromResult(true);
@@ -36,7 +36,7 @@ internal sealed class SimulationLedger(InMemoryScheduleRunner runner, TimeProvid
             return ValueTask.FromResult(false);
         }
 
-        runner.Add(ExecutionLogRecord.From(outcome));
+        runner.Add(outcome);
         return ValueTask.FromResult(true);
     }
 }
