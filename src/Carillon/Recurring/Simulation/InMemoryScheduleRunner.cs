@@ -22,7 +22,9 @@ public sealed class InMemoryScheduleRunner : IAsyncDisposable
     private readonly InMemoryScheduleRunnerOptions _options;
     private readonly ILogger _logger;
     private readonly List<ExecutionLogRecord> _outcomes = [];
-    private readonly List<SimulatedClaim> _claims = [];
+    // Kept as values, made into SimulatedClaim objects only when read: a year of a minutely task keeps over half a
+    // million, and each object fewer on the heap is less for the garbage collector to mark and move (issue 13).
+    private readonly List<(string TaskId, DateTimeOffset Occurrence, int Attempt, ScheduledRunTrigger Trigger, DateTimeOffset ClaimedAt)> _claims = [];
     private Term? _term;
     private SnapshotRecord? _lastSnapshot;
     private long _commandOffset;
@@ -72,7 +74,7 @@ public sealed class InMemoryScheduleRunner : IAsyncDisposable
         {
             lock (_gate)
             {
-                return _claims.ToArray();
+                return _claims.Select(c => new SimulatedClaim(c.TaskId, c.Occurrence, c.Attempt, c.Trigger, c.ClaimedAt)).ToArray();
             }
         }
     }
@@ -183,7 +185,7 @@ public sealed class InMemoryScheduleRunner : IAsyncDisposable
         {
             lock (_gate)
             {
-                _claims.Add(new SimulatedClaim(claim.TaskId, claim.Occurrence, claim.Attempt, claim.Trigger, claimedAt));
+                _claims.Add((claim.TaskId, claim.Occurrence, claim.Attempt, claim.Trigger, claimedAt));
             }
         }
 
