@@ -45,29 +45,82 @@ public sealed class DelayedBenchmark : IBenchmark
 
         var rawRate = RawProduceRate(kafka, value, partitions);
         output.WriteLine($"raw produce (idempotent): {Backlog:N0} msgs = {rawRate:N0} msg/s");
+        var (floor, ours) = await FloorAndDispatchAsync(kafka, value, Backlog, partitions);
+        output.WriteLine($"  (same records as a dispatch, target + tombstone, from {partitions} plain transactional producers: {floor.Rate:N0} msg/s = {floor.Rate / rawRate:F2}x raw produce; {floor.Gc})");
+        output.WriteLine($"  (GC while dispatching: {ours.Gc})");
+        output.WriteLine($"dispatch (transactions, tombstones, offsets): {Backlog:N0} msgs due at once, all sent {ours.Seconds:F2} s after the due time = {ours.Rate:N0} msg/s = {ours.Rate / rawRate:F2}x raw produce, {ours.Rate / floor.Rate:F2}x the same records from plain transactional producers{ours.Warning}");
+    }
 
+    /// <summary>
+    /// Issue 14: the dispatch of a due backlog against its floor at 64 B, 1 KiB and 16 KiB values, in one run, each
+    /// size on a broker of its own. Backlogs and partitions keep every partition under the mock's 5 MB cap.
+    /// </summary>
+    internal static async Task DispatchSizesAsync(TextWriter output)
+    {
+        var rows = new List<string>();
+        foreach (var (valueBytes, backlog, partitions) in new[] { (64, 200_000, 24), (1024, 200_000, 64), (16 * 1024, 12_800, 64) })
+        {
+            using var kafka = EmbeddedKafka.Start();
+            kafka.CreateTopic("carillon_delayed", partitions);
+            kafka.CreateTopic("carillon_delayed_dlq", 1);
+            kafka.CreateTopic("bench_target", partitions);
+            var (floor, ours) = await FloorAndDispatchAsync(kafka, new byte[valueBytes], backlog, partitions);
+            var row = $"{Size(valueBytes),6} | {backlog,7:N0} | {partitions,3} | floor {floor.Rate,9:N0} msg/s | ours {ours.Rate,9:N0} msg/s | {ours.Rate / floor.Rate:F2}x | floor {floor.Gc} | ours {ours.Gc}{ours.Warning}";
+            output.WriteLine(row);
+            rows.Add(row);
+        }
+
+        output.WriteLine("value  | backlog | par | floor (plain transactional producers)   | dispatch | ratio | GC + allocated: floor | ours");
+        foreach (var row in rows)
+        {
+            output.WriteLine(row);
+        }
+
+        static string Size(int bytes) => bytes >= 1024 ? $"{bytes / 1024} KiB" : $"{bytes} B";
+    }
+
+    // The floor (the same records from plain transactional producers), then the dispatcher on the same broker, each
+    // with the GC pause time and the bytes allocated (process-wide) while it ran.
+    private static async Task<(Phase Floor, Phase Ours)> FloorAndDispatchAsync(EmbeddedKafka kafka, byte[] value, int backlog, int partitions)
+    {
         // The floor any dispatcher of this contract pays on librdkafka: the same records (the target with its five trace
         // headers and the tombstone with its one), from plain transactional producers, one per partition on a thread of
         // its own, 1,000 messages per transaction like the dispatcher; no index, no consumer, no offsets.
-        var floorRate = FloorRate(kafka, "floor", value, partitions, TraceHeaders, tombstoneHeader: true);
-        output.WriteLine($"  (same records as a dispatch, target + tombstone, from {partitions} plain transactional producers: {floorRate:N0} msg/s = {floorRate / rawRate:F2}x raw produce)");
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        var floorGc = GcMark.Now();
+        var floorRate = FloorRate(kafka, "floor", value, partitions, TraceHeaders, tombstoneHeader: true, backlog);
+        var floorGcText = floorGc.Since();
 
         // Every message becomes due at the same instant, after the partitions are loaded: the backlog is dispatched from
         // that instant, with nothing of the load in the figure.
         var dueAt = DateTimeOffset.UtcNow.AddSeconds(15);
-        await ProduceSchedulesAsync(kafka, Backlog, "bench_target", _ => dueAt, value);
+        await ProduceSchedulesAsync(kafka, backlog, "bench_target", _ => dueAt, value);
         using var dispatched = new MetricTotal("carillon.delayed.dispatched");
         var loaded = new LoadedCounter();
         using var host = await StartDispatcherAsync(kafka, loaded);
         await loaded.WaitForAsync(partitions, TimeSpan.FromMinutes(5));
         var loadedBeforeDue = DateTimeOffset.UtcNow < dueAt;
-        var gcPause0 = GC.GetTotalPauseDuration();
-        var gc0 = (GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2));
-        await dispatched.WaitForAsync(Backlog, TimeSpan.FromMinutes(5));
-        output.WriteLine($"  (GC while dispatching: {(GC.GetTotalPauseDuration() - gcPause0).TotalMilliseconds:F0} ms paused; gen0/1/2 collections {GC.CollectionCount(0) - gc0.Item1}/{GC.CollectionCount(1) - gc0.Item2}/{GC.CollectionCount(2) - gc0.Item3})");
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        var oursGc = GcMark.Now();
+        await dispatched.WaitForAsync(backlog, TimeSpan.FromMinutes(5));
         var total = DateTimeOffset.UtcNow - dueAt;
-        output.WriteLine($"dispatch (transactions, tombstones, offsets): {Backlog:N0} msgs due at once, all sent {total.TotalSeconds:F2} s after the due time = {Backlog / total.TotalSeconds:N0} msg/s = {Backlog / total.TotalSeconds / rawRate:F2}x raw produce, {Backlog / total.TotalSeconds / floorRate:F2}x the same records from plain transactional producers{(loadedBeforeDue ? "" : " (WARNING: the load ended after the due time)")}");
+        var oursGcText = oursGc.Since();
         await host.StopAsync();
+        return (new Phase(floorRate, 0, floorGcText, ""),
+            new Phase(backlog / total.TotalSeconds, total.TotalSeconds, oursGcText, loadedBeforeDue ? "" : " (WARNING: the load ended after the due time)"));
+    }
+
+    private readonly record struct Phase(double Rate, double Seconds, string Gc, string Warning);
+
+    // GC pause time, collections and allocated bytes (process-wide) since a mark.
+    private readonly record struct GcMark(TimeSpan Paused, long Allocated, int Gen0, int Gen1, int Gen2)
+    {
+        public static GcMark Now() => new(GC.GetTotalPauseDuration(), GC.GetTotalAllocatedBytes(precise: true), GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2));
+
+        public string Since()
+            => $"GC {(GC.GetTotalPauseDuration() - Paused).TotalMilliseconds:F0} ms paused, {(GC.GetTotalAllocatedBytes(precise: true) - Allocated) / 1048576.0:N0} MiB allocated, gen0/1/2 {GC.CollectionCount(0) - Gen0}/{GC.CollectionCount(1) - Gen1}/{GC.CollectionCount(2) - Gen2}";
     }
 
     // Idempotent, header-less, keyed records, after a warm-up (JIT, the client's and the broker's first allocations) so
@@ -130,7 +183,7 @@ public sealed class DelayedBenchmark : IBenchmark
     }
 
     // Backlog target + tombstone pairs from one transactional producer per partition, each on a thread of its own.
-    private static double FloorRate(EmbeddedKafka kafka, string prefix, byte[] value, int partitions, Func<byte[], Headers?> targetHeaders, bool tombstoneHeader)
+    private static double FloorRate(EmbeddedKafka kafka, string prefix, byte[] value, int partitions, Func<byte[], Headers?> targetHeaders, bool tombstoneHeader, int backlog = Backlog)
     {
         kafka.CreateTopic($"{prefix}_target", partitions);
         kafka.CreateTopic($"{prefix}_delayed", partitions);
@@ -153,7 +206,7 @@ public sealed class DelayedBenchmark : IBenchmark
         {
             var inTransaction = 0;
             producer.BeginTransaction();
-            for (var i = p; i < Backlog; i += partitions)
+            for (var i = p; i < backlog; i += partitions)
             {
                 var key = Encoding.UTF8.GetBytes($"schedule-{i}");
                 producer.Produce($"{prefix}_target", new Message<byte[]?, byte[]?> { Value = value, Headers = targetHeaders(key) });
@@ -183,7 +236,7 @@ public sealed class DelayedBenchmark : IBenchmark
             thread.Join();
         }
 
-        var rate = Backlog / sw.Elapsed.TotalSeconds;
+        var rate = backlog / sw.Elapsed.TotalSeconds;
         foreach (var producer in producers)
         {
             producer.Dispose();
