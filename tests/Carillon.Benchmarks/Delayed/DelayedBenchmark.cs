@@ -58,8 +58,15 @@ public sealed class DelayedBenchmark : IBenchmark
     internal static async Task DispatchSizesAsync(TextWriter output)
     {
         var rows = new List<string>();
+        // CARILLON_BENCH_SIZES=1024 (comma-separated) runs only some of the sizes.
+        var only = Environment.GetEnvironmentVariable("CARILLON_BENCH_SIZES")?.Split(',').Select(int.Parse).ToHashSet();
         foreach (var (valueBytes, backlog, partitions) in new[] { (64, 200_000, 24), (1024, 200_000, 64), (16 * 1024, 12_800, 64) })
         {
+            if (only is not null && !only.Contains(valueBytes))
+            {
+                continue;
+            }
+
             using var kafka = EmbeddedKafka.Start();
             kafka.CreateTopic("carillon_delayed", partitions);
             kafka.CreateTopic("carillon_delayed_dlq", 1);
@@ -107,9 +114,10 @@ public sealed class DelayedBenchmark : IBenchmark
         await dispatched.WaitForAsync(backlog, TimeSpan.FromMinutes(5));
         var total = DateTimeOffset.UtcNow - dueAt;
         var oursGcText = oursGc.Since();
+        var incomplete = dispatched.Total < backlog ? $" (WARNING: only {dispatched.Total:N0} dispatched within 5 min)" : "";
         await host.StopAsync();
         return (new Phase(floorRate, 0, floorGcText, ""),
-            new Phase(backlog / total.TotalSeconds, total.TotalSeconds, oursGcText, loadedBeforeDue ? "" : " (WARNING: the load ended after the due time)"));
+            new Phase(backlog / total.TotalSeconds, total.TotalSeconds, oursGcText, (loadedBeforeDue ? "" : " (WARNING: the load ended after the due time)") + incomplete));
     }
 
     private readonly record struct Phase(double Rate, double Seconds, string Gc, string Warning);
@@ -294,6 +302,84 @@ public sealed class DelayedBenchmark : IBenchmark
         var samples = lateness.Sorted();
         output.WriteLine($"lateness ({LatenessMessages:N0} msgs due over {LatenessMessages / 2000.0:F0} s, 6 partitions): p50 {samples[samples.Length / 2]:F0} ms, p99 {samples[(int)(samples.Length * 0.99)]:F0} ms, max {samples[^1]:F0} ms");
         await host.StopAsync();
+
+        // The anchor (issue 14): the same schedule served by six plain transactional producers that sleep exactly to
+        // each due time and write the same records with the same transaction steps (produce, send offsets, commit),
+        // with nothing of Carillon: the lateness this broker and machine allow.
+        var floor = LatenessFloor(kafka);
+        output.WriteLine($"lateness floor (the same schedule from 6 plain transactional producers, exact sleeps, target + tombstone + offsets per transaction): p50 {floor[floor.Length / 2]:F1} ms, p99 {floor[(int)(floor.Length * 0.99)]:F1} ms, max {floor[^1]:F1} ms");
+    }
+
+    private static double[] LatenessFloor(EmbeddedKafka kafka)
+    {
+        const int partitions = 6;
+        kafka.CreateTopic("floor_lateness_target", partitions);
+        kafka.CreateTopic("floor_lateness_source", partitions);
+        using var consumer = new ConsumerBuilder<byte[]?, byte[]?>(new ConsumerConfig { BootstrapServers = kafka.BootstrapServers, GroupId = "floor-lateness" }).Build();
+        consumer.Subscribe("floor_lateness_source");
+        consumer.Consume(TimeSpan.FromSeconds(5));
+        var group = consumer.ConsumerGroupMetadata;
+        var start = DateTimeOffset.UtcNow.AddSeconds(2).ToUnixTimeMilliseconds();
+        var samples = new List<double>[partitions];
+        var threads = Enumerable.Range(0, partitions).Select(p => new Thread(() =>
+        {
+            var latenesses = samples[p] = [];
+            using var producer = new ProducerBuilder<byte[]?, byte[]?>(new ProducerConfig
+            {
+                BootstrapServers = kafka.BootstrapServers,
+                TransactionalId = $"floor-lateness-{p}",
+                LingerMs = 5,
+                EnableBackgroundPoll = false,
+            }).Build();
+            producer.InitTransactions(TimeSpan.FromSeconds(30));
+            var value = new byte[64];
+            var offsetDigits = Encoding.ASCII.GetBytes("1795");
+            var next = p;
+            var due = new List<double>();
+            while (next < LatenessMessages)
+            {
+                var nowMs = PreciseNowMs();
+                var nextDue = start + (next / 2.0);
+                if (nextDue > nowMs)
+                {
+                    Thread.Sleep(TimeSpan.FromMilliseconds(nextDue - nowMs));
+                    continue;
+                }
+
+                due.Clear();
+                producer.BeginTransaction();
+                while (next < LatenessMessages && start + (next / 2.0) <= nowMs)
+                {
+                    var key = Encoding.UTF8.GetBytes($"schedule-{next}");
+                    producer.Produce("floor_lateness_target", new Message<byte[]?, byte[]?> { Value = value, Headers = TraceHeaders(key) });
+                    producer.Produce(new TopicPartition("floor_lateness_source", p), new Message<byte[]?, byte[]?> { Key = key, Headers = new Headers { { "carillon-dispatched-offset", offsetDigits } } });
+                    due.Add(start + (next / 2.0));
+                    next += partitions;
+                }
+
+                producer.SendOffsetsToTransaction([new TopicPartitionOffset("floor_lateness_source", p, next)], group, TimeSpan.FromSeconds(30));
+                producer.CommitTransaction(TimeSpan.FromSeconds(30));
+                var committedMs = PreciseNowMs();
+                foreach (var d in due)
+                {
+                    latenesses.Add(committedMs - d);
+                }
+            }
+        })).ToArray();
+        foreach (var thread in threads)
+        {
+            thread.Start();
+        }
+
+        foreach (var thread in threads)
+        {
+            thread.Join();
+        }
+
+        consumer.Close();
+        return [.. samples.SelectMany(s => s).Order()];
+
+        static double PreciseNowMs() => (DateTime.UtcNow - DateTime.UnixEpoch).TotalMilliseconds;
     }
 
     // The baseline for the load: the same records read by a plain consumer, either assigned directly or subscribed
@@ -399,6 +485,8 @@ public sealed class DelayedBenchmark : IBenchmark
     /// <summary>Counts "partition loaded" log events of the dispatcher.</summary>
     private sealed class LoadedCounter : ILoggerProvider, ILogger
     {
+        // CARILLON_BENCH_WARNINGS=1 prints the dispatcher's warnings and errors to stderr.
+        private static readonly bool s_printWarnings = Environment.GetEnvironmentVariable("CARILLON_BENCH_WARNINGS") == "1";
         private readonly Stopwatch _watch = Stopwatch.StartNew();
         private int _loaded;
 
@@ -417,6 +505,11 @@ public sealed class DelayedBenchmark : IBenchmark
 
         public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
         {
+            if (logLevel >= LogLevel.Warning && s_printWarnings)
+            {
+                Console.Error.WriteLine($"{_watch.Elapsed.TotalSeconds:F1}s {logLevel}: {formatter(state, exception)}");
+            }
+
             if (eventId.Id == 100 && FirstAssigned == TimeSpan.Zero)
             {
                 FirstAssigned = _watch.Elapsed;
@@ -458,6 +551,8 @@ public sealed class DelayedBenchmark : IBenchmark
             _listener.SetMeasurementEventCallback<long>((_, value, _, _) => Interlocked.Add(ref _total, value));
             _listener.Start();
         }
+
+        public long Total => Interlocked.Read(ref _total);
 
         public async Task WaitForAsync(long total, TimeSpan timeout)
         {

@@ -279,7 +279,7 @@ internal sealed class PartitionState(int partition, TimeSpan loadHorizon, TimeSp
                 continue;
             }
 
-            (items ??= []).Add(new DispatchItem(entry.Offset, entry.DueMs, entry.DueMs - EntryBlob.TimestampDistance(entry.Blob), _topics[entry.TopicId], entry.Blob));
+            (items ??= []).Add(new DispatchItem(entry.Offset, entry.DueMs, entry.DueMs - EntryBlob.TimestampDistance(entry.Blob.Span), _topics[entry.TopicId], entry.Blob));
         }
 
         if (items is null && dead is null)
@@ -291,5 +291,5 @@ internal sealed class PartitionState(int partition, TimeSpan loadHorizon, TimeSp
     }
 
     private DeadLetterItem ToDeadLetter(in TakenEntry entry)
-        => DeadLetterItem.FromHeld(entry.Blob, entry.Offset, entry.DueMs, _topics[entry.TopicId], InvalidReason.TooLate);
+        => DeadLetterItem.FromHeld(entry.Blob.Span, entry.Offset, entry.DueMs, _topics[entry.TopicId], InvalidReason.TooLate);
 }
