@@ -50,6 +50,7 @@ internal sealed class PartitionWorker : IAsyncDisposable
     private readonly CancellationTokenSource _stop = new();
     private readonly ManualResetEventSlim _wake = new();
     private readonly DispatchRecords _records = new(); // the loop thread's only
+    private readonly List<DispatchItem> _items = new(MaxBatch); // each batch's items; the loop thread's only
     private Task? _predecessor;
     private TransactionalProducer? _producer; // the loop thread's only
     private Phase _phase = Phase.Preparing;
@@ -484,7 +485,7 @@ internal sealed class PartitionWorker : IAsyncDisposable
                 return true;
             }
 
-            batch = State.TakeBatch(nowMs, MaxBatch);
+            batch = State.TakeBatch(nowMs, MaxBatch, _items);
             wakeMs = batch is null ? State.NextWakeMs(nowMs) : null;
             _plannedWakeMs = wakeMs ?? long.MaxValue;
         }
