@@ -29,7 +29,7 @@ internal sealed class PartitionWorker : IAsyncDisposable
     internal static readonly TimeSpan MaxWait = TimeSpan.FromSeconds(30);
 
     // Messages per transaction. A due backlog is cut into transactions this size rather than one per partition: each
-    // batch's unpacked records and librdkafka's queue stay small, which kept GC pauses and memory down (figures:
+    // batch and librdkafka's queue stay small, which kept GC pauses and memory down (figures:
     // docs/benchmarks-delayed.md, "Figures behind code choices").
     private const int MaxBatch = 1_000;
     private static readonly TimeSpan s_callBound = CallTimeout + TimeSpan.FromSeconds(5);
