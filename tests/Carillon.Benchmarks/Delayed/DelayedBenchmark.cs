@@ -45,29 +45,107 @@ public sealed class DelayedBenchmark : IBenchmark
 
         var rawRate = RawProduceRate(kafka, value, partitions);
         output.WriteLine($"raw produce (idempotent): {Backlog:N0} msgs = {rawRate:N0} msg/s");
+        var (floor, ours) = await FloorAndDispatchAsync(kafka, value, Backlog, partitions);
+        output.WriteLine($"  (same records as a dispatch, target + tombstone, from {partitions} plain transactional producers: {floor.Rate:N0} msg/s = {floor.Rate / rawRate:F2}x raw produce; {floor.Gc})");
+        output.WriteLine($"  (GC while dispatching: {ours.Gc})");
+        output.WriteLine($"dispatch (transactions, tombstones, offsets): {Backlog:N0} msgs due at once, all sent {ours.Seconds:F2} s after the due time = {ours.Rate:N0} msg/s = {ours.Rate / rawRate:F2}x raw produce, {ours.Rate / floor.Rate:F2}x the same records from plain transactional producers{ours.Warning}");
+    }
 
+    /// <summary>
+    /// Issue 14: the dispatch of a due backlog against its floor at 64 B, 1 KiB and 16 KiB values, in one run, each
+    /// size on a broker of its own. Backlogs and partitions keep every partition under the mock's 5 MB cap.
+    /// </summary>
+    internal static async Task DispatchSizesAsync(TextWriter output)
+    {
+        // CARILLON_BENCH_SIZES=1024 (comma-separated) runs only some of the sizes, in this process.
+        var only = Environment.GetEnvironmentVariable("CARILLON_BENCH_SIZES")?.Split(',').Select(int.Parse).ToHashSet();
+        var sizes = new[] { (64, 200_000, 24), (1024, 200_000, 64), (16 * 1024, 12_800, 64) };
+        if (only is null)
+        {
+            // Each size in a fresh process of its own: run after another size in the same process, the 1 KiB dispatch
+            // left part of its backlog undispatched for minutes (3 runs of 3; never in a fresh process, issue 14).
+            var rows = new List<string>();
+            foreach (var (valueBytes, _, _) in sizes)
+            {
+                var child = new ProcessStartInfo(Environment.ProcessPath!, "delayed-dispatch-sizes") { RedirectStandardOutput = true };
+                child.Environment["CARILLON_BENCH_SIZES"] = valueBytes.ToString(CultureInfo.InvariantCulture);
+                using var process = Process.Start(child)!;
+                var text = await process.StandardOutput.ReadToEndAsync();
+                await process.WaitForExitAsync();
+                var row = text.Split('\n').First(l => l.Contains(" | floor ", StringComparison.Ordinal));
+                output.WriteLine(row);
+                rows.Add(row);
+            }
+
+            PrintTable(output, rows);
+            return;
+        }
+
+        foreach (var (valueBytes, backlog, partitions) in sizes.Where(s => only.Contains(s.Item1)))
+        {
+            using var kafka = EmbeddedKafka.Start();
+            kafka.CreateTopic("carillon_delayed", partitions);
+            kafka.CreateTopic("carillon_delayed_dlq", 1);
+            kafka.CreateTopic("bench_target", partitions);
+            var (floor, ours) = await FloorAndDispatchAsync(kafka, new byte[valueBytes], backlog, partitions);
+            output.WriteLine($"{Size(valueBytes),6} | {backlog,7:N0} | {partitions,3} | floor {floor.Rate,9:N0} msg/s | ours {ours.Rate,9:N0} msg/s | {ours.Rate / floor.Rate:F2}x | floor {floor.Gc} | ours {ours.Gc}{ours.Warning}");
+        }
+
+        static string Size(int bytes) => bytes >= 1024 ? $"{bytes / 1024} KiB" : $"{bytes} B";
+
+        static void PrintTable(TextWriter output, List<string> rows)
+        {
+            output.WriteLine("value  | backlog | par | floor (plain transactional producers) | dispatch | ratio | GC + allocated: floor | ours");
+            foreach (var row in rows)
+            {
+                output.WriteLine(row);
+            }
+        }
+    }
+
+    // The floor (the same records from plain transactional producers), then the dispatcher on the same broker, each
+    // with the GC pause time and the bytes allocated (process-wide) while it ran.
+    private static async Task<(Phase Floor, Phase Ours)> FloorAndDispatchAsync(EmbeddedKafka kafka, byte[] value, int backlog, int partitions)
+    {
         // The floor any dispatcher of this contract pays on librdkafka: the same records (the target with its five trace
         // headers and the tombstone with its one), from plain transactional producers, one per partition on a thread of
         // its own, 1,000 messages per transaction like the dispatcher; no index, no consumer, no offsets.
-        var floorRate = FloorRate(kafka, "floor", value, partitions, TraceHeaders, tombstoneHeader: true);
-        output.WriteLine($"  (same records as a dispatch, target + tombstone, from {partitions} plain transactional producers: {floorRate:N0} msg/s = {floorRate / rawRate:F2}x raw produce)");
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        var floorGc = GcMark.Now();
+        var floorRate = FloorRate(kafka, "floor", value, partitions, TraceHeaders, tombstoneHeader: true, backlog);
+        var floorGcText = floorGc.Since();
 
         // Every message becomes due at the same instant, after the partitions are loaded: the backlog is dispatched from
         // that instant, with nothing of the load in the figure.
         var dueAt = DateTimeOffset.UtcNow.AddSeconds(15);
-        await ProduceSchedulesAsync(kafka, Backlog, "bench_target", _ => dueAt, value);
+        await ProduceSchedulesAsync(kafka, backlog, "bench_target", _ => dueAt, value);
         using var dispatched = new MetricTotal("carillon.delayed.dispatched");
         var loaded = new LoadedCounter();
         using var host = await StartDispatcherAsync(kafka, loaded);
         await loaded.WaitForAsync(partitions, TimeSpan.FromMinutes(5));
         var loadedBeforeDue = DateTimeOffset.UtcNow < dueAt;
-        var gcPause0 = GC.GetTotalPauseDuration();
-        var gc0 = (GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2));
-        await dispatched.WaitForAsync(Backlog, TimeSpan.FromMinutes(5));
-        output.WriteLine($"  (GC while dispatching: {(GC.GetTotalPauseDuration() - gcPause0).TotalMilliseconds:F0} ms paused; gen0/1/2 collections {GC.CollectionCount(0) - gc0.Item1}/{GC.CollectionCount(1) - gc0.Item2}/{GC.CollectionCount(2) - gc0.Item3})");
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        var oursGc = GcMark.Now();
+        await dispatched.WaitForAsync(backlog, TimeSpan.FromMinutes(5));
         var total = DateTimeOffset.UtcNow - dueAt;
-        output.WriteLine($"dispatch (transactions, tombstones, offsets): {Backlog:N0} msgs due at once, all sent {total.TotalSeconds:F2} s after the due time = {Backlog / total.TotalSeconds:N0} msg/s = {Backlog / total.TotalSeconds / rawRate:F2}x raw produce, {Backlog / total.TotalSeconds / floorRate:F2}x the same records from plain transactional producers{(loadedBeforeDue ? "" : " (WARNING: the load ended after the due time)")}");
+        var oursGcText = oursGc.Since();
+        var incomplete = dispatched.Total < backlog ? $" (WARNING: only {dispatched.Total:N0} dispatched within 5 min)" : "";
         await host.StopAsync();
+        return (new Phase(floorRate, 0, floorGcText, ""),
+            new Phase(backlog / total.TotalSeconds, total.TotalSeconds, oursGcText, (loadedBeforeDue ? "" : " (WARNING: the load ended after the due time)") + incomplete));
+    }
+
+    private readonly record struct Phase(double Rate, double Seconds, string Gc, string Warning);
+
+    // GC pause time, collections and allocated bytes (process-wide) since a mark.
+    private readonly record struct GcMark(TimeSpan Paused, long Allocated, int Gen0, int Gen1, int Gen2)
+    {
+        public static GcMark Now() => new(GC.GetTotalPauseDuration(), GC.GetTotalAllocatedBytes(precise: true), GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2));
+
+        public string Since()
+            => $"GC {(GC.GetTotalPauseDuration() - Paused).TotalMilliseconds:F0} ms paused, {(GC.GetTotalAllocatedBytes(precise: true) - Allocated) / 1048576.0:N0} MiB allocated, gen0/1/2 {GC.CollectionCount(0) - Gen0}/{GC.CollectionCount(1) - Gen1}/{GC.CollectionCount(2) - Gen2}";
     }
 
     // Idempotent, header-less, keyed records, after a warm-up (JIT, the client's and the broker's first allocations) so
@@ -130,7 +208,7 @@ public sealed class DelayedBenchmark : IBenchmark
     }
 
     // Backlog target + tombstone pairs from one transactional producer per partition, each on a thread of its own.
-    private static double FloorRate(EmbeddedKafka kafka, string prefix, byte[] value, int partitions, Func<byte[], Headers?> targetHeaders, bool tombstoneHeader)
+    private static double FloorRate(EmbeddedKafka kafka, string prefix, byte[] value, int partitions, Func<byte[], Headers?> targetHeaders, bool tombstoneHeader, int backlog = Backlog)
     {
         kafka.CreateTopic($"{prefix}_target", partitions);
         kafka.CreateTopic($"{prefix}_delayed", partitions);
@@ -153,7 +231,7 @@ public sealed class DelayedBenchmark : IBenchmark
         {
             var inTransaction = 0;
             producer.BeginTransaction();
-            for (var i = p; i < Backlog; i += partitions)
+            for (var i = p; i < backlog; i += partitions)
             {
                 var key = Encoding.UTF8.GetBytes($"schedule-{i}");
                 producer.Produce($"{prefix}_target", new Message<byte[]?, byte[]?> { Value = value, Headers = targetHeaders(key) });
@@ -183,7 +261,7 @@ public sealed class DelayedBenchmark : IBenchmark
             thread.Join();
         }
 
-        var rate = Backlog / sw.Elapsed.TotalSeconds;
+        var rate = backlog / sw.Elapsed.TotalSeconds;
         foreach (var producer in producers)
         {
             producer.Dispose();
@@ -241,6 +319,84 @@ public sealed class DelayedBenchmark : IBenchmark
         var samples = lateness.Sorted();
         output.WriteLine($"lateness ({LatenessMessages:N0} msgs due over {LatenessMessages / 2000.0:F0} s, 6 partitions): p50 {samples[samples.Length / 2]:F0} ms, p99 {samples[(int)(samples.Length * 0.99)]:F0} ms, max {samples[^1]:F0} ms");
         await host.StopAsync();
+
+        // The anchor (issue 14): the same schedule served by six plain transactional producers that sleep exactly to
+        // each due time and write the same records with the same transaction steps (produce, send offsets, commit),
+        // with nothing of Carillon: the lateness this broker and machine allow.
+        var floor = LatenessFloor(kafka);
+        output.WriteLine($"lateness floor (the same schedule from 6 plain transactional producers, exact sleeps, target + tombstone + offsets per transaction): p50 {floor[floor.Length / 2]:F1} ms, p99 {floor[(int)(floor.Length * 0.99)]:F1} ms, max {floor[^1]:F1} ms");
+    }
+
+    private static double[] LatenessFloor(EmbeddedKafka kafka)
+    {
+        const int partitions = 6;
+        kafka.CreateTopic("floor_lateness_target", partitions);
+        kafka.CreateTopic("floor_lateness_source", partitions);
+        using var consumer = new ConsumerBuilder<byte[]?, byte[]?>(new ConsumerConfig { BootstrapServers = kafka.BootstrapServers, GroupId = "floor-lateness" }).Build();
+        consumer.Subscribe("floor_lateness_source");
+        consumer.Consume(TimeSpan.FromSeconds(5));
+        var group = consumer.ConsumerGroupMetadata;
+        var start = DateTimeOffset.UtcNow.AddSeconds(2).ToUnixTimeMilliseconds();
+        var samples = new List<double>[partitions];
+        var threads = Enumerable.Range(0, partitions).Select(p => new Thread(() =>
+        {
+            var latenesses = samples[p] = [];
+            using var producer = new ProducerBuilder<byte[]?, byte[]?>(new ProducerConfig
+            {
+                BootstrapServers = kafka.BootstrapServers,
+                TransactionalId = $"floor-lateness-{p}",
+                LingerMs = 5,
+                EnableBackgroundPoll = false,
+            }).Build();
+            producer.InitTransactions(TimeSpan.FromSeconds(30));
+            var value = new byte[64];
+            var offsetDigits = Encoding.ASCII.GetBytes("1795");
+            var next = p;
+            var due = new List<double>();
+            while (next < LatenessMessages)
+            {
+                var nowMs = PreciseNowMs();
+                var nextDue = start + (next / 2.0);
+                if (nextDue > nowMs)
+                {
+                    Thread.Sleep(TimeSpan.FromMilliseconds(nextDue - nowMs));
+                    continue;
+                }
+
+                due.Clear();
+                producer.BeginTransaction();
+                while (next < LatenessMessages && start + (next / 2.0) <= nowMs)
+                {
+                    var key = Encoding.UTF8.GetBytes($"schedule-{next}");
+                    producer.Produce("floor_lateness_target", new Message<byte[]?, byte[]?> { Value = value, Headers = TraceHeaders(key) });
+                    producer.Produce(new TopicPartition("floor_lateness_source", p), new Message<byte[]?, byte[]?> { Key = key, Headers = new Headers { { "carillon-dispatched-offset", offsetDigits } } });
+                    due.Add(start + (next / 2.0));
+                    next += partitions;
+                }
+
+                producer.SendOffsetsToTransaction([new TopicPartitionOffset("floor_lateness_source", p, next)], group, TimeSpan.FromSeconds(30));
+                producer.CommitTransaction(TimeSpan.FromSeconds(30));
+                var committedMs = PreciseNowMs();
+                foreach (var d in due)
+                {
+                    latenesses.Add(committedMs - d);
+                }
+            }
+        })).ToArray();
+        foreach (var thread in threads)
+        {
+            thread.Start();
+        }
+
+        foreach (var thread in threads)
+        {
+            thread.Join();
+        }
+
+        consumer.Close();
+        return [.. samples.SelectMany(s => s).Order()];
+
+        static double PreciseNowMs() => (DateTime.UtcNow - DateTime.UnixEpoch).TotalMilliseconds;
     }
 
     // The baseline for the load: the same records read by a plain consumer, either assigned directly or subscribed
@@ -346,6 +502,8 @@ public sealed class DelayedBenchmark : IBenchmark
     /// <summary>Counts "partition loaded" log events of the dispatcher.</summary>
     private sealed class LoadedCounter : ILoggerProvider, ILogger
     {
+        // CARILLON_BENCH_WARNINGS=1 prints the dispatcher's warnings and errors to stderr.
+        private static readonly bool s_printWarnings = Environment.GetEnvironmentVariable("CARILLON_BENCH_WARNINGS") == "1";
         private readonly Stopwatch _watch = Stopwatch.StartNew();
         private int _loaded;
 
@@ -364,6 +522,11 @@ public sealed class DelayedBenchmark : IBenchmark
 
         public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
         {
+            if (logLevel >= LogLevel.Warning && s_printWarnings)
+            {
+                Console.Error.WriteLine($"{_watch.Elapsed.TotalSeconds:F1}s {logLevel}: {formatter(state, exception)}");
+            }
+
             if (eventId.Id == 100 && FirstAssigned == TimeSpan.Zero)
             {
                 FirstAssigned = _watch.Elapsed;
@@ -405,6 +568,8 @@ public sealed class DelayedBenchmark : IBenchmark
             _listener.SetMeasurementEventCallback<long>((_, value, _, _) => Interlocked.Add(ref _total, value));
             _listener.Start();
         }
+
+        public long Total => Interlocked.Read(ref _total);
 
         public async Task WaitForAsync(long total, TimeSpan timeout)
         {

@@ -20,6 +20,16 @@ public sealed class DelayedDispatchLargeBenchmark : IBenchmark
     public Task RunAsync(TextWriter output) => DelayedBenchmark.DispatchAsync(output, valueBytes: 1024, partitions: 64);
 }
 
+/// <summary>Issue 14: dispatch against its floor at 64 B, 1 KiB and 16 KiB values, with GC pauses and allocations of both.</summary>
+public sealed class DelayedDispatchSizesBenchmark : IBenchmark
+{
+    public string Name => "delayed-dispatch-sizes";
+
+    public string Description => "Delayed messages: dispatch vs. its floor at 64 B, 1 KiB and 16 KiB values, GC and allocations";
+
+    public Task RunAsync(TextWriter output) => DelayedBenchmark.DispatchSizesAsync(output);
+}
+
 /// <summary>What target + tombstone pairs cost librdkafka by header count, against raw produce.</summary>
 public sealed class DelayedHeadersBenchmark : IBenchmark
 {

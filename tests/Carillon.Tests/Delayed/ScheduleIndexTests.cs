@@ -54,7 +54,7 @@ public sealed class ScheduleIndexTests
         Assert.Equal(1, index.Count);
         Assert.Empty(DrainOffsets(index, 20));
         Assert.True(index.TryTakeDue(50, out var e));
-        Assert.Equal("new", Encoding.UTF8.GetString(EntryBlob.Read(e.Blob).Value));
+        Assert.Equal("new", Encoding.UTF8.GetString(EntryBlob.Read(e.Blob.Span).Value));
     }
 
     [Fact]
@@ -120,7 +120,7 @@ public sealed class ScheduleIndexTests
                     var now = random.Next(1_000_000);
                     while (index.TryTakeDue(now, out var e))
                     {
-                        var taken = Encoding.UTF8.GetString(EntryBlob.Key(e.Blob));
+                        var taken = Encoding.UTF8.GetString(EntryBlob.Key(e.Blob.Span));
                         var expected = model.Where(kv => kv.Value.Due <= now).MinBy(kv => (kv.Value.Due, kv.Value.Offset));
                         Assert.Equal(expected.Key, taken);
                         model.Remove(taken);
@@ -152,7 +152,7 @@ public sealed class ScheduleIndexTests
                 var now = random.Next(100_000);
                 while (index.TryTakeDue(now, out var e))
                 {
-                    Assert.Equal(expected[e.Offset], Encoding.UTF8.GetString(EntryBlob.Read(e.Blob).Value));
+                    Assert.Equal(expected[e.Offset], Encoding.UTF8.GetString(EntryBlob.Read(e.Blob.Span).Value));
                     expected.Remove(e.Offset);
                 }
             }
@@ -160,7 +160,7 @@ public sealed class ScheduleIndexTests
 
         while (index.TryTakeDue(long.MaxValue, out var e))
         {
-            Assert.Equal(expected[e.Offset], Encoding.UTF8.GetString(EntryBlob.Read(e.Blob).Value));
+            Assert.Equal(expected[e.Offset], Encoding.UTF8.GetString(EntryBlob.Read(e.Blob.Span).Value));
             expected.Remove(e.Offset);
         }
 

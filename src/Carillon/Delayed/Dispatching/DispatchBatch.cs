@@ -6,8 +6,8 @@ using Confluent.Kafka;
 
 namespace Carillon.Delayed.Dispatching;
 
-/// <summary>A message to produce to its target, taken from the index.</summary>
-internal readonly record struct DispatchItem(long Offset, long DueMs, long TimestampMs, string TargetTopic, byte[] Blob);
+/// <summary>A message to produce to its target, taken from the index; <see cref="Blob"/> is its packed record in the store.</summary>
+internal readonly record struct DispatchItem(long Offset, long DueMs, long TimestampMs, string TargetTopic, ReadOnlyMemory<byte> Blob);
 
 /// <summary>A record to copy to the dead-letter topic, with the reason.</summary>
 internal sealed record DeadLetterItem(long Offset, long TimestampMs, byte[]? Key, byte[]? Value, Headers Headers, InvalidReason Reason)
@@ -16,7 +16,7 @@ internal sealed record DeadLetterItem(long Offset, long TimestampMs, byte[]? Key
     /// A held record as it was read: the control headers were dropped when it was packed, and are put back so that
     /// the dead letter can be re-published as is.
     /// </summary>
-    public static DeadLetterItem FromHeld(byte[] blob, long offset, long dueMs, string targetTopic, InvalidReason reason)
+    public static DeadLetterItem FromHeld(ReadOnlySpan<byte> blob, long offset, long dueMs, string targetTopic, InvalidReason reason)
     {
         var parts = EntryBlob.Read(blob);
         parts.Headers.Add(ControlHeaders.TargetTopic, Encoding.UTF8.GetBytes(targetTopic));

@@ -16,7 +16,8 @@ internal sealed class DispatchWriter(
     ILogger logger,
     Action<long> reject,
     DispatchBatch batch,
-    HashSet<string>? unknownTargets)
+    HashSet<string>? unknownTargets,
+    DispatchRecords records)
 {
     public int Misdirected { get; private set; }
 
@@ -32,14 +33,14 @@ internal sealed class DispatchWriter(
         {
             if (unknownTargets?.Contains(item.TargetTopic) == true)
             {
-                var dead = DeadLetterItem.FromHeld(item.Blob, item.Offset, item.DueMs, item.TargetTopic, InvalidReason.TargetTopicUnknown);
+                var dead = DeadLetterItem.FromHeld(item.Blob.Span, item.Offset, item.DueMs, item.TargetTopic, InvalidReason.TargetTopicUnknown);
                 WriteDeadLetter(producer, dead, partition, tombstoneTarget);
                 DispatcherLog.TargetTopicUnknown(logger, partition, item.Offset, RecordText.Printable(item.TargetTopic));
                 Misdirected++;
                 continue;
             }
 
-            var target = TargetMessages.Target(item, partitionAscii, out var scheduleKey, out var offsetAscii);
+            var target = records.Target(item, partitionAscii, out var scheduleKey, out var offsetAscii);
             try
             {
                 producer.Produce(item.TargetTopic, target);
@@ -55,7 +56,7 @@ internal sealed class DispatchWriter(
             }
 
             // To the partition the schedule was read from, whatever a partitioner would say (https://github.com/etf1/kafka-message-scheduler/issues/53).
-            producer.Produce(tombstoneTarget, TargetMessages.Tombstone(scheduleKey, offsetAscii));
+            producer.Produce(tombstoneTarget, records.Tombstone(scheduleKey, offsetAscii));
             if (options.HistoryTopic is { Length: > 0 } history)
             {
                 producer.Produce(history, TargetMessages.History(item, scheduleKey, partition, nowMs));

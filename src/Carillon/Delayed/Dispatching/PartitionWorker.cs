@@ -29,7 +29,7 @@ internal sealed class PartitionWorker : IAsyncDisposable
     internal static readonly TimeSpan MaxWait = TimeSpan.FromSeconds(30);
 
     // Messages per transaction. A due backlog is cut into transactions this size rather than one per partition: each
-    // batch's unpacked records and librdkafka's queue stay small, which kept GC pauses and memory down (figures:
+    // batch and librdkafka's queue stay small, which kept GC pauses and memory down (figures:
     // docs/benchmarks-delayed.md, "Figures behind code choices").
     private const int MaxBatch = 1_000;
     private static readonly TimeSpan s_callBound = CallTimeout + TimeSpan.FromSeconds(5);
@@ -49,6 +49,8 @@ internal sealed class PartitionWorker : IAsyncDisposable
     private readonly object _gate = new();
     private readonly CancellationTokenSource _stop = new();
     private readonly ManualResetEventSlim _wake = new();
+    private readonly DispatchRecords _records = new(); // the loop thread's only
+    private readonly List<DispatchItem> _items = new(MaxBatch); // each batch's items; the loop thread's only
     private Task? _predecessor;
     private TransactionalProducer? _producer; // the loop thread's only
     private Phase _phase = Phase.Preparing;
@@ -483,7 +485,7 @@ internal sealed class PartitionWorker : IAsyncDisposable
                 return true;
             }
 
-            batch = State.TakeBatch(nowMs, MaxBatch);
+            batch = State.TakeBatch(nowMs, MaxBatch, _items);
             wakeMs = batch is null ? State.NextWakeMs(nowMs) : null;
             _plannedWakeMs = wakeMs ?? long.MaxValue;
         }
@@ -497,16 +499,20 @@ internal sealed class PartitionWorker : IAsyncDisposable
         return true;
     }
 
-    // Sleeps until the wake-up time (a TimeProvider timer) or an earlier signal; never longer than MaxWait.
+    // Sleeps until the wake-up time or an earlier signal; never longer than MaxWait. The delay is measured on the precise
+    // clock and rounded up to whole milliseconds: from whole-millisecond "now" it was up to a millisecond long, and a
+    // timer rounded down woke early to find nothing due (issue 14, lateness).
     private void Wait(long? wakeMs, CancellationToken stop)
     {
-        var delay = wakeMs is null ? MaxWait.TotalMilliseconds : wakeMs.Value - _time.GetUtcNow().ToUnixTimeMilliseconds();
-        if (delay <= 0)
+        var delayMs = wakeMs is null
+            ? MaxWait.TotalMilliseconds
+            : wakeMs.Value - (_time.GetUtcNow() - DateTimeOffset.UnixEpoch).TotalMilliseconds;
+        if (delayMs <= 0)
         {
             return;
         }
 
-        Sleep(TimeSpan.FromMilliseconds(Math.Min(delay, MaxWait.TotalMilliseconds)), stop);
+        Sleep(TimeSpan.FromMilliseconds(Math.Ceiling(Math.Min(delayMs, MaxWait.TotalMilliseconds))), stop);
     }
 
     private void Sleep(TimeSpan delay, CancellationToken stop)
@@ -514,6 +520,14 @@ internal sealed class PartitionWorker : IAsyncDisposable
         if (delay > MaxWait)
         {
             delay = MaxWait;
+        }
+
+        if (ReferenceEquals(_time, TimeProvider.System))
+        {
+            // On the real clock a timed wait wakes this thread itself; a timer fires on the thread pool, which then has
+            // to wake this thread: two hand-overs on a busy machine, and a timer object per wait (issue 14, lateness).
+            _wake.Wait(delay, stop);
+            return;
         }
 
         using var timer = _time.CreateTimer(static state => ((ManualResetEventSlim)state!).Set(), _wake, delay, Timeout.InfiniteTimeSpan);
@@ -525,7 +539,7 @@ internal sealed class PartitionWorker : IAsyncDisposable
     {
         var partition = _tp.Partition.Value;
         var unknownTargets = UnknownTargets(batch);
-        var written = new DispatchWriter(_tp, _options, _time, _logger, Reject, batch, unknownTargets);
+        var written = new DispatchWriter(_tp, _options, _time, _logger, Reject, batch, unknownTargets, _records);
         var outcome = _producer!.Execute(written.Write, [new TopicPartitionOffset(_tp, batch.CommitOffset)], _consumer.ConsumerGroupMetadata);
         switch (outcome)
         {

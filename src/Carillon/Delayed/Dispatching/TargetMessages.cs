@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Runtime.CompilerServices;
 using System.Text;
 using Carillon.Delayed.Envelope;
 using Carillon.Delayed.Index;
@@ -7,37 +6,12 @@ using Confluent.Kafka;
 
 namespace Carillon.Delayed.Dispatching;
 
-/// <summary>Builds the records one dispatch transaction writes.</summary>
+/// <summary>Builds the dead letters, history records and dead-letter tombstones of a dispatch transaction (targets: <see cref="DispatchRecords"/>).</summary>
 internal static class TargetMessages
 {
-    public static Message<byte[]?, byte[]?> Target(in DispatchItem item, int partition, out byte[] scheduleKey)
-        => Target(item, Ascii(partition), out scheduleKey, out _);
-
-    /// <summary>
-    /// The target message; <paramref name="partitionAscii"/> is shared by a batch and <paramref name="offsetAscii"/> is
-    /// returned for the tombstone (librdkafka copies header values, so sharing the arrays is safe and saves allocations).
-    /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static Message<byte[]?, byte[]?> Target(in DispatchItem item, byte[] partitionAscii, out byte[] scheduleKey, out byte[] offsetAscii)
-    {
-        var parts = EntryBlob.Read(item.Blob);
-        scheduleKey = parts.Key;
-        offsetAscii = Ascii(item.Offset);
-        var headers = parts.Headers;
-        headers.Add(ControlHeaders.ScheduleKey, parts.Key);
-        headers.Add(ControlHeaders.ScheduledAt, Ascii(item.DueMs));
-        headers.Add(ControlHeaders.SourcePartition, partitionAscii);
-        headers.Add(ControlHeaders.SourceOffset, offsetAscii);
-        headers.Add(ControlHeaders.OriginalTimestamp, Ascii(item.TimestampMs));
-        return new Message<byte[]?, byte[]?> { Key = parts.TargetKey, Value = parts.Value, Headers = headers };
-    }
-
     /// <summary>A tombstone that deletes only the record at <paramref name="offset"/> (see <see cref="ControlHeaders.DispatchedOffset"/>).</summary>
-    public static Message<byte[]?, byte[]?> Tombstone(byte[] scheduleKey, long offset) => Tombstone(scheduleKey, Ascii(offset));
-
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static Message<byte[]?, byte[]?> Tombstone(byte[] scheduleKey, byte[] offsetAscii)
-        => new() { Key = scheduleKey, Value = null, Headers = [new Header(ControlHeaders.DispatchedOffset, offsetAscii)] };
+    public static Message<byte[]?, byte[]?> Tombstone(byte[] scheduleKey, long offset)
+        => new() { Key = scheduleKey, Value = null, Headers = [new Header(ControlHeaders.DispatchedOffset, Ascii(offset))] };
 
     public static Message<byte[]?, byte[]?> DeadLetter(DeadLetterItem item, int partition)
     {

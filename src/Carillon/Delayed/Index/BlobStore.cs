@@ -5,6 +5,11 @@ namespace Carillon.Delayed.Index;
 /// 24 bytes of header plus alignment, more than a third of the per-message budget, and a million small arrays also make
 /// every full GC walk a million objects. Blobs are appended; a chunk is released when its last blob is freed, and
 /// <see cref="ScheduleIndex"/> re-packs the store when freed space dominates.
+/// <para>
+/// Bytes once written are never rewritten: blobs are only appended, a freed chunk is dropped rather than reused, a trim
+/// or a re-pack copies into new arrays. So <see cref="Memory"/> can hand a taken record's bytes to the dispatch without
+/// a copy: the slice keeps its chunk alive until the dispatch is done with it (issue 14).
+/// </para>
 /// </summary>
 internal sealed class BlobStore
 {
@@ -75,6 +80,9 @@ internal sealed class BlobStore
     }
 
     public ReadOnlySpan<byte> Get(in IndexEntry entry) => _chunks[entry.Chunk - 1].AsSpan(entry.Position, entry.Length);
+
+    /// <summary>The entry's bytes in their chunk, valid after the entry is freed (bytes are never rewritten).</summary>
+    public ReadOnlyMemory<byte> Memory(in IndexEntry entry) => _chunks[entry.Chunk - 1].AsMemory(entry.Position, entry.Length);
 
     public void Free(in IndexEntry entry)
     {

@@ -95,41 +95,87 @@ internal static class EntryBlob
     }
 
     /// <summary>Splits a blob into its parts (copies: the target message needs arrays).</summary>
-    public static Parts Read(byte[] blob)
+    public static Parts Read(ReadOnlySpan<byte> blob)
+    {
+        var layout = Layout.Of(blob);
+        return new Parts(layout.Key(blob).ToArray(), layout.TargetKey(blob), ReadHeaders(layout.Headers(blob)), layout.Value(blob).ToArray());
+    }
+
+    /// <summary>The user headers of a blob's header section, each value copied (Confluent's headers hold arrays).</summary>
+    public static Headers ReadHeaders(ReadOnlySpan<byte> section)
+    {
+        var headers = new Headers();
+        AddHeaders(section, headers);
+        return headers;
+    }
+
+    /// <summary>Adds the user headers of a blob's header section to <paramref name="headers"/>.</summary>
+    public static void AddHeaders(ReadOnlySpan<byte> section, Headers headers)
     {
         var pos = 0;
-        var keyLength = ReadVar(blob, ref pos);
-        var targetKeyCode = ReadVar(blob, ref pos);
-        var headersLength = ReadVar(blob, ref pos);
-        _ = ReadVarLong(blob, ref pos);
-        var key = blob.AsSpan(pos, keyLength).ToArray();
-        pos += keyLength;
-        byte[]? targetKey = null;
-        if (targetKeyCode > 0)
+        while (pos < section.Length)
         {
-            targetKey = blob.AsSpan(pos, targetKeyCode - 1).ToArray();
-            pos += targetKeyCode - 1;
-        }
-
-        var headers = new Headers();
-        var end = pos + headersLength;
-        while (pos < end)
-        {
-            var nameLength = ReadVar(blob, ref pos);
-            var name = System.Text.Encoding.UTF8.GetString(blob, pos, nameLength);
+            var nameLength = ReadVar(section, ref pos);
+            var name = System.Text.Encoding.UTF8.GetString(section.Slice(pos, nameLength));
             pos += nameLength;
-            var valueCode = ReadVar(blob, ref pos);
+            var valueCode = ReadVar(section, ref pos);
             byte[]? headerValue = null;
             if (valueCode > 0)
             {
-                headerValue = blob.AsSpan(pos, valueCode - 1).ToArray();
+                headerValue = section.Slice(pos, valueCode - 1).ToArray();
                 pos += valueCode - 1;
             }
 
             headers.Add(name, headerValue);
         }
+    }
 
-        return new Parts(key, targetKey, headers, blob.AsSpan(pos).ToArray());
+    /// <summary>
+    /// Where each part of a blob lies, read once from its varint prefix so that the dispatch can take the parts it
+    /// needs straight from the store (issue 14: copying the blob out and splitting it into arrays cost a quarter of a
+    /// 1 KiB dispatch in GC).
+    /// </summary>
+    internal readonly struct Layout
+    {
+        private readonly int _keyStart;
+        private readonly int _keyLength;
+        private readonly int _targetKeyCode;
+        private readonly int _headersLength;
+
+        private Layout(int keyStart, int keyLength, int targetKeyCode, int headersLength)
+        {
+            _keyStart = keyStart;
+            _keyLength = keyLength;
+            _targetKeyCode = targetKeyCode;
+            _headersLength = headersLength;
+        }
+
+        private int TargetKeyStart => _keyStart + _keyLength;
+
+        private int HeadersStart => TargetKeyStart + Math.Max(0, _targetKeyCode - 1);
+
+        private int ValueStart => HeadersStart + _headersLength;
+
+        public bool HasHeaders => _headersLength > 0;
+
+        public static Layout Of(ReadOnlySpan<byte> blob)
+        {
+            var pos = 0;
+            var keyLength = ReadVar(blob, ref pos);
+            var targetKeyCode = ReadVar(blob, ref pos);
+            var headersLength = ReadVar(blob, ref pos);
+            _ = ReadVarLong(blob, ref pos);
+            return new Layout(pos, keyLength, targetKeyCode, headersLength);
+        }
+
+        public ReadOnlySpan<byte> Key(ReadOnlySpan<byte> blob) => blob.Slice(_keyStart, _keyLength);
+
+        /// <summary>A copy of the target key, or null when the schedule gave none.</summary>
+        public byte[]? TargetKey(ReadOnlySpan<byte> blob) => _targetKeyCode == 0 ? null : blob.Slice(TargetKeyStart, _targetKeyCode - 1).ToArray();
+
+        public ReadOnlySpan<byte> Headers(ReadOnlySpan<byte> blob) => blob.Slice(HeadersStart, _headersLength);
+
+        public ReadOnlySpan<byte> Value(ReadOnlySpan<byte> blob) => blob[ValueStart..];
     }
 
     internal readonly record struct Parts(byte[] Key, byte[]? TargetKey, Headers Headers, byte[] Value);

@@ -25,5 +25,8 @@ internal struct IndexEntry
     public readonly bool IsLive => Chunk != 0;
 }
 
-/// <summary>A record taken out of the index for dispatch, with its packed bytes copied out of the store.</summary>
-internal readonly record struct TakenEntry(long DueMs, long Offset, int TopicId, byte[] Blob);
+/// <summary>
+/// A record taken out of the index for dispatch. <see cref="Blob"/> is its packed bytes in the store's chunk, not a copy:
+/// chunk bytes are never rewritten (see <see cref="BlobStore"/>), so the slice stays valid after the entry is freed.
+/// </summary>
+internal readonly record struct TakenEntry(long DueMs, long Offset, int TopicId, ReadOnlyMemory<byte> Blob);

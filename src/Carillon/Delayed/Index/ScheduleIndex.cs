@@ -111,7 +111,7 @@ internal sealed class ScheduleIndex
 
         var slot = _heap[0].Slot;
         ref var taken = ref _entries[slot];
-        entry = new TakenEntry(taken.DueMs, taken.Offset, taken.TopicId, _blobs.Get(taken).ToArray());
+        entry = new TakenEntry(taken.DueMs, taken.Offset, taken.TopicId, _blobs.Memory(taken));
         RemoveSlot(slot);
         return true;
     }

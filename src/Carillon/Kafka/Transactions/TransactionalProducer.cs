@@ -80,15 +80,24 @@ internal sealed class TransactionalProducer : IDisposable
             if (offsets is { Count: > 0 })
             {
                 ArgumentNullException.ThrowIfNull(group);
-                if (!Control(p => p.SendOffsetsToTransaction(offsets, group, _timeout)))
-                {
-                    return Stuck(nameof(IProducer<byte[], byte[]>.SendOffsetsToTransaction));
-                }
             }
 
-            if (!Commit())
+            // Sending the offsets and committing are one hand-over to the call thread, not two: each hand-over wakes a
+            // thread, which on a busy machine is a scheduling delay in every dispatch's lateness (issue 14). The bound
+            // covers both calls and the one retry of the commit.
+            var step = nameof(IProducer<byte[], byte[]>.SendOffsetsToTransaction);
+            if (!Control(p =>
+                {
+                    if (offsets is { Count: > 0 })
+                    {
+                        p.SendOffsetsToTransaction(offsets, group, _timeout);
+                    }
+
+                    step = nameof(IProducer<byte[], byte[]>.CommitTransaction);
+                    Commit(p);
+                }, 3))
             {
-                return Stuck(nameof(IProducer<byte[], byte[]>.CommitTransaction));
+                return Stuck(step);
             }
 
             LastError = null;
@@ -123,16 +132,16 @@ internal sealed class TransactionalProducer : IDisposable
         _calls.Dispose();
     }
 
-    private bool Commit()
+    private void Commit(IProducer<byte[]?, byte[]?> producer)
     {
         try
         {
-            return Control(p => p.CommitTransaction(_timeout));
+            producer.CommitTransaction(_timeout);
         }
         catch (KafkaRetriableException)
         {
             // librdkafka: a retriable commit failure leaves the transaction as it was; committing again is allowed.
-            return Control(p => p.CommitTransaction(_timeout));
+            producer.CommitTransaction(_timeout);
         }
     }
 
@@ -192,11 +201,12 @@ internal sealed class TransactionalProducer : IDisposable
         }
     }
 
-    // A blocking call on the client, bounded. An overrun abandons the client: it is disposed when the call returns.
-    private bool Control(Action<IProducer<byte[]?, byte[]?>> call)
+    // A blocking call (or `calls` of them in a row) on the client, bounded. An overrun abandons the
+    // client: it is disposed when the call returns.
+    private bool Control(Action<IProducer<byte[]?, byte[]?>> call, int calls = 1)
     {
         var producer = _producer;
-        var finished = _calls.Run(() => call(producer), _bound, () =>
+        var finished = _calls.Run(() => call(producer), calls * _bound, () =>
         {
             try
             {
