@@ -159,7 +159,12 @@ internal sealed class RecurringMessagesOwner(OwnershipServices services, Recurri
                 log.Crashed(e);
             },
         };
-        return new("recurring-messages", o.Enabled, o.Group, o.Topic, options.SessionTimeout, StallAfter: TimeSpan.FromSeconds(60), events);
+
+        // Cooperative: a member joining or leaving moves only the partitions that change owner; the others keep their
+        // owner, its fenced producer and what it loaded (eager round-robin revoked and reloaded every partition).
+        // Assign and Release already work partition by partition, so incremental handovers need nothing more.
+        return new("recurring-messages", o.Enabled, o.Group, o.Topic, options.SessionTimeout, StallAfter: TimeSpan.FromSeconds(60), events,
+            Assignment: PartitionAssignmentStrategy.CooperativeSticky);
     }
 
     private TimeSpan WaitTime()
