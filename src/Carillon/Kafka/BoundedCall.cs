@@ -43,6 +43,35 @@ internal sealed class BoundedCall : IDisposable
         return true;
     }
 
+    /// <summary>
+    /// Hands <paramref name="call"/> to this instance's thread and returns at once, so the caller can start the calls
+    /// of other instances (one per client) and then wait for each with <see cref="Await"/>: the owners' loop commits its
+    /// partitions' transactions concurrently this way (issue 11). Every <see cref="Start"/> must be followed by one
+    /// <see cref="Await"/> before the next call on this instance.
+    /// </summary>
+    public void Start(Action call)
+    {
+        var thread = _thread ??= new CallThread(_name);
+        thread.Hand(call);
+    }
+
+    /// <summary>
+    /// Waits for the call handed by <see cref="Start"/>: as <see cref="Run"/>, rethrows its exception, and returns
+    /// false when it overran <paramref name="bound"/> (counted from now).
+    /// </summary>
+    public bool Await(TimeSpan bound, Action? whenAbandonedCallReturns = null)
+    {
+        var thread = _thread ?? throw new InvalidOperationException("No call was started.");
+        if (!thread.TryAwait(bound, whenAbandonedCallReturns, out var failure))
+        {
+            _thread = null;
+            return false;
+        }
+
+        failure?.Throw();
+        return true;
+    }
+
     public void Dispose()
     {
         _thread?.Finish();
@@ -65,10 +94,20 @@ internal sealed class BoundedCall : IDisposable
 
         public bool TryRun(Action call, TimeSpan bound, Action? whenAbandonedCallReturns, out ExceptionDispatchInfo? failure)
         {
+            Hand(call);
+            return TryAwait(bound, whenAbandonedCallReturns, out failure);
+        }
+
+        public void Hand(Action call)
+        {
             _returned.Reset();
             _failure = null;
             _call = call;
             _handed.Release();
+        }
+
+        public bool TryAwait(TimeSpan bound, Action? whenAbandonedCallReturns, out ExceptionDispatchInfo? failure)
+        {
             if (_returned.Wait(bound))
             {
                 failure = _failure;

@@ -65,7 +65,7 @@ public sealed class RecurringMessagesBenchmark : IBenchmark, IBenchmarkArguments
         var floor = await FloorAsync(kafka, "floor", names, value, midnight, parallel: true);
         output.WriteLine($"floor: the same {n:N0} targets + claims from {o.Partitions} plain transactional producers on {o.Partitions} threads, {TransactionalFloor.PairsPerTransaction:N0} pairs per transaction: last handed to a producer {floor.Produced.TotalSeconds:F2} s, last commit returned {floor.Commits.TotalSeconds:F2} s = {n / floor.Commits.TotalSeconds:N0} msg/s; all read back {floor.ReadBack.TotalSeconds:F2} s");
         var serial = await FloorAsync(kafka, "serial", names, value, midnight, parallel: false);
-        output.WriteLine($"  (the same from one thread driving the {o.Partitions} producers in turn, as the owners' loop does: last handed {serial.Produced.TotalSeconds:F2} s, last commit {serial.Commits.TotalSeconds:F2} s = {n / serial.Commits.TotalSeconds:N0} msg/s; read back {serial.ReadBack.TotalSeconds:F2} s)");
+        output.WriteLine($"  (the same from one thread driving the {o.Partitions} producers in turn, as the owners' loop did before it committed them at once: last handed {serial.Produced.TotalSeconds:F2} s, last commit {serial.Commits.TotalSeconds:F2} s = {n / serial.Commits.TotalSeconds:N0} msg/s; read back {serial.ReadBack.TotalSeconds:F2} s)");
 
         // Load and memory: everything held by the owners of the 12 partitions, on the managed heap.
         GC.Collect();
@@ -122,6 +122,12 @@ public sealed class RecurringMessagesBenchmark : IBenchmark, IBenchmarkArguments
         {
             await LatenessAsync(output, kafka, "every-second", _ => "* * * * * *", o.LatenessSchedules);
             await LatenessAsync(output, kafka, "spread", i => $"{i % 10}/10 * * * * *", o.LatenessSchedules / 10);
+
+            // The floor of lateness itself, in the same run: one plain transactional producer, one record per
+            // occurrence on a timer, nothing else working.
+            kafka.CreateTopic("anchor_target", 1);
+            var (handed, committed) = await Task.Run(() => LatenessAnchor.Run(kafka.BootstrapServers, "anchor_target", TimeSpan.FromSeconds(o.LatenessSeconds)));
+            output.WriteLine($"lateness anchor (one plain transactional producer committing one record per occurrence, every 100 ms on a timer, {committed.Count} occurrences): handed to the producer p50 {Percentiles.Of(handed, 50):F1} / p99 {Percentiles.Of(handed, 99):F1} ms; commit returned p50 {Percentiles.Of(committed, 50):F1} / p99 {Percentiles.Of(committed, 99):F1} / max {Percentiles.Of(committed, 100):F1} ms");
         }
 
         output.WriteLine($"load average at the end: {RecurringLatenessBenchmark.LoadAverage()}");
@@ -172,7 +178,7 @@ public sealed class RecurringMessagesBenchmark : IBenchmark, IBenchmarkArguments
 
     /// <summary>
     /// What one second of a lateness set costs the plain producers: its occurrences' records from the 12 transactional
-    /// producers, one after the other (as the owners' loop commits) or all at once; the last commit bounds the lateness
+    /// producers, one after the other (as the owners' loop committed before issue 11's concurrent commits) or all at once (as it commits now); the last commit bounds the lateness
     /// of the last partition. Repeated to give p50/p99.
     /// </summary>
     private static string TransactionProbe(EmbeddedKafka kafka, string prefix, IReadOnlyList<string> names, byte[] value, int partitions, int rounds = 30)
@@ -234,7 +240,7 @@ public sealed class RecurringMessagesBenchmark : IBenchmark, IBenchmarkArguments
             .Sum(m => m.High.Value - m.Low.Value);
     }
 
-    // The owners' consumer settings: read_committed, 10 ms fetch wait, round-robin group; timed to the last record.
+    // The owners' consumer settings: read_committed, 10 ms fetch wait, cooperative-sticky group; timed to the last record.
     private static (TimeSpan Total, TimeSpan FromAssignment) RawConsume(string bootstrapServers, int partitions, int records, bool subscribe)
     {
         var assignedAt = TimeSpan.Zero;
@@ -247,7 +253,7 @@ public sealed class RecurringMessagesBenchmark : IBenchmark, IBenchmarkArguments
             FetchWaitMaxMs = 10,
             EnableAutoCommit = false,
             AutoOffsetReset = AutoOffsetReset.Earliest,
-            PartitionAssignmentStrategy = PartitionAssignmentStrategy.RoundRobin,
+            PartitionAssignmentStrategy = PartitionAssignmentStrategy.CooperativeSticky,
         })
             .SetPartitionsAssignedHandler((_, _) => { assignedAt = watch.Elapsed; })
             .Build();
@@ -296,6 +302,13 @@ public sealed class RecurringMessagesBenchmark : IBenchmark, IBenchmarkArguments
         var fromMs = from.ToUnixTimeMilliseconds() / 1000 * 1000 + 1000;
         var toMs = fromMs + (o.LatenessSeconds * 1000L);
         var gcPause0 = GC.GetTotalPauseDuration();
+
+        // The owners' own lateness histogram (commit minus occurrence) over the occurrences fromMs .. toMs - 1 s.
+        using var commits = new CommitLateness();
+        await Task.Delay(TimeSpan.FromMilliseconds(Math.Max(0, fromMs - 100 - DateTimeOffset.UtcNow.ToUnixTimeMilliseconds())));
+        commits.Start();
+        await Task.Delay(TimeSpan.FromMilliseconds(Math.Max(0, toMs - 100 - DateTimeOffset.UtcNow.ToUnixTimeMilliseconds())));
+        var committed = commits.Stop();
         await Task.Delay(TimeSpan.FromMilliseconds(toMs - DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() + 500));
         var samples = counter.Samples().Where(s => s.OccurrenceMs >= fromMs && s.OccurrenceMs < toMs).ToList();
         var pause = GC.GetTotalPauseDuration() - gcPause0;
@@ -304,7 +317,7 @@ public sealed class RecurringMessagesBenchmark : IBenchmark, IBenchmarkArguments
         var received = samples.Select(s => (s.Received - DateTimeOffset.FromUnixTimeMilliseconds(s.OccurrenceMs)).TotalMilliseconds).Order().ToList();
         var expected = (long)firesPerSecond * o.LatenessSeconds;
         output.WriteLine($"  floor of it: {TransactionProbe(kafka, $"probe_{label}", [.. names.Take(firesPerSecond)], new byte[o.ValueBytes], o.Partitions)}");
-        output.WriteLine($"lateness, {label} ({o.LatenessSchedules:N0} schedules, {firesPerSecond:N0} occurrences a second, {o.LatenessSeconds} s, {samples.Count:N0} of {expected:N0} expected): produced (CreateTime) p50 {Percentiles.Of(produced, 50):F0} / p99 {Percentiles.Of(produced, 99):F0} / max {Percentiles.Of(produced, 100):F0} ms; read back p50 {Percentiles.Of(received, 50):F1} / p99 {Percentiles.Of(received, 99):F1} / max {Percentiles.Of(received, 100):F1} ms (GC paused {pause.TotalMilliseconds:F0} ms)");
+        output.WriteLine($"lateness, {label} ({o.LatenessSchedules:N0} schedules, {firesPerSecond:N0} occurrences a second, {o.LatenessSeconds} s, {samples.Count:N0} of {expected:N0} expected): produced (CreateTime) p50 {Percentiles.Of(produced, 50):F0} / p99 {Percentiles.Of(produced, 99):F0} / max {Percentiles.Of(produced, 100):F0} ms; commit (carillon.recurring_messages.lateness, {committed.Count:N0} values) p50 {Percentiles.Of(committed, 50):F1} / p99 {Percentiles.Of(committed, 99):F1} / max {Percentiles.Of(committed, 100):F1} ms; read back p50 {Percentiles.Of(received, 50):F1} / p99 {Percentiles.Of(received, 99):F1} / max {Percentiles.Of(received, 100):F1} ms (GC paused {pause.TotalMilliseconds:F0} ms)");
         foreach (var problem in events.Problems)
         {
             output.WriteLine($"  owner log: {problem}");

@@ -28,10 +28,16 @@ internal sealed class RecurringMessagesKit : IDisposable
 
     public EmbeddedKafka Kafka { get; }
 
-    public async Task<IHost> StartHostAsync(Action<CarillonOptions>? configure = null)
+    public async Task<IHost> StartHostAsync(Action<CarillonOptions>? configure = null, ILoggerProvider? logs = null)
     {
         var builder = Host.CreateApplicationBuilder();
         builder.Logging.ClearProviders();
+        if (logs is not null)
+        {
+            builder.Logging.AddProvider(logs);
+            builder.Logging.SetMinimumLevel(LogLevel.Debug); // partition moves are logged at Debug
+        }
+
         if (Environment.GetEnvironmentVariable("CARILLON_TEST_LOG") == "1")
         {
             builder.Logging.AddSimpleConsole(o => o.SingleLine = true);

@@ -1,3 +1,5 @@
+using Confluent.Kafka;
+
 namespace Carillon.Kafka.Ownership;
 
 /// <summary>
@@ -13,6 +15,12 @@ namespace Carillon.Kafka.Ownership;
 /// <param name="StallAfter">How long the consume loop may go without a beat before liveness calls it stalled.</param>
 /// <param name="Events">The feature's log events for what the shared consumer goes through.</param>
 /// <param name="PartitionEof">Whether the consumer delivers an end-of-partition event.</param>
+/// <param name="Assignment">
+/// The assignor on the classic group protocol. <see cref="PartitionAssignmentStrategy.RoundRobin"/> (eager: every
+/// rebalance takes every partition from every member and hands them out again) unless the feature's handlers take
+/// partitions incrementally; <see cref="PartitionAssignmentStrategy.CooperativeSticky"/> moves only the partitions
+/// that change owner, so the others keep their fenced producer and what they loaded (issue 11).
+/// </param>
 internal sealed record OwnershipSettings(
     string Feature,
     bool Enabled,
@@ -21,7 +29,8 @@ internal sealed record OwnershipSettings(
     TimeSpan SessionTimeout,
     TimeSpan StallAfter,
     OwnershipEvents Events,
-    bool PartitionEof = false)
+    bool PartitionEof = false,
+    PartitionAssignmentStrategy Assignment = PartitionAssignmentStrategy.RoundRobin)
 {
     public string ThreadName => $"carillon-{Feature}-consumer";
 

@@ -167,7 +167,7 @@ internal abstract class PartitionOwnershipService(OwnershipServices services, Ow
                 c.FetchWaitMaxMs = 10;
                 c.SessionTimeoutMs = (int)Settings.SessionTimeout.TotalMilliseconds;
                 c.HeartbeatIntervalMs = Math.Max(100, c.SessionTimeoutMs.Value / 5);
-                c.PartitionAssignmentStrategy = PartitionAssignmentStrategy.RoundRobin;
+                c.PartitionAssignmentStrategy = Settings.Assignment;
 
                 // librdkafka backs reconnects off up to 10 s by default: after an outage that alone delays the return.
                 c.ReconnectBackoffMaxMs = 1_000;

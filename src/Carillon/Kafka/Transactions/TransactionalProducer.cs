@@ -6,7 +6,8 @@ namespace Carillon.Kafka.Transactions;
 /// The one owner of a Kafka transaction: begin, write, send offsets, commit, and abort on failure, with
 /// <see cref="TransactionErrors.IsFenced"/> as the fencing rule and every blocking call bounded by
 /// <see cref="BoundedCall"/>. Both the recurring owner and the delayed partition workers write through it. Not thread
-/// safe: one thread runs its transactions.
+/// safe: one thread runs its transactions (<see cref="StartCommit"/> and <see cref="AwaitCommit"/> let that thread keep
+/// several producers' commits in flight at once).
 /// </summary>
 internal sealed class TransactionalProducer : IDisposable
 {
@@ -17,6 +18,8 @@ internal sealed class TransactionalProducer : IDisposable
     private TransactionOutcome? _terminal;
     private bool _abandoned;
     private bool _disposed;
+    private bool _committing;
+    private TransactionOutcome? _settled;
 
     private TransactionalProducer(IProducer<byte[]?, byte[]?> producer, TimeSpan timeout)
     {
@@ -68,6 +71,11 @@ internal sealed class TransactionalProducer : IDisposable
     public TransactionOutcome Execute(Action<IProducer<byte[]?, byte[]?>> write, IReadOnlyList<TopicPartitionOffset>? offsets = null, IConsumerGroupMetadata? group = null)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
+        if (_committing || _settled is not null)
+        {
+            throw new InvalidOperationException("The previous transaction's outcome was not collected.");
+        }
+
         if (_terminal is { } terminal)
         {
             return terminal;
@@ -115,11 +123,112 @@ internal sealed class TransactionalProducer : IDisposable
         }
     }
 
+    /// <summary>
+    /// The first half of a transaction run concurrently with other producers' (issue 11): begins it, runs
+    /// <paramref name="write"/> on the caller's thread, and hands the commit to this producer's call thread without
+    /// waiting for it. The caller then starts other producers' transactions and collects each outcome with
+    /// <see cref="AwaitCommit"/>, which must be called once before this producer is used again. Same rules as
+    /// <see cref="Execute"/> (without offsets): a <see cref="KafkaException"/> from <paramref name="write"/> aborts, a
+    /// retriable commit failure is retried once. <paramref name="committed"/> runs on the call thread as soon as the commit
+    /// returned (so the caller can note when, whatever else it was waiting for).
+    /// </summary>
+    public void StartCommit(Action<IProducer<byte[]?, byte[]?>> write, Action? committed = null)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        if (_committing || _settled is not null)
+        {
+            throw new InvalidOperationException("The previous transaction's outcome was not collected.");
+        }
+
+        if (_terminal is { } terminal)
+        {
+            _settled = terminal;
+            return;
+        }
+
+        try
+        {
+            _producer.BeginTransaction();
+            write(_producer);
+        }
+        catch (KafkaException e)
+        {
+            _settled = Fail(e);
+            return;
+        }
+        catch
+        {
+            AbortQuietly();
+            throw;
+        }
+
+        var producer = _producer;
+        _calls.Start(() =>
+        {
+            Commit(producer);
+            committed?.Invoke();
+        });
+        _committing = true;
+    }
+
+    /// <summary>Waits for the commit <see cref="StartCommit"/> handed off (bounded) and returns the transaction's outcome.</summary>
+    public TransactionOutcome AwaitCommit()
+    {
+        if (_settled is { } settled)
+        {
+            _settled = null;
+            return settled;
+        }
+
+        if (!_committing)
+        {
+            throw new InvalidOperationException("No transaction was started.");
+        }
+
+        _committing = false;
+        bool finished;
+        try
+        {
+            // Two commits at most (a retriable failure is retried once), each bounded by librdkafka's own timeout.
+            finished = _calls.Await(_bound + _timeout, DisposeAbandoned(_producer));
+        }
+        catch (KafkaException e)
+        {
+            return Fail(e);
+        }
+        catch
+        {
+            AbortQuietly();
+            throw;
+        }
+
+        if (!finished)
+        {
+            _abandoned = true;
+            return Stuck(nameof(IProducer<byte[], byte[]>.CommitTransaction));
+        }
+
+        LastError = null;
+        return TransactionOutcome.Committed;
+    }
+
     public void Dispose()
     {
         if (_disposed)
         {
             return;
+        }
+
+        if (_committing)
+        {
+            // A commit handed off and never collected (the caller failed in between): let it finish, bounded, first.
+            try
+            {
+                _ = AwaitCommit();
+            }
+            catch (Exception e) when (e is KafkaException or InvalidOperationException)
+            {
+            }
         }
 
         _disposed = true;
@@ -131,6 +240,17 @@ internal sealed class TransactionalProducer : IDisposable
 
         _calls.Dispose();
     }
+
+    private static Action DisposeAbandoned(IProducer<byte[]?, byte[]?> producer) => () =>
+    {
+        try
+        {
+            producer.Dispose();
+        }
+        catch (ObjectDisposedException)
+        {
+        }
+    };
 
     private void Commit(IProducer<byte[]?, byte[]?> producer)
     {
@@ -206,16 +326,7 @@ internal sealed class TransactionalProducer : IDisposable
     private bool Control(Action<IProducer<byte[]?, byte[]?>> call, int calls = 1)
     {
         var producer = _producer;
-        var finished = _calls.Run(() => call(producer), calls * _bound, () =>
-        {
-            try
-            {
-                producer.Dispose();
-            }
-            catch (ObjectDisposedException)
-            {
-            }
-        });
+        var finished = _calls.Run(() => call(producer), calls * _bound, DisposeAbandoned(producer));
         if (!finished)
         {
             _abandoned = true;

@@ -34,6 +34,10 @@ internal sealed class PartitionOwner(TopicPartition partition, string instance, 
     private TransactionalProducer? _producer;
     private DateTimeOffset _initAfter = DateTimeOffset.MinValue;
     private long _loadMark = -1;
+    private List<Fire>? _firing;
+    private HashSet<string>? _firingUnknown;
+    private DateTimeOffset _firingSince;
+    private DateTimeOffset _committedAt;
 
     public TopicPartition TopicPartition { get; } = partition;
 
@@ -113,43 +117,70 @@ internal sealed class PartitionOwner(TopicPartition partition, string instance, 
     }
 
     /// <summary>
-    /// Produces what is due in one transaction: each occurrence's record and its claim. Returns false when the
-    /// producer can no longer write (fenced, or broken: the caller rebuilds).
+    /// Takes what is due and starts its transaction: each occurrence's record and its claim are produced, and the commit
+    /// is handed to the producer's own call thread without waiting, so the owners' loop keeps every partition's commit
+    /// in flight at once (issue 11: one after the other, the last partition waited for every other's commit). Returns
+    /// false when nothing was started. <see cref="FinishFire"/> collects the outcome.
     /// </summary>
-    public bool FireDue()
+    public bool StartFire()
     {
-        if (!Loaded || Fenced || _producer is null)
+        if (!Loaded || Fenced || _producer is null || _firing is not null)
         {
-            return true;
+            return false;
         }
 
         var now = time.GetUtcNow();
         var fires = Book.TakeDue(now, MaxFiresPerTransaction);
         if (fires.Count == 0)
         {
-            return true;
+            return false;
         }
 
         var unknown = UnknownTargets(fires);
-        var outcome = _producer.Execute(p =>
-        {
-            foreach (var fire in fires)
+        _firing = fires;
+        _firingUnknown = unknown;
+        _firingSince = now;
+        _producer.StartCommit(
+            p =>
             {
-                var name = RecurringWire.Utf8(fire.Entry.Name);
-                Share(fire.Occurrence);
-                var target = fire.Entry.Definition.TargetTopic;
-                if (unknown?.Contains(target) == true)
+                foreach (var fire in fires)
                 {
-                    p.Produce(DeadLetterTopic, DeadLetter(fire, name));
-                }
-                else
-                {
-                    p.Produce(target, Target(fire, name));
-                }
+                    var name = RecurringWire.Utf8(fire.Entry.Name);
+                    Share(fire.Occurrence);
+                    var target = fire.Entry.Definition.TargetTopic;
+                    if (unknown?.Contains(target) == true)
+                    {
+                        p.Produce(DeadLetterTopic, DeadLetter(fire, name));
+                    }
+                    else
+                    {
+                        p.Produce(target, Target(fire, name));
+                    }
 
-                p.Produce(TopicPartition, Claim(fire, name));
-            }
-        });
+                    p.Produce(TopicPartition, Claim(fire, name));
+                }
+            },
+            () => _committedAt = time.GetUtcNow());
+        return true;
+    }
+
+    /// <summary>
+    /// Waits for the transaction <see cref="StartFire"/> started (if any) and applies its outcome to the book. Returns
+    /// false when the producer can no longer write (broken: the caller rebuilds); a fenced owner returns true and
+    /// stops firing.
+    /// </summary>
+    public bool FinishFire()
+    {
+        if (_firing is not { } fires || _producer is null)
+        {
+            return true;
+        }
+
+        var unknown = _firingUnknown;
+        var now = _firingSince;
+        _firing = null;
+        _firingUnknown = null;
+        var outcome = _producer.AwaitCommit();
         switch (outcome)
         {
             case TransactionOutcome.Committed:
@@ -159,7 +190,7 @@ internal sealed class PartitionOwner(TopicPartition partition, string instance, 
                     OwnerLog.Misfired(logger, fire.Entry.Name, fire.Occurrence);
                 }
 
-                FireReport.Committed(fires, unknown, time.GetUtcNow(), this, logger);
+                FireReport.Committed(fires, unknown, _committedAt, this, logger);
                 return true;
             case TransactionOutcome.Aborted:
                 FireReport.Failed(fires, _producer.LastError?.Reason, now, this);

@@ -56,6 +56,10 @@ internal sealed class RecurringMessagesOwner(OwnershipServices services, Recurri
                 result = ++read < 1_000 ? Consume(consumer, TimeSpan.Zero) : null;
             }
 
+            // Every partition's due transaction is started before any is waited for: each partition has its own
+            // fenced producer, so their commits run at once and the last partition no longer waits for every other's
+            // (issue 11, docs/benchmarks-recurring-messages.md). Still one transaction per partition at a time, and
+            // the book is only touched on this thread, between reads: the race rule (docs/recurring-messages.md) holds.
             foreach (var owner in _owners.Values)
             {
                 if (!owner.Loaded && !owner.NeedsInit)
@@ -63,11 +67,26 @@ internal sealed class RecurringMessagesOwner(OwnershipServices services, Recurri
                     owner.ObservePosition(consumer.Position(owner.TopicPartition).Value);
                 }
 
-                if (!owner.FireDue())
-                {
-                    throw new KafkaException(new Error(ErrorCode.Local_Fatal, $"the transactional producer of partition {owner.TopicPartition.Partition.Value} broke"));
-                }
+                owner.StartFire();
+            }
 
+            // Every outcome is collected before a broken producer rebuilds the consumer: no commit is left in flight.
+            PartitionOwner? broken = null;
+            foreach (var owner in _owners.Values)
+            {
+                if (!owner.FinishFire())
+                {
+                    broken ??= owner;
+                }
+            }
+
+            if (broken is not null)
+            {
+                throw new KafkaException(new Error(ErrorCode.Local_Fatal, $"the transactional producer of partition {broken.TopicPartition.Partition.Value} broke"));
+            }
+
+            foreach (var owner in _owners.Values)
+            {
                 // On a real cluster a newer owner makes the group revoke a fenced partition within a session or
                 // two. Still held after that: the fencer was stale or the broker's error misleading, so this
                 // instance rejoins and reloads (as the delayed dispatcher does).
@@ -140,7 +159,12 @@ internal sealed class RecurringMessagesOwner(OwnershipServices services, Recurri
                 log.Crashed(e);
             },
         };
-        return new("recurring-messages", o.Enabled, o.Group, o.Topic, options.SessionTimeout, StallAfter: TimeSpan.FromSeconds(60), events);
+
+        // Cooperative: a member joining or leaving moves only the partitions that change owner; the others keep their
+        // owner, its fenced producer and what it loaded (eager round-robin revoked and reloaded every partition).
+        // Assign and Release already work partition by partition, so incremental handovers need nothing more.
+        return new("recurring-messages", o.Enabled, o.Group, o.Topic, options.SessionTimeout, StallAfter: TimeSpan.FromSeconds(60), events,
+            Assignment: PartitionAssignmentStrategy.CooperativeSticky);
     }
 
     private TimeSpan WaitTime()

@@ -1,0 +1,82 @@
+using System.Globalization;
+using System.Text;
+using Carillon.Testing;
+using Confluent.Kafka;
+using Microsoft.Extensions.DependencyInjection;
+using static Carillon.Kafka.Tests.RecurringMessages.RecurringMessagesKit;
+
+namespace Carillon.Kafka.Tests.RecurringMessages;
+
+/// <summary>
+/// The owners' loop keeps every owned partition's firing transaction in flight at once (issue 11): each partition
+/// still has one transaction at a time through its own fenced producer, so occurrences stay exactly once, and a
+/// partition whose producer was fenced does not hold the others back.
+/// </summary>
+public sealed class RecurringMessagesConcurrentCommitTests
+{
+    private const string EverySecond = "* * * * * *";
+
+    [Fact]
+    public async Task Occurrences_of_every_partition_committed_together_come_out_exactly_once_and_in_sequence()
+    {
+        using var kit = new RecurringMessagesKit();
+
+        // Everything a slow machine delays counts as late, not missed: each schedule's series must have no gap.
+        using var host = await kit.StartHostAsync(o => o.RecurringMessages.MisfireThreshold = TimeSpan.FromMinutes(5));
+        var api = host.Services.GetRequiredService<IRecurringMessages>();
+        var names = Enumerable.Range(0, Partitions).SelectMany(p => new[] { NameOn(p, "a"), NameOn(p, "b") }).ToList();
+        foreach (var name in names)
+        {
+            await api.AddOrUpdateAsync(name, EverySecond, Target, null, Encoding.UTF8.GetBytes(name));
+        }
+
+        var got = kit.ReadUntil(r => names.All(n => Of(r, n).Count() >= 5));
+
+        Assert.All(names, name =>
+        {
+            var occurrences = Occurrences(Of(got, name)).Order().ToList();
+            Assert.All(occurrences.Zip(occurrences.Skip(1)), pair => Assert.Equal(1000, pair.Second - pair.First));
+        });
+        await host.StopAsync();
+    }
+
+    [Fact]
+    public async Task A_fenced_partition_does_not_stop_the_other_partitions_firing()
+    {
+        using var kit = new RecurringMessagesKit();
+
+        // A long session: a fenced partition is given up only after two sessions, so it stays fenced for the whole test.
+        using var host = await kit.StartHostAsync(o => o.SessionTimeout = TimeSpan.FromMinutes(2));
+        var api = host.Services.GetRequiredService<IRecurringMessages>();
+        var names = Enumerable.Range(0, Partitions).Select(p => NameOn(p, "steady")).ToList();
+        foreach (var name in names)
+        {
+            await api.AddOrUpdateAsync(name, EverySecond, Target, null, Encoding.UTF8.GetBytes(name));
+        }
+
+        kit.ReadUntil(r => names.All(n => Of(r, n).Any()));
+
+        // The test broker does not fence by epoch: the next commit of one of the owners' producers (whichever comes
+        // first) is told it was fenced, as a new owner's InitTransactions would make it.
+        kit.Kafka.InjectRequestErrors(KafkaApiKey.EndTxn, ErrorCode.ProducerFenced);
+
+        // The partitions move in step while all fire; one falling 3 occurrences behind every other has stopped, and
+        // the others went on without it.
+        var got = kit.ReadUntil(r => names.Any(stopped => BehindEveryOther(r, names, stopped) >= 3));
+        Assert.All(names, name =>
+        {
+            var occurrences = Occurrences(Of(got, name));
+            Assert.Equal(occurrences.Distinct().Count(), occurrences.Count);
+        });
+        await host.StopAsync();
+    }
+
+    private static long BehindEveryOther(List<ConsumeResult<byte[]?, byte[]?>> records, List<string> names, string stopped)
+    {
+        var last = Occurrences(Of(records, stopped)).DefaultIfEmpty(long.MaxValue).Max();
+        return names.Where(n => n != stopped).Min(n => Occurrences(Of(records, n)).Count(o => o > last));
+    }
+
+    private static List<long> Occurrences(IEnumerable<ConsumeResult<byte[]?, byte[]?>> records)
+        => [.. records.Select(r => long.Parse(Header(r, "carillon-recurring-occurrence")!, CultureInfo.InvariantCulture))];
+}
