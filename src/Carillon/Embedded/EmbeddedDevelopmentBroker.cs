@@ -23,6 +23,21 @@ internal sealed class EmbeddedDevelopmentBroker : IDisposable
 
     public string BootstrapServers => _cluster.Value.BootstrapServers;
 
+    /// <summary>
+    /// Under the consumer group protocol (the default here, issue 14) the broker owns the session and heartbeat:
+    /// the development broker takes Carillon:SessionTimeout as its session, and heartbeats often (a member learns of
+    /// a handover at its next heartbeat; in-process, frequent heartbeats cost nothing).
+    /// </summary>
+    public void ConfigureGroups(CarillonOptions options)
+    {
+        _cluster.Value.SetConsumerGroupSessionTimeout(options.SessionTimeout);
+        _cluster.Value.SetConsumerGroupHeartbeatInterval(HeartbeatInterval(options.SessionTimeout));
+    }
+
+    /// <summary>A tenth of the session, between 50 and 250 ms.</summary>
+    internal static TimeSpan HeartbeatInterval(TimeSpan session)
+        => TimeSpan.FromMilliseconds(Math.Clamp(session.TotalMilliseconds / 10, 50, 250));
+
     /// <summary>The mock has no CreateTopics, so the development broker creates Carillon's topics itself.</summary>
     public void CreateTopics(CarillonOptions options)
     {
@@ -64,6 +79,7 @@ internal sealed class EmbeddedBrokerOptionsSetup(EmbeddedDevelopmentBroker broke
         // topics from them here would fail first, with the mock's wording instead of the key's (issue 9 §2).
         if (Hosting.CarillonOptionsValidator.Check(options).Count == 0)
         {
+            broker.ConfigureGroups(options);
             broker.CreateTopics(options);
         }
     }

@@ -64,6 +64,13 @@ internal sealed class ScheduleOwnerService(
                 Run(stopping);
                 return;
             }
+            catch (GroupProtocolRefusedException)
+            {
+                // Logged once by the choice; the next consumer joins with the classic protocol at once.
+                EndTerm("group protocol refused", TimeSpan.Zero);
+                _assigned = false;
+                continue;
+            }
             catch (Exception e)
             {
                 logger.OwnerLoopFailed(e);
@@ -149,6 +156,10 @@ internal sealed class ScheduleOwnerService(
                 try
                 {
                     result = consumer.Consume(TimeSpan.FromMilliseconds(100));
+                }
+                catch (ConsumeException e) when (clients.GroupProtocols.FallBackOnRefusal(_options.Recurring.GroupProtocol, e.Error))
+                {
+                    throw new GroupProtocolRefusedException(e.Error);
                 }
                 catch (ConsumeException e)
                 {
