@@ -11,6 +11,7 @@ namespace Carillon.Embedded;
 /// </summary>
 internal sealed class EmbeddedDevelopmentBroker : IDisposable
 {
+    private static readonly TimeSpan s_heartbeat = TimeSpan.FromMilliseconds(100);
     private readonly Lazy<EmbeddedCluster> _cluster;
     private readonly HashSet<string> _created = new(StringComparer.Ordinal);
 
@@ -31,12 +32,8 @@ internal sealed class EmbeddedDevelopmentBroker : IDisposable
     public void ConfigureGroups(CarillonOptions options)
     {
         _cluster.Value.SetConsumerGroupSessionTimeout(options.SessionTimeout);
-        _cluster.Value.SetConsumerGroupHeartbeatInterval(HeartbeatInterval(options.SessionTimeout));
+        _cluster.Value.SetConsumerGroupHeartbeatInterval(s_heartbeat);
     }
-
-    /// <summary>A tenth of the session, between 50 and 250 ms.</summary>
-    internal static TimeSpan HeartbeatInterval(TimeSpan session)
-        => TimeSpan.FromMilliseconds(Math.Clamp(session.TotalMilliseconds / 10, 50, 250));
 
     /// <summary>The mock has no CreateTopics, so the development broker creates Carillon's topics itself.</summary>
     public void CreateTopics(CarillonOptions options)

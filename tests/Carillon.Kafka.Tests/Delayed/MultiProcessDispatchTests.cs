@@ -14,7 +14,7 @@ public sealed class MultiProcessDispatchTests
     [Fact]
     public async Task Two_dispatcher_processes_one_killed_midway_deliver_every_message_exactly_once()
     {
-        using var broker = await StandaloneBroker.StartAsync(1, $"{Target}:3");
+        using var broker = await StandaloneBroker.StartAsync(1, TimeSpan.FromSeconds(6), TimeSpan.FromMilliseconds(250), $"{Target}:3");
         var environment = new Dictionary<string, string>
         {
             ["Carillon__BootstrapServers"] = broker.BootstrapServers,

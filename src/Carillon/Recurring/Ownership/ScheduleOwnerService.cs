@@ -165,6 +165,12 @@ internal sealed class ScheduleOwnerService(
                 {
                     status.KafkaError(e.Error.Reason, time.GetUtcNow());
                     logger.ConsumerError(e.Error.Reason);
+
+                    // A fatal error leaves the consumer unusable: the supervisor builds a new one.
+                    if (e.Error.IsFatal)
+                    {
+                        throw;
+                    }
                 }
 
                 if (!subscribed)
