@@ -28,6 +28,16 @@ public sealed class CarillonOptions
     /// </summary>
     public TimeSpan SessionTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>
+    /// Group protocol of Carillon's consumer groups (the recurring-task owners, the delayed dispatchers, the
+    /// recurring-messages owners). Default <see cref="ConsumerGroupProtocol.Auto"/>: KIP-848's consumer protocol where
+    /// the brokers support it (Kafka 4.0+, and the embedded broker), else classic. Under the consumer protocol
+    /// <see cref="SessionTimeout"/> is the brokers' <c>group.consumer.session.timeout.ms</c>, not this option.
+    /// A <c>group.protocol</c> entry in <see cref="Kafka"/> takes precedence, as all user-supplied librdkafka
+    /// properties do.
+    /// </summary>
+    public ConsumerGroupProtocol GroupProtocol { get; set; } = ConsumerGroupProtocol.Auto;
+
     /// <summary>Whether topics are created at startup when missing (tolerated where the cluster refuses or auto-creates).</summary>
     public bool ProvisionTopics { get; set; } = true;
 

@@ -1,6 +1,9 @@
 namespace Carillon;
 
-/// <summary>The Kafka consumer group protocol of Carillon's groups (librdkafka's <c>group.protocol</c>).</summary>
+/// <summary>
+/// The Kafka consumer group protocol of Carillon's groups (librdkafka's <c>group.protocol</c>): what each costs is in
+/// docs/configuration.md, "Group protocol" (issue 14).
+/// </summary>
 public enum ConsumerGroupProtocol
 {
     /// <summary>
@@ -17,4 +20,10 @@ public enum ConsumerGroupProtocol
     /// <see cref="CarillonOptions.SessionTimeout"/> and <see cref="RecurringOptions.HeartbeatInterval"/> are not sent.
     /// </summary>
     Consumer,
+
+    /// <summary>
+    /// The fastest protocol the cluster supports: <see cref="Consumer"/>, falling back to <see cref="Classic"/> for
+    /// the rest of the host's life when the brokers refuse it (the fallback is logged once). The default.
+    /// </summary>
+    Auto,
 }

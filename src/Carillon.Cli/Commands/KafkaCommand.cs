@@ -14,13 +14,17 @@ internal static class KafkaCommand
             Description = "Create a topic, as name:partitions (repeatable)",
             AllowMultipleArgumentsPerToken = false,
         };
-        var groupSession = new Option<int?>("--group-session-timeout-ms")
+        // Carillon's groups use the consumer protocol on this broker by default (issue 14): its session defaults to
+        // Carillon's default Carillon:SessionTimeout, and its heartbeat to the in-process development broker's.
+        var groupSession = new Option<int>("--group-session-timeout-ms")
         {
             Description = "Session timeout of consumer-protocol (KIP-848, group.protocol=consumer) groups; classic groups use their clients' setting",
+            DefaultValueFactory = _ => (int)new CarillonOptions().SessionTimeout.TotalMilliseconds,
         };
-        var groupHeartbeat = new Option<int?>("--group-heartbeat-interval-ms")
+        var groupHeartbeat = new Option<int>("--group-heartbeat-interval-ms")
         {
             Description = "Heartbeat interval the broker gives consumer-protocol (KIP-848) group members",
+            DefaultValueFactory = _ => 100,
         };
         var noDefaults = new Option<bool>("--no-default-topics") { Description = "Do not create Carillon's default topics" };
 
@@ -31,15 +35,8 @@ internal static class KafkaCommand
         embedded.SetAction(async (parse, cancellationToken) =>
         {
             using var kafka = EmbeddedKafka.Start(parse.GetValue(brokers));
-            if (parse.GetValue(groupSession) is { } sessionMs)
-            {
-                kafka.SetConsumerGroupSessionTimeout(TimeSpan.FromMilliseconds(sessionMs));
-            }
-
-            if (parse.GetValue(groupHeartbeat) is { } heartbeatMs)
-            {
-                kafka.SetConsumerGroupHeartbeatInterval(TimeSpan.FromMilliseconds(heartbeatMs));
-            }
+            kafka.SetConsumerGroupSessionTimeout(TimeSpan.FromMilliseconds(parse.GetValue(groupSession)));
+            kafka.SetConsumerGroupHeartbeatInterval(TimeSpan.FromMilliseconds(parse.GetValue(groupHeartbeat)));
 
             if (!parse.GetValue(noDefaults))
             {

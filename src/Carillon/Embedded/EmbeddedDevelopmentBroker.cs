@@ -11,6 +11,7 @@ namespace Carillon.Embedded;
 /// </summary>
 internal sealed class EmbeddedDevelopmentBroker : IDisposable
 {
+    private static readonly TimeSpan s_heartbeat = TimeSpan.FromMilliseconds(100);
     private readonly Lazy<EmbeddedCluster> _cluster;
     private readonly HashSet<string> _created = new(StringComparer.Ordinal);
 
@@ -22,6 +23,17 @@ internal sealed class EmbeddedDevelopmentBroker : IDisposable
     public bool Started => _cluster.IsValueCreated;
 
     public string BootstrapServers => _cluster.Value.BootstrapServers;
+
+    /// <summary>
+    /// Under the consumer group protocol (the default here, issue 14) the broker owns the session and heartbeat:
+    /// the development broker takes Carillon:SessionTimeout as its session, and heartbeats often (a member learns of
+    /// a handover at its next heartbeat; in-process, frequent heartbeats cost nothing).
+    /// </summary>
+    public void ConfigureGroups(CarillonOptions options)
+    {
+        _cluster.Value.SetConsumerGroupSessionTimeout(options.SessionTimeout);
+        _cluster.Value.SetConsumerGroupHeartbeatInterval(s_heartbeat);
+    }
 
     /// <summary>The mock has no CreateTopics, so the development broker creates Carillon's topics itself.</summary>
     public void CreateTopics(CarillonOptions options)
@@ -64,6 +76,7 @@ internal sealed class EmbeddedBrokerOptionsSetup(EmbeddedDevelopmentBroker broke
         // topics from them here would fail first, with the mock's wording instead of the key's (issue 9 §2).
         if (Hosting.CarillonOptionsValidator.Check(options).Count == 0)
         {
+            broker.ConfigureGroups(options);
             broker.CreateTopics(options);
         }
     }

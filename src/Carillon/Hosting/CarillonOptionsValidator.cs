@@ -72,6 +72,11 @@ internal sealed class CarillonOptionsValidator : IValidateOptions<CarillonOption
             fail($"{Root}:SessionTimeout", options.SessionTimeout, $"must be between {s_minSession:c} and {s_maxSession:c} (librdkafka's session.timeout.ms range)");
         }
 
+        if (!Enum.IsDefined(options.GroupProtocol))
+        {
+            fail($"{Root}:GroupProtocol", options.GroupProtocol, "must be Auto, Consumer or Classic");
+        }
+
         if (options.ReplicationFactor < 1)
         {
             fail($"{Root}:ReplicationFactor", options.ReplicationFactor, "must be at least 1");
@@ -127,7 +132,7 @@ internal sealed class CarillonOptionsValidator : IValidateOptions<CarillonOption
 
         if (!Enum.IsDefined(recurring.GroupProtocol))
         {
-            fail($"{Recurring}:GroupProtocol", recurring.GroupProtocol, "must be Classic or Consumer");
+            fail($"{Recurring}:GroupProtocol", recurring.GroupProtocol, "must be Auto, Consumer or Classic");
         }
     }
 

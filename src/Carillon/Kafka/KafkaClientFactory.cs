@@ -24,6 +24,7 @@ internal sealed class KafkaClientFactory
         _options = options.Value;
         _connectivity = connectivity;
         _log = new LibrdkafkaLog(loggers);
+        GroupProtocols = new GroupProtocolChoice(_options, loggers.CreateLogger<GroupProtocolChoice>());
     }
 
     /// <summary>Outside a host (the CLI): connectivity is tracked for this factory's clients only.</summary>
@@ -40,6 +41,9 @@ internal sealed class KafkaClientFactory
 
     public KafkaConnectivity Connectivity => _connectivity;
 
+    /// <summary>The group protocol of this host's groups, and its fallback under <see cref="ConsumerGroupProtocol.Auto"/>.</summary>
+    public GroupProtocolChoice GroupProtocols { get; }
+
     public string BootstrapServers => _options.BootstrapServers
         ?? throw new InvalidOperationException("Carillon:BootstrapServers is not set and no embedded broker was started.");
 
@@ -51,15 +55,16 @@ internal sealed class KafkaClientFactory
     }
 
     /// <summary>
-    /// A consumer configuration. Under the consumer group protocol (<paramref name="protocol"/>, or a
-    /// <c>group.protocol</c> the user set) the broker owns session timeout, heartbeat interval and assignment, which
-    /// must then not be set on the client: Carillon's own defaults for them are dropped, the user's are kept.
+    /// A consumer configuration; <paramref name="protocol"/> is the group protocol of a consumer that joins its group
+    /// (one that only assigns keeps the default). This is the one place that owns the rule (issue 14): under the
+    /// consumer protocol the broker owns session timeout, heartbeat interval and assignment, and librdkafka refuses
+    /// them on the client, so Carillon's own defaults for them are dropped (the user's, set last, are kept).
     /// </summary>
     public ConsumerConfig Consumer(Action<ConsumerConfig>? defaults = null, ConsumerGroupProtocol protocol = ConsumerGroupProtocol.Classic)
     {
         var config = new ConsumerConfig { BootstrapServers = BootstrapServers, ClientId = _options.InstanceId };
         defaults?.Invoke(config);
-        if (EffectiveProtocol(protocol) == ConsumerGroupProtocol.Consumer)
+        if (GroupProtocols.Resolve(protocol) == ConsumerGroupProtocol.Consumer)
         {
             config.GroupProtocol = GroupProtocol.Consumer;
             config.SessionTimeoutMs = null;
@@ -69,12 +74,6 @@ internal sealed class KafkaClientFactory
 
         return Apply(config);
     }
-
-    /// <summary>The protocol a group ends up using: a <c>group.protocol</c> in the user's properties wins.</summary>
-    public ConsumerGroupProtocol EffectiveProtocol(ConsumerGroupProtocol configured)
-        => _options.Kafka.TryGetValue("group.protocol", out var value)
-            ? string.Equals(value.Trim(), "consumer", StringComparison.OrdinalIgnoreCase) ? ConsumerGroupProtocol.Consumer : ConsumerGroupProtocol.Classic
-            : configured;
 
     public AdminClientConfig Admin()
         => Apply(new AdminClientConfig { BootstrapServers = BootstrapServers, ClientId = _options.InstanceId });

@@ -37,10 +37,11 @@ public sealed class RecurringOptions
     public TimeSpan? HeartbeatInterval { get; set; }
 
     /// <summary>
-    /// Group protocol of the schedules group. Default <see cref="ConsumerGroupProtocol.Classic"/> (every broker);
-    /// <see cref="ConsumerGroupProtocol.Consumer"/> (KIP-848) hands the schedule over without a group-wide join
-    /// phase. A <c>group.protocol</c> entry in <see cref="CarillonOptions.Kafka"/> takes precedence, as all
-    /// user-supplied librdkafka properties do.
+    /// Group protocol of the schedules group. Default <see cref="ConsumerGroupProtocol.Auto"/>: the one of
+    /// <see cref="CarillonOptions.GroupProtocol"/> (<c>Carillon:GroupProtocol</c>), which every Carillon group follows;
+    /// set <see cref="ConsumerGroupProtocol.Classic"/> or <see cref="ConsumerGroupProtocol.Consumer"/> here to give
+    /// the schedules group its own. A <c>group.protocol</c> entry in <see cref="CarillonOptions.Kafka"/> takes
+    /// precedence, as all user-supplied librdkafka properties do.
     /// </summary>
-    public ConsumerGroupProtocol GroupProtocol { get; set; } = ConsumerGroupProtocol.Classic;
+    public ConsumerGroupProtocol GroupProtocol { get; set; } = ConsumerGroupProtocol.Auto;
 }

@@ -21,6 +21,10 @@ internal sealed class DelayedTestKit : IDisposable
     public DelayedTestKit(int brokers, params string[] targetTopics)
     {
         Kafka = EmbeddedKafka.Start(brokers);
+
+        // Carillon's default group protocol is the consumer protocol here (issue 14): the broker owns the session.
+        Kafka.SetConsumerGroupSessionTimeout(Session);
+        Kafka.SetConsumerGroupHeartbeatInterval(TimeSpan.FromMilliseconds(250));
         Kafka.CreateTopic(DelayedTopic, 6);
         Kafka.CreateTopic(DeadLetterTopic, 1);
         foreach (var topic in targetTopics)
@@ -28,6 +32,9 @@ internal sealed class DelayedTestKit : IDisposable
             Kafka.CreateTopic(topic, 3);
         }
     }
+
+    /// <summary>The session of the dispatchers' group: the client's under the classic protocol, the broker's under KIP-848.</summary>
+    public static readonly TimeSpan Session = TimeSpan.FromSeconds(6);
 
     public EmbeddedKafka Kafka { get; }
 
@@ -48,7 +55,7 @@ internal sealed class DelayedTestKit : IDisposable
             o.BootstrapServers = Kafka.BootstrapServers;
             o.ProvisionTopics = false; // the mock has no CreateTopics: the kit created them
             o.Recurring.Enabled = false;
-            o.SessionTimeout = TimeSpan.FromSeconds(6);
+            o.SessionTimeout = Session;
             o.Delayed.Enabled = dispatcher;
             configure?.Invoke(o);
         });

@@ -11,6 +11,11 @@ internal static class KafkaTestKit
     public static EmbeddedKafka StartBroker()
     {
         var kafka = EmbeddedKafka.Start(brokers: 1);
+
+        // Carillon's default group protocol is the consumer protocol here (issue 14): the broker owns the session,
+        // set like the nodes' client session (RecurringNode).
+        kafka.SetConsumerGroupSessionTimeout(TimeSpan.FromSeconds(6));
+        kafka.SetConsumerGroupHeartbeatInterval(ConsumerGroupHeartbeat);
         var defaults = new CarillonOptions();
         kafka.CreateTopic(defaults.Recurring.Topic, 1);
         kafka.CreateTopic(defaults.Recurring.LogsTopic, 1);

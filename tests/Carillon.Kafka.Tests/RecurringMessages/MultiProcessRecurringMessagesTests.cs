@@ -21,7 +21,7 @@ public sealed class MultiProcessRecurringMessagesTests
     [Fact]
     public async Task Three_owner_processes_one_killed_one_stopped_fire_every_occurrence_at_most_once_and_miss_only_after_the_kill()
     {
-        using var broker = await StandaloneBroker.StartAsync(1, $"{Target}:3"); // the default topics include carillon_recurring (6 partitions)
+        using var broker = await StandaloneBroker.StartAsync(1, TimeSpan.FromSeconds(6), TimeSpan.FromMilliseconds(250), $"{Target}:3"); // the default topics include carillon_recurring (6 partitions)
         var environment = new Dictionary<string, string>
         {
             ["Carillon__BootstrapServers"] = broker.BootstrapServers,

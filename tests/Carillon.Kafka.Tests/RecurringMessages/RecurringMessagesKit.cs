@@ -21,6 +21,10 @@ internal sealed class RecurringMessagesKit : IDisposable
     public RecurringMessagesKit()
     {
         Kafka = EmbeddedKafka.Start(1);
+
+        // Carillon's default group protocol is the consumer protocol here (issue 14): the broker owns the session.
+        Kafka.SetConsumerGroupSessionTimeout(TimeSpan.FromSeconds(6));
+        Kafka.SetConsumerGroupHeartbeatInterval(TimeSpan.FromMilliseconds(250));
         Kafka.CreateTopic(Topic, Partitions);
         Kafka.CreateTopic(Target, 1); // one partition: records are read in the order they were committed
         Kafka.CreateTopic(DeadLetterTopic, 1);

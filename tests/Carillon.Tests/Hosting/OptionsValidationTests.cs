@@ -93,6 +93,15 @@ public sealed class OptionsValidationTests
     }
 
     [Fact]
+    public async Task An_unknown_group_protocol_stops_the_host_naming_the_key()
+    {
+        var error = await StartFailsAsync(("Carillon:GroupProtocol", "7"));
+
+        Assert.Contains("Carillon:GroupProtocol = '7'", error.Message, StringComparison.Ordinal);
+        Assert.Contains("must be Auto, Consumer or Classic", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_zero_replication_factor_stops_the_host_naming_the_key()
     {
         var error = await StartFailsAsync(("Carillon:ReplicationFactor", "0"));

@@ -6,11 +6,20 @@ namespace Carillon.Tests.Recurring;
 
 public sealed class GroupProtocolConfigTests
 {
+    private static readonly Error s_refusal = new(ErrorCode.UnsupportedVersion, "ConsumerGroupHeartbeat fatal error: Broker: Unsupported version", isFatal: true);
+
     private static ConsumerConfig Build(ConsumerGroupProtocol protocol, Action<CarillonOptions>? configure = null)
+        => Build(Factory(configure), protocol);
+
+    private static KafkaClientFactory Factory(Action<CarillonOptions>? configure = null)
     {
         var options = new CarillonOptions { BootstrapServers = "localhost:9092" };
         configure?.Invoke(options);
-        return new KafkaClientFactory(Options.Create(options)).Consumer(
+        return new KafkaClientFactory(Options.Create(options));
+    }
+
+    private static ConsumerConfig Build(KafkaClientFactory factory, ConsumerGroupProtocol protocol)
+        => factory.Consumer(
             c =>
             {
                 c.SessionTimeoutMs = 6000;
@@ -18,7 +27,6 @@ public sealed class GroupProtocolConfigTests
                 c.PartitionAssignmentStrategy = PartitionAssignmentStrategy.RoundRobin;
             },
             protocol);
-    }
 
     [Fact]
     public void Classic_keeps_the_client_side_session_heartbeat_and_strategy()
@@ -55,5 +63,53 @@ public sealed class GroupProtocolConfigTests
         var classic = Build(ConsumerGroupProtocol.Consumer, o => o.Kafka["group.protocol"] = "classic");
         Assert.Equal(GroupProtocol.Classic, classic.GroupProtocol);
         Assert.Equal(6000, classic.SessionTimeoutMs);
+    }
+
+    [Fact]
+    public void Auto_is_the_default_and_uses_the_consumer_protocol()
+    {
+        var factory = Factory();
+
+        Assert.Equal(GroupProtocol.Consumer, Build(factory, new CarillonOptions().GroupProtocol).GroupProtocol);
+        Assert.Equal(GroupProtocol.Consumer, Build(factory, new CarillonOptions().Recurring.GroupProtocol).GroupProtocol);
+    }
+
+    [Fact]
+    public void Auto_uses_the_classic_protocol_with_its_client_settings_once_a_broker_refused_the_consumer_protocol()
+    {
+        var factory = Factory();
+
+        Assert.True(factory.GroupProtocols.FallBackOnRefusal(ConsumerGroupProtocol.Auto, s_refusal));
+        var config = Build(factory, ConsumerGroupProtocol.Auto);
+        Assert.Null(config.GroupProtocol);
+        Assert.Equal(6000, config.SessionTimeoutMs);
+        Assert.Equal(PartitionAssignmentStrategy.RoundRobin, config.PartitionAssignmentStrategy);
+    }
+
+    [Fact]
+    public void An_explicit_consumer_protocol_is_kept_after_a_refusal()
+    {
+        var factory = Factory(o => o.GroupProtocol = ConsumerGroupProtocol.Consumer);
+
+        Assert.False(factory.GroupProtocols.FallBackOnRefusal(ConsumerGroupProtocol.Auto, s_refusal));
+        Assert.Equal(GroupProtocol.Consumer, Build(factory, ConsumerGroupProtocol.Auto).GroupProtocol);
+    }
+
+    [Fact]
+    public void A_non_fatal_unsupported_version_is_not_a_refusal_of_the_protocol()
+    {
+        var factory = Factory();
+
+        Assert.False(factory.GroupProtocols.FallBackOnRefusal(ConsumerGroupProtocol.Auto, new Error(ErrorCode.UnsupportedVersion, "Broker: Unsupported version")));
+        Assert.Equal(GroupProtocol.Consumer, Build(factory, ConsumerGroupProtocol.Auto).GroupProtocol);
+    }
+
+    [Fact]
+    public void The_schedules_group_follows_the_root_protocol_unless_it_names_its_own()
+    {
+        var factory = Factory(o => o.GroupProtocol = ConsumerGroupProtocol.Classic);
+
+        Assert.Null(Build(factory, new CarillonOptions().Recurring.GroupProtocol).GroupProtocol);
+        Assert.Equal(GroupProtocol.Consumer, Build(factory, ConsumerGroupProtocol.Consumer).GroupProtocol);
     }
 }

@@ -128,6 +128,10 @@ internal abstract class PartitionOwnershipService(OwnershipServices services, Ow
             Settings.Events.TransientConsumeError(RecordText.Printable(e.Error.Reason));
             return null;
         }
+        catch (ConsumeException e) when (Clients.GroupProtocols.FallBackOnRefusal(Options.GroupProtocol, e.Error))
+        {
+            throw new GroupProtocolRefusedException(e.Error);
+        }
     }
 
     private void ReleaseAll() => Release([.. Owned()]);
@@ -139,6 +143,11 @@ internal abstract class PartitionOwnershipService(OwnershipServices services, Ow
             try
             {
                 ConsumeLoop(stoppingToken);
+            }
+            catch (GroupProtocolRefusedException)
+            {
+                // Logged once by the choice; the next consumer joins with the classic protocol at once.
+                ReleaseAll();
             }
             catch (Exception e) when (!stoppingToken.IsCancellationRequested && e is not OutOfMemoryException)
             {
@@ -165,13 +174,15 @@ internal abstract class PartitionOwnershipService(OwnershipServices services, Ow
 
                 // The mock (and a catching-up consumer on any broker) answers one batch per fetch: wait little.
                 c.FetchWaitMaxMs = 10;
+
+                // Classic protocol only: the factory drops these under the consumer protocol, where the broker owns them.
                 c.SessionTimeoutMs = (int)Settings.SessionTimeout.TotalMilliseconds;
                 c.HeartbeatIntervalMs = Math.Max(100, c.SessionTimeoutMs.Value / 5);
                 c.PartitionAssignmentStrategy = Settings.Assignment;
 
                 // librdkafka backs reconnects off up to 10 s by default: after an outage that alone delays the return.
                 c.ReconnectBackoffMaxMs = 1_000;
-            }),
+            }, Options.GroupProtocol),
             // Connection errors are summarised by the factory's connectivity tracker; the others reach this handler.
             (_, e) => Settings.Events.ConsumerError(e.Reason))
             .SetKeyDeserializer(Deserializers.ByteArray!)

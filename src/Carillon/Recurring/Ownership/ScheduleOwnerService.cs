@@ -64,6 +64,13 @@ internal sealed class ScheduleOwnerService(
                 Run(stopping);
                 return;
             }
+            catch (GroupProtocolRefusedException)
+            {
+                // Logged once by the choice; the next consumer joins with the classic protocol at once.
+                EndTerm("group protocol refused", TimeSpan.Zero);
+                _assigned = false;
+                continue;
+            }
             catch (Exception e)
             {
                 logger.OwnerLoopFailed(e);
@@ -150,10 +157,20 @@ internal sealed class ScheduleOwnerService(
                 {
                     result = consumer.Consume(TimeSpan.FromMilliseconds(100));
                 }
+                catch (ConsumeException e) when (clients.GroupProtocols.FallBackOnRefusal(_options.Recurring.GroupProtocol, e.Error))
+                {
+                    throw new GroupProtocolRefusedException(e.Error);
+                }
                 catch (ConsumeException e)
                 {
                     status.KafkaError(e.Error.Reason, time.GetUtcNow());
                     logger.ConsumerError(e.Error.Reason);
+
+                    // A fatal error leaves the consumer unusable: the supervisor builds a new one.
+                    if (e.Error.IsFatal)
+                    {
+                        throw;
+                    }
                 }
 
                 if (!subscribed)
