@@ -30,8 +30,8 @@ public sealed class CarillonOptions
 
     /// <summary>
     /// Group protocol of Carillon's consumer groups (the recurring-task owners, the delayed dispatchers, the
-    /// recurring-messages owners). Default <see cref="ConsumerGroupProtocol.Auto"/>: KIP-848's consumer protocol where
-    /// the brokers support it (Kafka 4.0+, and the embedded broker), else classic. Under the consumer protocol
+    /// recurring-messages owners). Default <see cref="ConsumerGroupProtocol.Auto"/>: KIP-848's consumer protocol on the
+    /// embedded broker, classic elsewhere (set <see cref="ConsumerGroupProtocol.Consumer"/> for Kafka 4.0+). Under the consumer protocol
     /// <see cref="SessionTimeout"/> is the brokers' <c>group.consumer.session.timeout.ms</c>, not this option.
     /// A <c>group.protocol</c> entry in <see cref="Kafka"/> takes precedence, as all user-supplied librdkafka
     /// properties do.

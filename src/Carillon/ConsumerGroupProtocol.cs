@@ -22,8 +22,11 @@ public enum ConsumerGroupProtocol
     Consumer,
 
     /// <summary>
-    /// The fastest protocol the cluster supports: <see cref="Consumer"/>, falling back to <see cref="Classic"/> for
-    /// the rest of the host's life when the brokers refuse it (the fallback is logged once). The default.
+    /// The fastest protocol Carillon knows the cluster supports, the default: <see cref="Consumer"/> on an embedded
+    /// cluster (the development broker, <c>Carillon.Testing</c>'s), falling back to <see cref="Classic"/> for the
+    /// rest of the host's life if the brokers refuse it (logged once); <see cref="Classic"/> on any other cluster,
+    /// because a broker that does not advertise KIP-848 leaves a consumer-protocol member unjoined without an error.
+    /// Set <see cref="Consumer"/> for a Kafka 4.0+ cluster.
     /// </summary>
     Auto,
 }

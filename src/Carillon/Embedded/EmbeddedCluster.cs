@@ -20,6 +20,10 @@ public sealed unsafe class EmbeddedCluster : IDisposable
     private readonly nint _cluster;
     private nint _handle;
 
+    // Bootstrap strings of the clusters running in this process: Carillon knows these support the consumer group
+    // protocol (KIP-848), so ConsumerGroupProtocol.Auto chooses it there (issue 14, docs/configuration.md).
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, byte> s_running = new(StringComparer.Ordinal);
+
     private EmbeddedCluster(nint handle, nint cluster, string bootstrapServers, int brokers)
     {
         _handle = handle;
@@ -56,6 +60,7 @@ public sealed unsafe class EmbeddedCluster : IDisposable
 
         var cluster = api.HandleMockCluster(handle);
         var bootstraps = Marshal.PtrToStringUTF8((nint)api.MockClusterBootstraps(cluster))!;
+        s_running.TryAdd(bootstraps, 0);
         return new EmbeddedCluster(handle, cluster, bootstraps, brokers);
     }
 
@@ -198,6 +203,10 @@ public sealed unsafe class EmbeddedCluster : IDisposable
 
     private void ThrowIfDisposed() => ObjectDisposedException.ThrowIf(_handle == 0, this);
 
+    /// <summary>Whether <paramref name="bootstrapServers"/> is an embedded cluster running in this process.</summary>
+    internal static bool IsRunningAt(string? bootstrapServers)
+        => bootstrapServers is not null && s_running.ContainsKey(bootstrapServers.Trim());
+
     /// <summary>Stops the cluster and frees its memory; everything written to it is lost. Safe to call more than once.</summary>
     public void Dispose()
     {
@@ -207,6 +216,7 @@ public sealed unsafe class EmbeddedCluster : IDisposable
             {
                 LibrdkafkaNative.Functions.Destroy(_handle);
                 _handle = 0;
+                s_running.TryRemove(BootstrapServers, out _);
             }
         }
     }

@@ -6,8 +6,12 @@ namespace Carillon.Kafka;
 /// <summary>
 /// Which group protocol Carillon's groups use (issue 14, docs/configuration.md "Group protocol"). An explicit
 /// <see cref="ConsumerGroupProtocol.Classic"/> or <see cref="ConsumerGroupProtocol.Consumer"/> is kept as set;
-/// <see cref="ConsumerGroupProtocol.Auto"/> starts with the consumer protocol (KIP-848, the faster handover) and,
-/// once a broker refuses it, uses the classic protocol for every group of this host from then on.
+/// <see cref="ConsumerGroupProtocol.Auto"/> uses the consumer protocol (KIP-848, the faster handover) where Carillon
+/// knows the cluster supports it (an embedded cluster running in this process) and, once a broker refuses it, the
+/// classic protocol for every group of this host from then on. On any other cluster Auto is classic: a broker that
+/// does not advertise KIP-848 (Kafka before 4.0 without the preview) gives a consumer-protocol member no error at
+/// all, only a debug line, and it never joins (librdkafka's ConsumerGroupHeartbeat request path), so trying it there
+/// could leave every schedule silently unowned; a cluster known to be Kafka 4.0+ is told with Consumer.
 /// </summary>
 internal sealed partial class GroupProtocolChoice(CarillonOptions options, ILogger logger)
 {
@@ -19,7 +23,7 @@ internal sealed partial class GroupProtocolChoice(CarillonOptions options, ILogg
         {
             ConsumerGroupProtocol.Classic => ConsumerGroupProtocol.Classic,
             ConsumerGroupProtocol.Consumer => ConsumerGroupProtocol.Consumer,
-            _ => Volatile.Read(ref _classic) == 1 ? ConsumerGroupProtocol.Classic : ConsumerGroupProtocol.Consumer,
+            _ => Volatile.Read(ref _classic) == 0 && KnownToSupportConsumer() ? ConsumerGroupProtocol.Consumer : ConsumerGroupProtocol.Classic,
         };
 
     /// <summary>
@@ -46,6 +50,8 @@ internal sealed partial class GroupProtocolChoice(CarillonOptions options, ILogg
     // the protocol enabled) a fatal error of the consumer; __UNSUPPORTED_FEATURE is its own word for the same refusal.
     private static bool IsRefusal(Error error)
         => error.IsFatal && error.Code is ErrorCode.UnsupportedVersion or ErrorCode.Local_UnsupportedFeature;
+
+    private bool KnownToSupportConsumer() => Embedded.EmbeddedCluster.IsRunningAt(options.BootstrapServers);
 
     private ConsumerGroupProtocol Requested(ConsumerGroupProtocol configured)
         => configured == ConsumerGroupProtocol.Auto ? options.GroupProtocol : configured;

@@ -1,3 +1,4 @@
+using Carillon.Embedded;
 using Carillon.Kafka;
 using Confluent.Kafka;
 using Microsoft.Extensions.Options;
@@ -11,9 +12,9 @@ public sealed class GroupProtocolConfigTests
     private static ConsumerConfig Build(ConsumerGroupProtocol protocol, Action<CarillonOptions>? configure = null)
         => Build(Factory(configure), protocol);
 
-    private static KafkaClientFactory Factory(Action<CarillonOptions>? configure = null)
+    private static KafkaClientFactory Factory(Action<CarillonOptions>? configure = null, string servers = "localhost:9092")
     {
-        var options = new CarillonOptions { BootstrapServers = "localhost:9092" };
+        var options = new CarillonOptions { BootstrapServers = servers };
         configure?.Invoke(options);
         return new KafkaClientFactory(Options.Create(options));
     }
@@ -66,18 +67,42 @@ public sealed class GroupProtocolConfigTests
     }
 
     [Fact]
-    public void Auto_is_the_default_and_uses_the_consumer_protocol()
+    public void Auto_is_the_default_and_uses_the_consumer_protocol_on_an_embedded_cluster()
     {
-        var factory = Factory();
+        using var cluster = EmbeddedCluster.Start();
+        var factory = Factory(servers: cluster.BootstrapServers);
 
         Assert.Equal(GroupProtocol.Consumer, Build(factory, new CarillonOptions().GroupProtocol).GroupProtocol);
         Assert.Equal(GroupProtocol.Consumer, Build(factory, new CarillonOptions().Recurring.GroupProtocol).GroupProtocol);
     }
 
     [Fact]
+    public void Auto_uses_the_classic_protocol_on_a_cluster_carillon_does_not_know()
+    {
+        // A broker without KIP-848 leaves a consumer-protocol member unjoined without an error (docs/configuration.md).
+        var config = Build(Factory(), ConsumerGroupProtocol.Auto);
+
+        Assert.Null(config.GroupProtocol);
+        Assert.Equal(6000, config.SessionTimeoutMs);
+    }
+
+    [Fact]
+    public void Auto_uses_the_classic_protocol_once_the_embedded_cluster_at_those_servers_is_gone()
+    {
+        string servers;
+        using (var cluster = EmbeddedCluster.Start())
+        {
+            servers = cluster.BootstrapServers;
+        }
+
+        Assert.Null(Build(Factory(servers: servers), ConsumerGroupProtocol.Auto).GroupProtocol);
+    }
+
+    [Fact]
     public void Auto_uses_the_classic_protocol_with_its_client_settings_once_a_broker_refused_the_consumer_protocol()
     {
-        var factory = Factory();
+        using var cluster = EmbeddedCluster.Start();
+        var factory = Factory(servers: cluster.BootstrapServers);
 
         Assert.True(factory.GroupProtocols.FallBackOnRefusal(ConsumerGroupProtocol.Auto, s_refusal));
         var config = Build(factory, ConsumerGroupProtocol.Auto);
@@ -98,7 +123,8 @@ public sealed class GroupProtocolConfigTests
     [Fact]
     public void A_non_fatal_unsupported_version_is_not_a_refusal_of_the_protocol()
     {
-        var factory = Factory();
+        using var cluster = EmbeddedCluster.Start();
+        var factory = Factory(servers: cluster.BootstrapServers);
 
         Assert.False(factory.GroupProtocols.FallBackOnRefusal(ConsumerGroupProtocol.Auto, new Error(ErrorCode.UnsupportedVersion, "Broker: Unsupported version")));
         Assert.Equal(GroupProtocol.Consumer, Build(factory, ConsumerGroupProtocol.Auto).GroupProtocol);
