@@ -8,6 +8,12 @@ using Carillon.Generators.Benchmarks;
 // `dotnet build --no-incremental` of each, interleaved (issue 14); --report adds the compiler's per-analyzer timing.
 
 var runs = args.Length > 0 && int.TryParse(args[0], out var n) ? n : 7;
+if (args.Length >= 2 && args[1] == "build-vs-quartz-breakdown")
+{
+    Carillon.Generators.Benchmarks.BuildVsQuartz.BuildVsQuartzBenchmark.Breakdown(runs, Path.Combine(Path.GetTempPath(), "carillon-build-vs-quartz"), Console.Out);
+    return;
+}
+
 if (args.Length >= 2 && args[1] == "build-vs-quartz")
 {
     var jobs = args.Length >= 3 && int.TryParse(args[2], out var j) ? j : 1000;

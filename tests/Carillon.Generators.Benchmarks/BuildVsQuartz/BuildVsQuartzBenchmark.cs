@@ -72,6 +72,20 @@ internal static class BuildVsQuartzBenchmark
         }
     }
 
+    /// <summary>
+    /// The in-process breakdown of Carillon's cost on the projects an earlier run wrote under <paramref name="root"/>:
+    /// one detailed build gives the compiler's references, then <see cref="InProcessBreakdown"/> measures.
+    /// </summary>
+    public static void Breakdown(int runs, string root, TextWriter output)
+    {
+        var directory = Path.Combine(root, JobProjectKind.Carillon.ToString());
+        var log = Dotnet(new[] { "build", Path.Combine(directory, "JobsCarillon.csproj"), "--no-incremental", "--no-restore", "-m:1", "-nodeReuse:false", "-nologo", "-v:d" });
+        var references = log.Split('\n').First(l => l.Contains("/reference:", StringComparison.Ordinal))
+            .Split(' ').Where(a => a.StartsWith("/reference:", StringComparison.Ordinal)).Select(a => a["/reference:".Length..]).ToList();
+        output.WriteLine($"In-process, {directory}: median of {runs} after a warm-up; load average {LoadAverage()}");
+        InProcessBreakdown.Run(directory, references, runs, output);
+    }
+
     private static double Build(string project)
     {
         var watch = Stopwatch.StartNew();
