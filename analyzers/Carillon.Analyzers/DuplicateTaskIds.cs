@@ -24,7 +24,7 @@ namespace Carillon.Analyzers
                 .GroupBy(d => d.Id, System.StringComparer.Ordinal)
                 .ToDictionary(g => g.Key, g => g.ToList(), System.StringComparer.Ordinal);
             var referenced = new Dictionary<string, List<string>>(System.StringComparer.Ordinal);
-            foreach (var assembly in context.Compilation.SourceModule.ReferencedAssemblySymbols)
+            foreach (var assembly in RegistryAssemblies.Of(context.Compilation))
             {
                 foreach (var id in ReferencedIds(assembly))
                 {
@@ -84,7 +84,7 @@ namespace Carillon.Analyzers
         {
             foreach (var attribute in assembly.GetAttributes())
             {
-                if (attribute.AttributeClass?.ToDisplayString() == KnownNames.ScheduleRegistryAttribute
+                if (RegistryAssemblies.IsRegistryAttribute(attribute)
                     && attribute.ConstructorArguments.Length == 2
                     && attribute.ConstructorArguments[1].Kind == TypedConstantKind.Array)
                 {

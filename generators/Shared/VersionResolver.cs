@@ -24,7 +24,9 @@ namespace Carillon.CompileTime
         {
             foreach (var attribute in symbol is IAssemblySymbol assembly ? assembly.GetAttributes() : symbol.GetAttributes())
             {
-                if (attribute.AttributeClass?.ToDisplayString() == KnownNames.ScheduleVersionAttribute
+                // Compared by name parts rather than ToDisplayString: this runs for every attribute of every scheduled
+                // method and its types (issue 14).
+                if (attribute.AttributeClass is { Name: "ScheduleVersionAttribute", ContainingNamespace: { Name: "Carillon", ContainingNamespace.IsGlobalNamespace: true } }
                     && attribute.ConstructorArguments.Length == 1)
                 {
                     return attribute.ConstructorArguments[0].Value as string ?? string.Empty;

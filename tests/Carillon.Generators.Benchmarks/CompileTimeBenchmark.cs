@@ -15,6 +15,43 @@ internal static class CompileTimeBenchmark
 {
     private static readonly CSharpParseOptions ParseOptions = new(LanguageVersion.Latest);
 
+    /// <summary>
+    /// (b) alone: the generator's own time after an unrelated edit, as the driver times it (no compilation creation),
+    /// and every tracked step's reasons in that re-run (issue 14).
+    /// </summary>
+    public static void RunIncremental(IReadOnlyList<string> sources, int runs, TextWriter output)
+    {
+        var options = new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable);
+        var current = CSharpCompilation.Create("Bench", sources.Select((s, i) => CSharpSyntaxTree.ParseText(s, ParseOptions, path: $"File{i}.cs")), BenchReferences.Runtime, options);
+        GeneratorDriver driver = CSharpGeneratorDriver.Create(new[] { new ScheduleGenerator().AsSourceGenerator() }, parseOptions: ParseOptions, driverOptions: new GeneratorDriverOptions(IncrementalGeneratorOutputKind.None, trackIncrementalGeneratorSteps: true));
+        driver = driver.RunGenerators(current);
+        var tree = current.SyntaxTrees.ElementAt(1);
+        var samples = new List<double>();
+        var reasons = new SortedSet<string>(StringComparer.Ordinal);
+        const int WarmUp = 30; // enough re-runs for the JIT to promote the hot paths, as in a long IDE session
+        for (var i = 0; i < WarmUp + runs; i++)
+        {
+            var text = tree.GetText().ToString().Replace("public int Unrelated() => 1;", $"public int Unrelated() => {i + 2};");
+            current = current.ReplaceSyntaxTree(current.SyntaxTrees.ElementAt(1), tree.WithChangedText(SourceText.From(text)));
+            driver = driver.RunGenerators(current);
+            if (i >= WarmUp)
+            {
+                samples.Add(driver.GetTimingInfo().ElapsedTime.TotalMilliseconds);
+                foreach (var step in driver.GetRunResult().Results.Single().TrackedSteps)
+                {
+                    foreach (var reason in step.Value.SelectMany(s => s.Outputs).Select(o => o.Reason).Distinct())
+                    {
+                        reasons.Add(step.Key + ": " + reason);
+                    }
+                }
+            }
+        }
+
+        samples.Sort();
+        output.WriteLine($"| (b) generator re-run after an unrelated edit, the driver's own timing (median of {runs}) | {samples[samples.Count / 2]:F2} ms |");
+        output.WriteLine($"| (b) step reasons in those re-runs | {string.Join("; ", reasons)} |");
+    }
+
     public static void Run(IReadOnlyList<string> sources, int runs, TextWriter output)
     {
         var references = BenchReferences.Runtime;

@@ -4,8 +4,25 @@ using Carillon.Generators.Benchmarks;
 //   dotnet run -c Release --project tests/Carillon.Generators.Benchmarks [-- runs [startup]]
 // "startup" skips the compile-time rows (a, b), which take most of the run, to iterate on (c) alone.
 // "analyzers" runs only (d): the analyzers on UTC tasks versus the same tasks in Europe/Paris (issue 12's DST analysis).
+// "incremental" runs only (b), timed by the generator driver, with the steps' reasons.
+// "build-vs-quartz [jobs] [--report]" writes three real projects (Carillon, Quartz.NET, neither) and times
+// `dotnet build --no-incremental` of each, interleaved (issue 14); --report adds the compiler's per-analyzer timing.
 
 var runs = args.Length > 0 && int.TryParse(args[0], out var n) ? n : 7;
+if (args.Length >= 2 && args[1] == "build-vs-quartz-breakdown")
+{
+    Carillon.Generators.Benchmarks.BuildVsQuartz.BuildVsQuartzBenchmark.Breakdown(runs, Path.Combine(Path.GetTempPath(), "carillon-build-vs-quartz"), Console.Out);
+    return;
+}
+
+if (args.Length >= 2 && args[1] == "build-vs-quartz")
+{
+    var jobs = args.Length >= 3 && int.TryParse(args[2], out var j) ? j : 1000;
+    var root = Path.Combine(Path.GetTempPath(), "carillon-build-vs-quartz");
+    Carillon.Generators.Benchmarks.BuildVsQuartz.BuildVsQuartzBenchmark.Run(runs, jobs, root, args.Contains("--report"), Console.Out);
+    return;
+}
+
 const int Classes = 100;
 const int MethodsPerClass = 10;
 
@@ -16,6 +33,12 @@ Console.WriteLine("|---|---|");
 if (args.Length >= 2 && args[1] == "analyzers")
 {
     AnalyzerTimingBenchmark.Run(SourceFactory.Create(Classes, MethodsPerClass, withAttributes: true), SourceFactory.Create(Classes, MethodsPerClass, withAttributes: true, timeZone: "Europe/Paris"), runs, Console.Out);
+    return;
+}
+
+if (args.Length >= 2 && args[1] == "incremental")
+{
+    CompileTimeBenchmark.RunIncremental(SourceFactory.Create(Classes, MethodsPerClass, withAttributes: true), runs, Console.Out);
     return;
 }
 

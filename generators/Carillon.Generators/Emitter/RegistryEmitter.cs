@@ -61,8 +61,8 @@ namespace Carillon.Generators.Emitter
             var factories = new Dictionary<string, string>(StringComparer.Ordinal);
             w.Line();
             InvokerEmitter.EmitDispatch(w, tasks, factories);
-            w.Directive("#nullable enable");
 
+            // The factories too (issue 14): their nullable analysis is of no use either (services and constructors only).
             foreach (var task in tasks.Where(t => !t.IsStatic).GroupBy(t => t.DeclaringTypeName, StringComparer.Ordinal).Select(g => g.First()))
             {
                 w.Line();
@@ -75,6 +75,7 @@ namespace Carillon.Generators.Emitter
                 InvokerEmitter.EmitServiceHelper(w);
             }
 
+            w.Directive("#nullable enable");
             w.Close();
         }
 

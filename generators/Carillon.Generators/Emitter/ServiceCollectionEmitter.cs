@@ -51,9 +51,11 @@ namespace Carillon.Generators.Emitter
             w.Line("if (services is null)");
             w.Open().Line("throw new global::System.ArgumentNullException(nameof(services));").Close();
             w.Line();
+            // The non-generic overload (issue 14): the same registration as TryAddScoped<T>(services), without binding a
+            // generic invocation per declaring type; typeof stays at the call site, so trimming still sees the type.
             foreach (var type in tasks.Where(t => !t.IsStatic).Select(t => t.DeclaringTypeName).Distinct())
             {
-                w.Line(Descriptors + ".TryAddScoped<" + type + ">(services);");
+                w.Line(Descriptors + ".TryAddScoped(services, typeof(" + type + "));");
             }
 
             w.Line("return new " + registry + "();");

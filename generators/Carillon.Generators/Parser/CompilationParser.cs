@@ -19,7 +19,7 @@ namespace Carillon.Generators.Parser
             var registries = new List<ReferencedRegistryModel>();
             if (isReferenced)
             {
-                foreach (var assembly in compilation.SourceModule.ReferencedAssemblySymbols)
+                foreach (var assembly in RegistryAssemblies.Of(compilation))
                 {
                     cancellationToken.ThrowIfCancellationRequested();
                     var registry = ReadRegistry(assembly, compilation);
@@ -44,7 +44,7 @@ namespace Carillon.Generators.Parser
         {
             foreach (var attribute in assembly.GetAttributes())
             {
-                if (attribute.AttributeClass?.ToDisplayString() != KnownNames.ScheduleRegistryAttribute
+                if (!RegistryAssemblies.IsRegistryAttribute(attribute)
                     || attribute.ConstructorArguments.Length != 2
                     || attribute.ConstructorArguments[0].Value is not INamedTypeSymbol type
                     || !compilation.IsSymbolAccessibleWithin(type, compilation.Assembly))

@@ -1,0 +1,151 @@
+using System.Diagnostics;
+using System.Globalization;
+
+namespace Carillon.Generators.Benchmarks.BuildVsQuartz;
+
+/// <summary>
+/// Issue 14: the build of 1,000 jobs with Carillon's generator and analyzers against the same jobs with Quartz.NET's,
+/// and against the same code with neither. Each project is built with <c>dotnet build --no-incremental</c>, one at a
+/// time, round-robin with a rotating first project so that drift on a shared machine hits the three alike; every
+/// figure is the median of the measured rounds, after one unmeasured warm-up round.
+/// </summary>
+internal static class BuildVsQuartzBenchmark
+{
+    private static readonly string[] BuildArguments = { "build", "--no-incremental", "--no-restore", "-m:1", "-nodeReuse:false", "-nologo", "-v:q" };
+
+    public static void Run(int runs, int jobs, string root, bool reportAnalyzers, TextWriter output)
+    {
+        var carillonBin = AppContext.BaseDirectory;
+        var projects = JobProjectWriter.Write(root, jobs, carillonBin);
+        output.WriteLine($"Projects in {root}: {jobs} jobs each; `dotnet {string.Join(' ', BuildArguments)}`, median of {runs} interleaved builds each after a warm-up round.");
+        output.WriteLine($"Load average at start: {LoadAverage()}");
+        foreach (var project in projects.Values)
+        {
+            Dotnet(new[] { "restore", project, "-nologo", "-v:q" });
+        }
+
+        var kinds = Enum.GetValues<JobProjectKind>();
+        var samples = kinds.ToDictionary(k => k, _ => new List<double>());
+        for (var round = -1; round < runs; round++)
+        {
+            for (var k = 0; k < kinds.Length; k++)
+            {
+                var kind = kinds[(Math.Max(round, 0) + k) % kinds.Length];
+                var elapsed = Build(projects[kind]);
+                if (round >= 0)
+                {
+                    samples[kind].Add(elapsed);
+                }
+            }
+        }
+
+        var baseline = Median(samples[JobProjectKind.Baseline]);
+        var carillon = Median(samples[JobProjectKind.Carillon]) - baseline;
+        var quartz = Median(samples[JobProjectKind.Quartz]) - baseline;
+        output.WriteLine($"Load average at end: {LoadAverage()}");
+        output.WriteLine();
+        output.WriteLine("| build of " + jobs + " jobs | median | range |");
+        output.WriteLine("|---|---|---|");
+        foreach (var kind in kinds)
+        {
+            output.WriteLine($"| {kind} | {Median(samples[kind]) / 1000:F2} s | {samples[kind].Min() / 1000:F2}–{samples[kind].Max() / 1000:F2} s |");
+        }
+
+        output.WriteLine();
+        output.WriteLine($"| baseline (no attributes, no generator/analyzers) | {baseline / 1000:F2} s |");
+        output.WriteLine($"| Carillon's generator and analyzers add | {carillon / 1000:F2} s |");
+        output.WriteLine($"| Quartz.NET {JobProjectWriter.QuartzVersion}'s generator and analyzers add | {quartz / 1000:F2} s |");
+        output.WriteLine($"| ratio Carillon / Quartz (goal ≤ 0.40) | {carillon / quartz:F2} |");
+
+        if (reportAnalyzers)
+        {
+            foreach (var kind in new[] { JobProjectKind.Carillon, JobProjectKind.Quartz })
+            {
+                output.WriteLine();
+                output.WriteLine($"{kind}: the compiler's own timing (-p:ReportAnalyzer=true), one more build:");
+                var report = Dotnet(new[] { "build", projects[kind], "--no-incremental", "--no-restore", "-m:1", "-nodeReuse:false", "-nologo", "-v:d", "-p:ReportAnalyzer=true" });
+                foreach (var line in AnalyzerReport(report))
+                {
+                    output.WriteLine("    " + line);
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// The in-process breakdown of Carillon's cost on the projects an earlier run wrote under <paramref name="root"/>:
+    /// one detailed build gives the compiler's references, then <see cref="InProcessBreakdown"/> measures.
+    /// </summary>
+    public static void Breakdown(int runs, string root, TextWriter output)
+    {
+        var directory = Path.Combine(root, JobProjectKind.Carillon.ToString());
+        var log = Dotnet(new[] { "build", Path.Combine(directory, "JobsCarillon.csproj"), "--no-incremental", "--no-restore", "-m:1", "-nodeReuse:false", "-nologo", "-v:d" });
+        var references = log.Split('\n').First(l => l.Contains("/reference:", StringComparison.Ordinal))
+            .Split(' ').Where(a => a.StartsWith("/reference:", StringComparison.Ordinal)).Select(a => a["/reference:".Length..]).ToList();
+        output.WriteLine($"In-process, {directory}: median of {runs} after a warm-up; load average {LoadAverage()}");
+        InProcessBreakdown.Run(directory, references, runs, output);
+    }
+
+    private static double Build(string project)
+    {
+        var watch = Stopwatch.StartNew();
+        Dotnet(BuildArguments.Append(project).ToArray());
+        return watch.Elapsed.TotalMilliseconds;
+    }
+
+    /// <summary>Keeps the timing tables the compiler prints under ReportAnalyzer: totals and one line per component.</summary>
+    private static IEnumerable<string> AnalyzerReport(string log)
+    {
+        var inTable = false;
+        foreach (var raw in log.Split('\n'))
+        {
+            var line = raw.Trim();
+            if (line.StartsWith("Total analyzer execution time", StringComparison.Ordinal) || line.StartsWith("Total generator execution time", StringComparison.Ordinal))
+            {
+                inTable = true;
+                yield return line;
+                continue;
+            }
+
+            if (inTable && line.Length == 0)
+            {
+                inTable = false;
+            }
+            else if (inTable && (line.Contains("Carillon", StringComparison.Ordinal) || line.Contains("Quartz", StringComparison.Ordinal) || line.StartsWith("Time (s)", StringComparison.Ordinal)))
+            {
+                yield return line;
+            }
+        }
+    }
+
+    private static string Dotnet(string[] arguments)
+    {
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        start.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
+        start.Environment["DOTNET_NOLOGO"] = "1";
+        using var process = Process.Start(start)!;
+        var stderr = process.StandardError.ReadToEndAsync();
+        var stdout = process.StandardOutput.ReadToEnd();
+        process.WaitForExit();
+        if (process.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"dotnet {string.Join(' ', arguments)} failed ({process.ExitCode}):\n{stdout}\n{stderr.Result}");
+        }
+
+        return stdout;
+    }
+
+    private static double Median(List<double> values)
+    {
+        var sorted = values.OrderBy(v => v).ToList();
+        return sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[sorted.Count / 2 - 1] + sorted[sorted.Count / 2]) / 2;
+    }
+
+    private static string LoadAverage()
+        => File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "n/a";
+}
