@@ -81,8 +81,11 @@ public sealed class DelayedBenchmark : IBenchmark
             return;
         }
 
-        foreach (var (valueBytes, backlog, partitions) in sizes.Where(s => only.Contains(s.Item1)))
+        // CARILLON_BENCH_BACKLOG_DIVISOR=10 divides every backlog (a quicker run, e.g. to reproduce the stall under "Open").
+        var divisor = int.Parse(Environment.GetEnvironmentVariable("CARILLON_BENCH_BACKLOG_DIVISOR") ?? "1", CultureInfo.InvariantCulture);
+        foreach (var (valueBytes, fullBacklog, partitions) in sizes.Where(s => only.Contains(s.Item1)))
         {
+            var backlog = fullBacklog / divisor;
             using var kafka = EmbeddedKafka.Start();
             kafka.CreateTopic("carillon_delayed", partitions);
             kafka.CreateTopic("carillon_delayed_dlq", 1);
@@ -120,6 +123,15 @@ public sealed class DelayedBenchmark : IBenchmark
         // that instant, with nothing of the load in the figure.
         var dueAt = DateTimeOffset.UtcNow.AddSeconds(15);
         await ProduceSchedulesAsync(kafka, backlog, "bench_target", _ => dueAt, value);
+        if (Environment.GetEnvironmentVariable("CARILLON_BENCH_DEBUG") == "1")
+        {
+            // What a plain consumer reads of the backlog, before any Carillon code runs on this broker (issue 14, "Open").
+            foreach (var isolation in new[] { IsolationLevel.ReadCommitted, IsolationLevel.ReadUncommitted })
+            {
+                Console.Error.WriteLine($"plain {isolation} consumer: {PlainCount(kafka, partitions, isolation)} of {backlog} records");
+            }
+        }
+
         using var dispatched = new MetricTotal("carillon.delayed.dispatched");
         var loaded = new LoadedCounter();
         using var host = await StartDispatcherAsync(kafka, loaded);
@@ -132,9 +144,51 @@ public sealed class DelayedBenchmark : IBenchmark
         var total = DateTimeOffset.UtcNow - dueAt;
         var oursGcText = oursGc.Since();
         var incomplete = dispatched.Total < backlog ? $" (WARNING: only {dispatched.Total:N0} dispatched within 5 min)" : "";
+        if (dispatched.Total < backlog)
+        {
+            loaded.PrintUndispatched();
+        }
+
         await host.StopAsync();
         return (new Phase(floorRate, 0, floorGcText, ""),
             new Phase(backlog / total.TotalSeconds, total.TotalSeconds, oursGcText, (loadedBeforeDue ? "" : " (WARNING: the load ended after the due time)") + incomplete));
+    }
+
+    // Counts the records of carillon_delayed a plain consumer (assigned from the beginning, EOF events) reads.
+    private static string PlainCount(EmbeddedKafka kafka, int partitions, IsolationLevel isolation)
+    {
+        using var consumer = new ConsumerBuilder<byte[]?, byte[]?>(new ConsumerConfig
+        {
+            BootstrapServers = kafka.BootstrapServers,
+            GroupId = $"plain-count-{isolation}",
+            IsolationLevel = isolation,
+            FetchWaitMaxMs = 10,
+            EnableAutoCommit = false,
+            EnablePartitionEof = true,
+        }).Build();
+        consumer.Assign(Enumerable.Range(0, partitions).Select(p => new TopicPartitionOffset("carillon_delayed", p, Offset.Beginning)));
+        var counts = new int[partitions];
+        var eof = new long[partitions];
+        var ended = 0;
+        var deadline = DateTime.UtcNow.AddMinutes(1);
+        while (ended < partitions && DateTime.UtcNow < deadline)
+        {
+            if (consumer.Consume(TimeSpan.FromSeconds(1)) is { } r)
+            {
+                if (!r.IsPartitionEOF)
+                {
+                    counts[r.Partition.Value]++;
+                }
+                else if (eof[r.Partition.Value] == 0)
+                {
+                    eof[r.Partition.Value] = r.Offset.Value;
+                    ended++;
+                }
+            }
+        }
+
+        var short_ = Enumerable.Range(0, partitions).Where(p => counts[p] < eof[p]).Select(p => $"p{p} {counts[p]}/{eof[p]}");
+        return $"{counts.Sum()} (short: {string.Join(", ", short_)})";
     }
 
     private readonly record struct Phase(double Rate, double Seconds, string Gc, string Warning);
@@ -504,6 +558,9 @@ public sealed class DelayedBenchmark : IBenchmark
     {
         // CARILLON_BENCH_WARNINGS=1 prints the dispatcher's warnings and errors to stderr.
         private static readonly bool s_printWarnings = Environment.GetEnvironmentVariable("CARILLON_BENCH_WARNINGS") == "1";
+
+        // CARILLON_BENCH_DEBUG=1 prints every dispatcher event but the per-commit one to stderr.
+        private static readonly bool s_printDebug = Environment.GetEnvironmentVariable("CARILLON_BENCH_DEBUG") == "1";
         private readonly Stopwatch _watch = Stopwatch.StartNew();
         private int _loaded;
 
@@ -520,8 +577,43 @@ public sealed class DelayedBenchmark : IBenchmark
 
         public bool IsEnabled(LogLevel logLevel) => true;
 
+        // Per partition: held when loaded, dispatched since (events 101 and 108), to find what a stalled run left behind.
+        private readonly System.Collections.Concurrent.ConcurrentDictionary<int, (long Held, long Dispatched, int Loads)> _partitions = new();
+
+        public void PrintUndispatched()
+        {
+            foreach (var (partition, (held, dispatched, loads)) in _partitions.OrderBy(p => p.Key))
+            {
+                if (held > dispatched)
+                {
+                    Console.Error.WriteLine($"partition {partition}: {held} held when loaded ({loads} loads), {dispatched} dispatched");
+                }
+            }
+        }
+
+        private static long Field<TState>(TState state, string name)
+            => state is IReadOnlyList<KeyValuePair<string, object?>> fields && fields.FirstOrDefault(f => f.Key == name).Value is { } v
+                ? Convert.ToInt64(v, CultureInfo.InvariantCulture) : -1;
+
         public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
         {
+            if (s_printDebug && eventId.Id != 108)
+            {
+                Console.Error.WriteLine($"{_watch.Elapsed.TotalSeconds:F1}s {logLevel} {eventId.Id}: {formatter(state, exception)}");
+            }
+
+            if (eventId.Id == 101)
+            {
+                var held = Field(state, "Held");
+                _partitions.AddOrUpdate((int)Field(state, "Partition"), _ => (held, 0, 1), (_, p) => (held + p.Dispatched, p.Dispatched, p.Loads + 1));
+            }
+
+            if (eventId.Id == 108)
+            {
+                var count = Field(state, "Count");
+                _partitions.AddOrUpdate((int)Field(state, "Partition"), _ => (0, count, 0), (_, p) => (p.Held, p.Dispatched + count, p.Loads));
+            }
+
             if (logLevel >= LogLevel.Warning && s_printWarnings)
             {
                 Console.Error.WriteLine($"{_watch.Elapsed.TotalSeconds:F1}s {logLevel}: {formatter(state, exception)}");
