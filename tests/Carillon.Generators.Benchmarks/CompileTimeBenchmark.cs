@@ -17,39 +17,60 @@ internal static class CompileTimeBenchmark
 
     /// <summary>
     /// (b) alone: the generator's own time after an unrelated edit, as the driver times it (no compilation creation),
-    /// and every tracked step's reasons in that re-run (issue 14).
+    /// and every tracked step's reasons and own time in those re-runs (issue 14). Measured twice: the edit in a file
+    /// that also holds 10 scheduled methods, whose attributes Roslyn's attribute lookup binds again, and the edit in a
+    /// file with no scheduled method.
     /// </summary>
     public static void RunIncremental(IReadOnlyList<string> sources, int runs, TextWriter output)
+    {
+        var withHelper = sources.Append("namespace Bench { public static class Helpers { public static int Unrelated() => 1; } }").ToList();
+        MeasureEdits(withHelper, 1, "public int Unrelated() => 1;", "public int Unrelated() => {0};", "in a file with 10 scheduled methods", runs, output);
+        MeasureEdits(withHelper, withHelper.Count - 1, "public static int Unrelated() => 1;", "public static int Unrelated() => {0};", "in a file with no scheduled method", runs, output);
+    }
+
+    private static void MeasureEdits(IReadOnlyList<string> sources, int file, string find, string replaceFormat, string label, int runs, TextWriter output)
     {
         var options = new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable);
         var current = CSharpCompilation.Create("Bench", sources.Select((s, i) => CSharpSyntaxTree.ParseText(s, ParseOptions, path: $"File{i}.cs")), BenchReferences.Runtime, options);
         GeneratorDriver driver = CSharpGeneratorDriver.Create(new[] { new ScheduleGenerator().AsSourceGenerator() }, parseOptions: ParseOptions, driverOptions: new GeneratorDriverOptions(IncrementalGeneratorOutputKind.None, trackIncrementalGeneratorSteps: true));
         driver = driver.RunGenerators(current);
-        var tree = current.SyntaxTrees.ElementAt(1);
+        var tree = current.SyntaxTrees.ElementAt(file);
         var samples = new List<double>();
         var reasons = new SortedSet<string>(StringComparer.Ordinal);
+        var stepTimes = new SortedDictionary<string, List<double>>(StringComparer.Ordinal);
         const int WarmUp = 30; // enough re-runs for the JIT to promote the hot paths, as in a long IDE session
         for (var i = 0; i < WarmUp + runs; i++)
         {
-            var text = tree.GetText().ToString().Replace("public int Unrelated() => 1;", $"public int Unrelated() => {i + 2};");
-            current = current.ReplaceSyntaxTree(current.SyntaxTrees.ElementAt(1), tree.WithChangedText(SourceText.From(text)));
+            var text = tree.GetText().ToString().Replace(find, string.Format(System.Globalization.CultureInfo.InvariantCulture, replaceFormat, i + 2));
+            current = current.ReplaceSyntaxTree(current.SyntaxTrees.ElementAt(file), tree.WithChangedText(SourceText.From(text)));
             driver = driver.RunGenerators(current);
             if (i >= WarmUp)
             {
                 samples.Add(driver.GetTimingInfo().ElapsedTime.TotalMilliseconds);
                 foreach (var step in driver.GetRunResult().Results.Single().TrackedSteps)
                 {
-                    foreach (var reason in step.Value.SelectMany(s => s.Outputs).Select(o => o.Reason).Distinct())
+                    if (!stepTimes.TryGetValue(step.Key, out var times))
                     {
-                        reasons.Add(step.Key + ": " + reason);
+                        stepTimes[step.Key] = times = new List<double>();
+                    }
+
+                    times.Add(step.Value.Sum(s => s.ElapsedTime.TotalMilliseconds));
+                    foreach (var reason in step.Value.SelectMany(s => s.Outputs).GroupBy(o => o.Reason))
+                    {
+                        reasons.Add(step.Key + ": " + reason.Key + " x" + reason.Count());
                     }
                 }
             }
         }
 
         samples.Sort();
-        output.WriteLine($"| (b) generator re-run after an unrelated edit, the driver's own timing (median of {runs}) | {samples[samples.Count / 2]:F2} ms |");
+        output.WriteLine($"| (b) generator re-run after an unrelated edit {label}, the driver's own timing (median of {runs}) | {samples[samples.Count / 2]:F2} ms |");
         output.WriteLine($"| (b) step reasons in those re-runs | {string.Join("; ", reasons)} |");
+        var medians = stepTimes
+            .Select(s => (s.Key, Median: s.Value.OrderBy(t => t).ElementAt(s.Value.Count / 2)))
+            .Where(s => s.Median >= 0.05)
+            .Select(s => s.Key + " " + s.Median.ToString("F2", System.Globalization.CultureInfo.InvariantCulture) + " ms");
+        output.WriteLine($"| (b) tracked steps taking 0.05 ms or more in those re-runs (median) | {string.Join("; ", medians)} |");
     }
 
     public static void Run(IReadOnlyList<string> sources, int runs, TextWriter output)

@@ -4,7 +4,8 @@ using Carillon.Generators.Benchmarks;
 //   dotnet run -c Release --project tests/Carillon.Generators.Benchmarks [-- runs [startup]]
 // "startup" skips the compile-time rows (a, b), which take most of the run, to iterate on (c) alone.
 // "analyzers" runs only (d): the analyzers on UTC tasks versus the same tasks in Europe/Paris (issue 12's DST analysis).
-// "incremental" runs only (b), timed by the generator driver, with the steps' reasons.
+// "incremental" runs only (b), timed by the generator driver, with the steps' reasons and own times, for an edit in a
+// file with scheduled methods and one in a file without.
 // "build-vs-quartz [jobs] [--report]" writes three real projects (Carillon, Quartz.NET, neither) and times
 // `dotnet build --no-incremental` of each, interleaved (issue 14); --report adds the compiler's per-analyzer timing.
 
