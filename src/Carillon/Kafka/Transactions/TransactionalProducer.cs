@@ -45,8 +45,17 @@ internal sealed class TransactionalProducer : IDisposable
     /// or <see cref="TimeoutException"/> when the call overran its bound; the client is then disposed.
     /// </summary>
     public static TransactionalProducer Create(ProducerBuilder<byte[]?, byte[]?> builder, TimeSpan timeout)
+        => Create(builder.Build(), timeout);
+
+    /// <summary>
+    /// Runs <c>InitTransactions</c> on a client built earlier (issue 14: a standby builds its client ahead, so that a
+    /// takeover pays only for the fencing call). A transactional client does not contact the transaction coordinator
+    /// until <c>InitTransactions</c>, so building it ahead fences nobody. Takes ownership of <paramref name="client"/>:
+    /// it is disposed when the call fails.
+    /// </summary>
+    public static TransactionalProducer Create(IProducer<byte[]?, byte[]?> client, TimeSpan timeout)
     {
-        var producer = new TransactionalProducer(builder.Build(), timeout);
+        var producer = new TransactionalProducer(client, timeout);
         try
         {
             if (!producer.Control(p => p.InitTransactions(timeout)))

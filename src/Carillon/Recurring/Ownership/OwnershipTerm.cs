@@ -17,7 +17,6 @@ namespace Carillon.Recurring.Ownership;
 /// </summary>
 internal sealed class OwnershipTerm
 {
-    private readonly KafkaClientFactory _clients;
     private readonly CarillonOptions _options;
     private readonly IScheduleRegistry _registry;
     private readonly IServiceProvider _services;
@@ -35,11 +34,10 @@ internal sealed class OwnershipTerm
     private bool _slowReplayLogged;
     private volatile bool _failed;
 
-    public OwnershipTerm(KafkaClientFactory clients, CarillonOptions options, IScheduleRegistry registry, IServiceProvider services, TimeProvider time, ILogger logger, RecurringStatus status, LoopMonitor monitor)
+    public OwnershipTerm(CarillonOptions options, IScheduleRegistry registry, IServiceProvider services, TimeProvider time, ILogger logger, RecurringStatus status, LoopMonitor monitor)
     {
         _monitor = monitor;
         _invalid = new InvalidRecordLog(logger, time);
-        _clients = clients;
         _options = options;
         _registry = registry;
         _services = services;
@@ -61,21 +59,29 @@ internal sealed class OwnershipTerm
     public bool Running => _engine is not null && !Conflicted && !_failed;
 
     /// <summary>
-    /// Starts the writer, which fences the previous owner (a bounded <c>InitTransactions</c> on its own thread) and
-    /// writes the takeover marker. Does not block the consumer thread.
+    /// Builds the executor's transactional client without initialising it. A standby keeps one ready (issue 14), so
+    /// that a takeover does not wait for the client and its first connection; building it fences nobody, since a
+    /// transactional client does not contact the transaction coordinator before <c>InitTransactions</c>.
     /// </summary>
-    public void Begin(IConsumer<byte[], byte[]> consumer)
-    {
-        var builder = _clients.CreateProducerBuilder<byte[]?, byte[]?>(_clients.Producer(c =>
+    public static IProducer<byte[]?, byte[]?> BuildProducer(KafkaClientFactory clients, CarillonOptions options)
+        => clients.CreateProducerBuilder<byte[]?, byte[]?>(clients.Producer(c =>
         {
             // Shared by every instance of this schedule: InitTransactions by a new owner fences the old one.
-            c.TransactionalId = _options.Recurring.Group + ".executor";
+            c.TransactionalId = options.Recurring.Group + ".executor";
             c.EnableIdempotence = true;
             c.LingerMs = 0;
             c.TransactionTimeoutMs = 30_000;
-        }));
+        })).Build();
+
+    /// <summary>
+    /// Starts the writer on <paramref name="client"/> (from <see cref="BuildProducer"/>; the term owns it from here):
+    /// the writer fences the previous owner (a bounded <c>InitTransactions</c> on its own thread) and writes the
+    /// takeover marker. Does not block the consumer thread.
+    /// </summary>
+    public void Begin(IConsumer<byte[], byte[]> consumer, IProducer<byte[]?, byte[]?> client)
+    {
         _writer = new TransactionalWriter(
-            () => TransactionalProducer.Create(builder, TransactionalWriter.CallTimeout),
+            () => TransactionalProducer.Create(client, TransactionalWriter.CallTimeout),
             consumer.ConsumerGroupMetadata,
             _partition,
             _options.Recurring.LogsTopic,

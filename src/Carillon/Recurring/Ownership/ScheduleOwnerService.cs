@@ -36,9 +36,18 @@ internal sealed class ScheduleOwnerService(
     // so a term is retried at least this often while the partition is assigned.
     private static readonly TimeSpan s_maxBackoff = TimeSpan.FromSeconds(4);
     private static readonly TimeSpan s_callBound = TimeSpan.FromSeconds(10);
+
+    // How long one Consume waits. It is also how late the loop notices a shutdown (the stop of a graceful handover)
+    // and how late it starts a term after the assignment callback (librdkafka's poll keeps waiting after serving a
+    // rebalance when no record follows): short, since both are on the handover's path (issue 14). An idle wake-up is
+    // a few microseconds of work.
+    private static readonly TimeSpan s_pollTimeout = TimeSpan.FromMilliseconds(20);
     private TimeSpan _backoff = s_firstBackoff;
     private readonly CarillonOptions _options = options.Value;
     private OwnershipTerm? _term;
+
+    // The next term's transactional client, built while standing by (issue 14): building it fences nobody.
+    private IProducer<byte[]?, byte[]?>? _spare;
     private bool _assigned;
     private DateTimeOffset _retryAt;
 
@@ -155,7 +164,7 @@ internal sealed class ScheduleOwnerService(
                 ConsumeResult<byte[], byte[]>? result = null;
                 try
                 {
-                    result = consumer.Consume(TimeSpan.FromMilliseconds(100));
+                    result = consumer.Consume(s_pollTimeout);
                 }
                 catch (ConsumeException e) when (clients.GroupProtocols.FallBackOnRefusal(_options.Recurring.GroupProtocol, e.Error))
                 {
@@ -180,12 +189,20 @@ internal sealed class ScheduleOwnerService(
 
                 if (_assigned && _term is null && time.GetUtcNow() >= _retryAt)
                 {
+                    // A record fetched before the term's seek is fetched again from the committed offset: dropped here
+                    // so that replay sees it once.
                     StartTerm(consumer);
+                    result = null;
                 }
 
                 if (result is { IsPartitionEOF: false } && result.TopicPartition == partition)
                 {
                     _term?.OnRecord(result);
+                }
+
+                if (_term is null && _spare is null && !stopping.IsCancellationRequested)
+                {
+                    _spare = OwnershipTerm.BuildProducer(clients, _options);
                 }
 
                 if (_term is { Running: true })
@@ -219,6 +236,7 @@ internal sealed class ScheduleOwnerService(
         finally
         {
             EndTerm("shutdown", TimeSpan.Zero);
+            DisposeSpare();
             if (closed == true)
             {
                 consumer.Dispose();
@@ -245,11 +263,19 @@ internal sealed class ScheduleOwnerService(
 
     private void StartTerm(IConsumer<byte[], byte[]> consumer)
     {
-        var term = new OwnershipTerm(clients, _options, registry, services, time, logger, status, monitor);
+        var term = new OwnershipTerm(_options, registry, services, time, logger, status, monitor);
         logger.Assigned(_options.InstanceId);
         try
         {
-            // Replay always starts at the committed offset (the latest snapshot's), whatever was fetched before.
+            // Fencing first, on the writer's thread, so that it overlaps the committed-offset read below (issue 14).
+            var client = _spare ?? OwnershipTerm.BuildProducer(clients, _options);
+            _spare = null;
+            term.Begin(consumer, client);
+            _term = term;
+
+            // Replay always starts at the committed offset (the latest snapshot's), whatever was fetched before. Read
+            // while InitTransactions runs: a zombie owner may still move it forward until fenced, but replay from an
+            // older snapshot's offset is as exact (it reads on to this term's marker), so either value is right.
             // Committed honours its timeout in librdkafka; the bound is for the day it does not (issue 8): an
             // overrun throws, and the supervisor replaces the consumer.
             var partition = new TopicPartition(_options.Recurring.Topic, 0);
@@ -261,15 +287,24 @@ internal sealed class ScheduleOwnerService(
 
             var offset = committed?.FirstOrDefault()?.Offset ?? Offset.Unset;
             consumer.Seek(new TopicPartitionOffset(partition, offset.Value >= 0 ? offset : Offset.Beginning));
-            term.Begin(consumer);
-            _term = term;
         }
         catch (KafkaException e)
         {
             logger.ConsumerError("could not take over the schedule: " + e.Error.Reason);
             status.KafkaError(e.Error.Reason, time.GetUtcNow());
-            term.End("takeover failed", TimeSpan.Zero);
+            EndTerm("takeover failed", TimeSpan.Zero);
             ScheduleRetry();
+        }
+    }
+
+    private void DisposeSpare()
+    {
+        var spare = _spare;
+        _spare = null;
+        if (spare is not null)
+        {
+            // An idle client closes at once; bounded like every other call on this thread (issue 8).
+            _ = BoundedCall.RunOnce(spare.Dispose, s_callBound);
         }
     }
 

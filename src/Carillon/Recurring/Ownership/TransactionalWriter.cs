@@ -41,6 +41,10 @@ internal sealed class TransactionalWriter : IRunLedger, IDisposable
     private readonly Action<string> _onFailed;
     private readonly Action<TopicPartitionOffset> _commitPlain;
     private readonly Task _thread;
+
+    // Set once every request is answered, before the producer is disposed: a stopping term waits for this, not for the
+    // client's teardown, so that a graceful owner leaves the group sooner (issue 14).
+    private readonly TaskCompletionSource _drained = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private Func<SnapshotRecord>? _capture;
     private int _sinceSnapshot;
     private DateTimeOffset _lastSnapshot;
@@ -93,9 +97,10 @@ internal sealed class TransactionalWriter : IRunLedger, IDisposable
     }
 
     /// <summary>
-    /// Writes what is queued, then stops; waits at most <paramref name="wait"/>. A writer still inside a (bounded)
-    /// producer call is not waited for: it finishes on its own thread and disposes its producer there, so neither a
-    /// revocation nor a shutdown is held by a stuck commit.
+    /// Writes what is queued, then stops; waits at most <paramref name="wait"/> for the last transaction's outcome.
+    /// The producer is disposed on the writer's thread afterwards, not waited for: its last transaction has ended, and
+    /// a newer owner's <c>InitTransactions</c> fences it regardless. A writer still inside a (bounded) producer call is
+    /// not waited for either, so neither a revocation nor a shutdown is held by a stuck commit.
     /// </summary>
     public void Stop(TimeSpan wait)
     {
@@ -107,14 +112,8 @@ internal sealed class TransactionalWriter : IRunLedger, IDisposable
         {
         }
 
-        try
-        {
-            _thread.Wait(wait);
-        }
-        catch (AggregateException)
-        {
-            // The loop reports its own failures (_onFailed); stopping only waits for it.
-        }
+        // Either: drained, or the loop ended without draining (it reports its own failures through _onFailed).
+        _ = Task.WaitAny([_drained.Task, _thread], wait);
     }
 
     public void Dispose() => Stop(TimeSpan.Zero);
@@ -166,6 +165,8 @@ internal sealed class TransactionalWriter : IRunLedger, IDisposable
                     request.Done.TrySetResult(ok);
                 }
             }
+
+            _drained.TrySetResult();
         }
         catch (Exception e)
         {
