@@ -19,13 +19,18 @@ internal sealed class DelayedTestKit : IDisposable
     }
 
     public DelayedTestKit(int brokers, params string[] targetTopics)
+        : this(brokers, 6, targetTopics)
+    {
+    }
+
+    public DelayedTestKit(int brokers, int delayedPartitions, params string[] targetTopics)
     {
         Kafka = EmbeddedKafka.Start(brokers);
 
         // Carillon's default group protocol is the consumer protocol here (issue 14): the broker owns the session.
         Kafka.SetConsumerGroupSessionTimeout(Session);
         Kafka.SetConsumerGroupHeartbeatInterval(TimeSpan.FromMilliseconds(250));
-        Kafka.CreateTopic(DelayedTopic, 6);
+        Kafka.CreateTopic(DelayedTopic, delayedPartitions);
         Kafka.CreateTopic(DeadLetterTopic, 1);
         foreach (var topic in targetTopics)
         {

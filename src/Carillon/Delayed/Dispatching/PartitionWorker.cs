@@ -57,6 +57,7 @@ internal sealed class PartitionWorker : IAsyncDisposable
     private long _plannedWakeMs = long.MaxValue;
     private long _fencedAtMs;
     private long _requestId;
+    private bool _seekRepeated; // this load's seek was made a second time (ObservePosition)
     private bool _loadedOnce;
     private bool _disposed;
     private int _generation;
@@ -215,6 +216,7 @@ internal sealed class PartitionWorker : IAsyncDisposable
     /// <summary>Apply thread: the consumer's position or an EOF shows the load is complete.</summary>
     public void ObservePosition(long position, int generation)
     {
+        LoadRequest? again = null;
         lock (_gate)
         {
             if (_disposed || _phase != Phase.Running || generation != _generation)
@@ -223,8 +225,31 @@ internal sealed class PartitionWorker : IAsyncDisposable
             }
 
             var wasLoading = State.Loading;
-            State.CompleteLoadIfReached(position);
-            AfterChange(wasLoading);
+            if (wasLoading && position >= State.LoadMark && State.AppliedPosition == State.LoadStart && !_seekRepeated)
+            {
+                // At the mark with not one record of the load delivered: either the range holds only aborted records
+                // and markers, or the load's seek was lost. The consumer is assigned at its end, and librdkafka resolves
+                // that with an offset lookup of its own; a seek made before the lookup's answer can be overridden by it,
+                // leaving the consumer at the end and the partition's backlog unloaded, silently (issue 14,
+                // docs/benchmarks-delayed.md "Open"). Seeking once more tells the two apart: the lookup has been
+                // answered by now, so the repeated seek holds, and a range of markers only reaches the mark again.
+                _seekRepeated = true;
+                Volatile.Write(ref _generation, _generation + 1);
+                _phase = Phase.AwaitingLoad;
+                _wake.Reset();
+                again = new LoadRequest(this, ++_requestId, State.LoadStart, State.LoadMark);
+            }
+            else
+            {
+                State.CompleteLoadIfReached(position);
+                AfterChange(wasLoading);
+            }
+        }
+
+        if (again is not null)
+        {
+            DispatcherLog.LoadSeekRepeated(_logger, _tp.Partition.Value, again.Start, position);
+            _requestLoad(again);
         }
     }
 
@@ -462,6 +487,7 @@ internal sealed class PartitionWorker : IAsyncDisposable
 
             _phase = Phase.AwaitingLoad;
             _wake.Reset();
+            _seekRepeated = false;
             request = new LoadRequest(this, ++_requestId, start, marks.High.Value);
         }
 
