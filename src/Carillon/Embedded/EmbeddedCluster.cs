@@ -43,13 +43,26 @@ public sealed unsafe class EmbeddedCluster : IDisposable
     /// <returns>The running cluster; dispose it to stop it.</returns>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="brokers"/> is less than 1.</exception>
     /// <exception cref="InvalidOperationException">librdkafka could not start the cluster.</exception>
-    public static EmbeddedCluster Start(int brokers = 1)
+    public static EmbeddedCluster Start(int brokers = 1) => Start(brokers, trace: null);
+
+    /// <summary>
+    /// Starts a cluster whose own debug log (librdkafka's <c>debug=mock</c>: group members marked active, sessions timed
+    /// out) goes to <paramref name="trace"/>, on librdkafka's threads. For benchmarks that decompose a takeover (issue 14);
+    /// one traced cluster per process.
+    /// </summary>
+    internal static EmbeddedCluster Start(int brokers, Action<string>? trace)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(brokers, 1);
         var api = LibrdkafkaNative.Functions;
         var conf = api.ConfNew();
         Set(conf, "test.mock.num.brokers", brokers.ToString(CultureInfo.InvariantCulture));
-        Set(conf, "log_level", "3");
+        Set(conf, "log_level", trace is null ? "3" : "7");
+        if (trace is not null)
+        {
+            s_trace = trace;
+            Set(conf, "debug", "mock");
+            api.ConfSetLogCb(conf, &OnLog);
+        }
 
         var errstr = stackalloc byte[512];
         var handle = api.New(LibrdkafkaNative.ProducerType, conf, errstr, 512);
@@ -62,6 +75,21 @@ public sealed unsafe class EmbeddedCluster : IDisposable
         var bootstraps = Marshal.PtrToStringUTF8((nint)api.MockClusterBootstraps(cluster))!;
         s_running.TryAdd(bootstraps, 0);
         return new EmbeddedCluster(handle, cluster, bootstraps, brokers);
+    }
+
+    private static Action<string>? s_trace;
+
+    [System.Runtime.InteropServices.UnmanagedCallersOnly]
+    private static void OnLog(nint rk, int level, byte* facility, byte* line)
+    {
+        // An exception must not cross into librdkafka's thread.
+        try
+        {
+            s_trace?.Invoke(Marshal.PtrToStringUTF8((nint)line) ?? string.Empty);
+        }
+        catch (Exception)
+        {
+        }
     }
 
     private static void Set(nint conf, string name, string value)

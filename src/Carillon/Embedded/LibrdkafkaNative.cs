@@ -32,6 +32,7 @@ internal static unsafe class LibrdkafkaNative
         public required delegate* unmanaged<int, byte*> ErrorToString { get; init; }
         public required delegate* unmanaged<nint, int, void> MockSetGroupConsumerSessionTimeoutMs { get; init; }
         public required delegate* unmanaged<nint, int, void> MockSetGroupConsumerHeartbeatIntervalMs { get; init; }
+        public required delegate* unmanaged<nint, delegate* unmanaged<nint, int, byte*, byte*, void>, void> ConfSetLogCb { get; init; }
     }
 
     private static Api Load()
@@ -63,6 +64,7 @@ internal static unsafe class LibrdkafkaNative
             // KIP-848 (group.protocol=consumer): the broker, not the client, owns session timeout and heartbeat interval.
             MockSetGroupConsumerSessionTimeoutMs = (delegate* unmanaged<nint, int, void>)Export("rd_kafka_mock_set_group_consumer_session_timeout_ms"),
             MockSetGroupConsumerHeartbeatIntervalMs = (delegate* unmanaged<nint, int, void>)Export("rd_kafka_mock_set_group_consumer_heartbeat_interval_ms"),
+            ConfSetLogCb = (delegate* unmanaged<nint, delegate* unmanaged<nint, int, byte*, byte*, void>, void>)Export("rd_kafka_conf_set_log_cb"),
         };
     }
 

@@ -1,5 +1,5 @@
 using System.Globalization;
-using Carillon.Testing;
+using Carillon.Embedded;
 
 namespace Carillon.Benchmarks.Recurring;
 
@@ -12,6 +12,7 @@ namespace Carillon.Benchmarks.Recurring;
 public sealed class RecurringTakeoverBenchmark : IBenchmark
 {
     private const string TookOver = "took over";
+    private const string AssignedLine = "Schedules partition assigned";
 
     // Classic: the client's session (as in the earlier figures). Consumer (KIP-848): the broker's session and
     // heartbeat, as in the failover test.
@@ -50,7 +51,10 @@ public sealed class RecurringTakeoverBenchmark : IBenchmark
     {
         var consumer = protocol == ConsumerGroupProtocol.Consumer;
         var session = consumer ? ConsumerSession : ClassicSession;
-        using var kafka = EmbeddedKafka.Start(1);
+        // The broker's own debug log timestamps when it marked each member active (its heartbeats) and when it expired
+        // the killed one: the decomposition below reads both.
+        var broker = new BrokerTrace();
+        using var kafka = EmbeddedCluster.Start(1, broker.Add);
         kafka.SetConsumerGroupSessionTimeout(ConsumerSession);
         kafka.SetConsumerGroupHeartbeatInterval(ConsumerHeartbeat);
         var defaults = new CarillonOptions();
@@ -66,6 +70,10 @@ public sealed class RecurringTakeoverBenchmark : IBenchmark
             ["Carillon__InstanceId"] = $"app-{next}",
             ["Carillon__SessionTimeout"] = ClassicSession.ToString("c", CultureInfo.InvariantCulture),
             ["Carillon__GroupProtocol"] = protocol.ToString(),
+
+            // The "partition assigned" line (Debug since issue 9) timestamps the survivor's assignment for the
+            // decomposition below.
+            ["Logging__LogLevel__Carillon.Recurring.Ownership.ScheduleOwnerService"] = "Debug",
         });
 
         var apps = new List<BenchProcess> { StartApp(), StartApp(), StartApp() };
@@ -75,11 +83,17 @@ public sealed class RecurringTakeoverBenchmark : IBenchmark
             var graceful = new List<(double Owner, double Run)>();
             var replay = new List<double>();
             var stops = new List<double>();
+            var steps = new List<Decomposition>();
             for (var i = 0; i < rounds * 2; i++)
             {
                 var kill = i % 2 == 0;
                 var owner = await CurrentOwnerAsync(apps);
                 await Task.Delay(TimeSpan.FromSeconds(2)); // steady state, standbys settled
+
+                // A crash falls anywhere relative to the broker's periodic session check (1 s on the mock): without this
+                // the rounds of a run, all a whole number of seconds after a run, kill at one phase of that check and
+                // share one wait for it (issue 14).
+                await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(0, 1000)));
                 var at = DateTimeOffset.UtcNow;
                 if (kill)
                 {
@@ -105,6 +119,13 @@ public sealed class RecurringTakeoverBenchmark : IBenchmark
                     replay.Add(double.Parse(share.Groups[1].Value, CultureInfo.InvariantCulture));
                 }
                 output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {(kill ? "SIGKILL " : "SIGTERM ")} {owner.Name} -> {successor.Name}: owner after {figure.Item1:F0} ms, first run after {figure.Item2:F0} ms"));
+                var assigned = successor.TimesOf(AssignedLine).Where(t => t > at).DefaultIfEmpty(DateTimeOffset.MinValue).Min();
+                if (kill && consumer && assigned != DateTimeOffset.MinValue && broker.Expiry(at) is { } expiry)
+                {
+                    var step = new Decomposition(at, expiry.LastHeartbeat, expiry.Expired, assigned, tookOver, firstRun);
+                    steps.Add(step);
+                    output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"    last heartbeat {step.LastHeartbeatBeforeKill:F0} ms before the kill; expired {step.ToExpired:F0} ms after it = last heartbeat + session {session.TotalMilliseconds:F0} + {step.ExpiryWait(session):F0} (broker's check); survivor assigned +{step.ExpiredToAssigned:F0} ms; took over +{step.AssignedToTookOver:F0} ms; first run +{step.TookOverToFirstRun:F0} ms"));
+                }
                 var exited = owner.WaitForExit(TimeSpan.FromSeconds(10));
                 var exitedAfter = (DateTimeOffset.UtcNow - at).TotalMilliseconds;
                 if (!kill && owner.TimesOf("ended: shutdown").Where(t => t > at).DefaultIfEmpty(DateTimeOffset.MinValue).Max() is var ended && ended > at)
@@ -114,7 +135,7 @@ public sealed class RecurringTakeoverBenchmark : IBenchmark
 
                 if (Environment.GetEnvironmentVariable("CARILLON_BENCH_VERBOSE") == "1")
                 {
-                    foreach (var (t, line) in owner.Lines.Concat(successor.Lines).Where(l => l.At > at.AddSeconds(-1) && !l.Line.StartsWith("RUN", StringComparison.Ordinal)).OrderBy(l => l.At))
+                    foreach (var (t, line) in owner.Lines.Concat(successor.Lines).Where(l => l.At > at.AddSeconds(-1) && !l.Line.StartsWith("RUN", StringComparison.Ordinal) && (!l.Line.Contains("dbug:", StringComparison.Ordinal) || l.Line.Contains(AssignedLine, StringComparison.Ordinal))).OrderBy(l => l.At))
                     {
                         output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"    +{(t - at).TotalMilliseconds,6:F0} ms {line}"));
                     }
@@ -135,6 +156,11 @@ public sealed class RecurringTakeoverBenchmark : IBenchmark
             output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"after SIGKILL:  median owner {Percentiles.Median(crash.Select(c => c.Owner)):F0} ms, first run {Percentiles.Median(crash.Select(c => c.Run)):F0} ms (min {crash.Min(c => c.Owner):F0}, max {crash.Max(c => c.Owner):F0}); bound session + 1 s = {(session.TotalMilliseconds + 1000):F0} ms"));
             output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"after SIGTERM:  median owner {Percentiles.Median(graceful.Select(c => c.Owner)):F0} ms, first run {Percentiles.Median(graceful.Select(c => c.Run)):F0} ms (min {graceful.Min(c => c.Owner):F0}, max {graceful.Max(c => c.Owner):F0})"));
             output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"carillon's share: assignment -> clock running median {Percentiles.Median(replay):F0} ms (max {replay.DefaultIfEmpty().Max():F0}); graceful owner stop (SIGTERM -> ownership ended, consumer closing) median {Percentiles.Median(stops):F0} ms"));
+            if (steps.Count > 0)
+            {
+                PrintDecomposition(output, steps, session);
+            }
+
             output.WriteLine(consumer
                 ? "the mock checks consumer-group sessions on a 1 s timer: a crashed member expires 0-1 s after its session ran out; see docs/recurring.md"
                 : string.Create(CultureInfo.InvariantCulture, $"the mock's JoinGroup barrier (session - 1 s = {(session.TotalMilliseconds - 1000):F0} ms) is included in both; see docs/recurring.md"));
@@ -147,6 +173,46 @@ public sealed class RecurringTakeoverBenchmark : IBenchmark
                 app.Dispose();
             }
         }
+    }
+
+    /// <summary>
+    /// Where a crash takeover's time goes (issue 14), each step timestamped where it happens: the dead owner's last
+    /// heartbeat and its expiry in the broker's log, the survivor's assignment, its takeover and first run in its own.
+    /// Expiry minus the last heartbeat minus the session is the wait for the broker's periodic session check.
+    /// </summary>
+    private static void PrintDecomposition(TextWriter output, List<Decomposition> steps, TimeSpan session)
+    {
+        static string Median(IEnumerable<double> values) => Percentiles.Median(values).ToString("F0", CultureInfo.InvariantCulture);
+        static string Range(IEnumerable<double> values) => string.Create(CultureInfo.InvariantCulture, $"{values.Min():F0}..{values.Max():F0}");
+        var waits = steps.Select(s => s.ExpiryWait(session)).ToList();
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"SIGKILL decomposition, medians (range) in ms, {steps.Count} rounds:"));
+        output.WriteLine($"  kill -> owner took over           {Median(steps.Select(s => s.ToTookOver))} ({Range(steps.Select(s => s.ToTookOver))})");
+        output.WriteLine($"  = -(kill - last heartbeat)        -{Median(steps.Select(s => s.LastHeartbeatBeforeKill))} ({Range(steps.Select(s => s.LastHeartbeatBeforeKill))})");
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  + broker session                  {session.TotalMilliseconds:F0} (as set on the broker; expiry - last heartbeat is never less: min {steps.Min(s => s.SessionObserved):F0})"));
+        output.WriteLine($"  + wait for the broker's check     {Median(waits)} ({Range(waits)})");
+        output.WriteLine($"  + expiry -> survivor assigned     {Median(steps.Select(s => s.ExpiredToAssigned))} ({Range(steps.Select(s => s.ExpiredToAssigned))})");
+        output.WriteLine($"  + assigned -> took over (Carillon) {Median(steps.Select(s => s.AssignedToTookOver))} ({Range(steps.Select(s => s.AssignedToTookOver))})");
+        output.WriteLine($"  then took over -> first run       {Median(steps.Select(s => s.TookOverToFirstRun))} ({Range(steps.Select(s => s.TookOverToFirstRun))})");
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  without the broker's check wait:  {Median(steps.Select(s => s.ToTookOver - s.ExpiryWait(session)))} (bound session + 500 = {session.TotalMilliseconds + 500:F0})"));
+    }
+
+    private sealed record Decomposition(DateTimeOffset Kill, DateTimeOffset LastHeartbeat, DateTimeOffset Expired, DateTimeOffset Assigned, DateTimeOffset TookOver, DateTimeOffset FirstRun)
+    {
+        public double LastHeartbeatBeforeKill => (Kill - LastHeartbeat).TotalMilliseconds;
+
+        public double SessionObserved => (Expired - LastHeartbeat).TotalMilliseconds;
+
+        public double ToExpired => (Expired - Kill).TotalMilliseconds;
+
+        public double ExpiredToAssigned => (Assigned - Expired).TotalMilliseconds;
+
+        public double AssignedToTookOver => (TookOver - Assigned).TotalMilliseconds;
+
+        public double TookOverToFirstRun => (FirstRun - TookOver).TotalMilliseconds;
+
+        public double ToTookOver => (TookOver - Kill).TotalMilliseconds;
+
+        public double ExpiryWait(TimeSpan session) => SessionObserved - session.TotalMilliseconds;
     }
 
     private static async Task<BenchProcess> CurrentOwnerAsync(List<BenchProcess> apps)
