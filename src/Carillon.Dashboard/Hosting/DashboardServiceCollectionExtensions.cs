@@ -19,7 +19,7 @@ public static class DashboardServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(services);
 
         var options = services.AddOptions<CarillonDashboardOptions>();
-        options.BindConfiguration(CarillonDashboardOptions.SectionName);
+        options.BindCheckedConfiguration(CarillonDashboardOptions.SectionName);
         if (configure is not null)
         {
             options.Configure(configure);

@@ -32,7 +32,8 @@ public static class CarillonServiceCollectionExtensions
         services.TryAddSingleton(new DeclaredSchedule(registry));
         services.TryAddSingleton<IScheduleRegistry>(sp => ConfiguredCrons.Apply(sp.GetRequiredService<DeclaredSchedule>().Registry, sp.GetService<IConfiguration>()));
         var options = services.AddOptions<CarillonOptions>();
-        options.BindConfiguration(CarillonOptions.SectionName);
+        // A value that does not convert (Carillon:GroupProtocol=Fastest) fails validation like any other bad value.
+        options.BindCheckedConfiguration(CarillonOptions.SectionName);
         if (configure is not null)
         {
             options.Configure(configure);

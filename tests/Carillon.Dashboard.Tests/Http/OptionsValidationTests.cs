@@ -1,4 +1,6 @@
 using Carillon.Dashboard.Tests.Doubles;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
 namespace Carillon.Dashboard.Tests.Http;
@@ -34,5 +36,18 @@ public sealed class OptionsValidationTests
         var error = await Assert.ThrowsAsync<OptionsValidationException>(() => DashboardApp.StartAsync(o => o.RefreshInterval = TimeSpan.Zero));
 
         Assert.Contains("Carillon:Dashboard:RefreshInterval", error.Message);
+    }
+
+    [Fact]
+    public void A_refresh_interval_that_is_not_a_time_span_fails_naming_the_key()
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["Carillon:Dashboard:RefreshInterval"] = "often" }).Build();
+        var services = new ServiceCollection().AddSingleton<IConfiguration>(configuration);
+        services.AddCarillonDashboard();
+        using var provider = services.BuildServiceProvider();
+
+        var error = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IOptions<CarillonDashboardOptions>>().Value);
+
+        Assert.Contains(error.Failures, f => f.StartsWith("Carillon:Dashboard:RefreshInterval = 'often' is invalid: must be a time span", StringComparison.Ordinal));
     }
 }

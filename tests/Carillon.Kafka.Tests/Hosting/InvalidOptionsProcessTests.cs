@@ -21,4 +21,19 @@ public sealed class InvalidOptionsProcessTests
         Assert.DoesNotContain(app.Lines, l => l.StartsWith("started", StringComparison.Ordinal));
         Assert.DoesNotContain("session.timeout.ms", output.Replace("librdkafka's session.timeout.ms range", string.Empty, StringComparison.Ordinal), StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task An_unknown_group_protocol_makes_the_process_exit_1_with_one_line_naming_the_key()
+    {
+        var environment = new Dictionary<string, string> { ["Carillon__GroupProtocol"] = "Fastest" };
+        using var app = ChildProcess.StartDotnet("Carillon.Delayed.TestApp.dll", [], environment);
+
+        Assert.True(await app.WaitForExitAsync(TimeSpan.FromSeconds(60)), "the host did not stop. Output:\n" + string.Join('\n', app.Lines));
+        var output = string.Join('\n', app.Lines);
+        Assert.Equal(1, app.ExitCode);
+        Assert.Contains("[err] Carillon:GroupProtocol = 'Fastest' is invalid: must be one of Classic, Consumer, Auto.", app.Lines);
+        Assert.DoesNotContain(app.Lines, l => l.TrimStart().StartsWith("at ", StringComparison.Ordinal) || l.Contains(" at Microsoft.", StringComparison.Ordinal));
+        Assert.DoesNotContain("Unhandled exception", output, StringComparison.Ordinal);
+        Assert.DoesNotContain(app.Lines, l => l.StartsWith("started", StringComparison.Ordinal));
+    }
 }

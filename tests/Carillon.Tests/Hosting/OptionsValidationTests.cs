@@ -163,6 +163,64 @@ public sealed class OptionsValidationTests
     }
 
     [Fact]
+    public async Task An_unknown_group_protocol_stops_the_host_naming_the_key_and_the_choices()
+    {
+        var error = await StartFailsAsync(("Carillon:GroupProtocol", "Fastest"));
+
+        Assert.Contains("Carillon:GroupProtocol = 'Fastest' is invalid: must be one of Classic, Consumer, Auto.", error.Failures);
+    }
+
+    [Fact]
+    public async Task A_session_timeout_that_is_not_a_time_span_stops_the_host_naming_the_key()
+    {
+        var error = await StartFailsAsync(("Carillon:SessionTimeout", "abc"));
+
+        Assert.Contains(error.Failures, f => f.StartsWith("Carillon:SessionTimeout = 'abc' is invalid: must be a time span", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Delayed_partitions_that_are_not_a_whole_number_stop_the_host_naming_the_key()
+    {
+        var error = await StartFailsAsync(("Carillon:Delayed:Partitions", "six"));
+
+        Assert.Contains("Carillon:Delayed:Partitions = 'six' is invalid: must be a whole number from -2147483648 to 2147483647.", error.Failures);
+    }
+
+    [Fact]
+    public async Task A_flag_that_is_not_true_or_false_stops_the_host_naming_the_key()
+    {
+        var error = await StartFailsAsync(("Carillon:Recurring:Enabled", "yes please"));
+
+        Assert.Contains("Carillon:Recurring:Enabled = 'yes please' is invalid: must be true or false.", error.Failures);
+    }
+
+    [Fact]
+    public async Task An_optional_time_span_that_does_not_parse_stops_the_host_naming_the_key()
+    {
+        var error = await StartFailsAsync(("Carillon:Recurring:HeartbeatInterval", "soon"));
+
+        Assert.Contains(error.Failures, f => f.StartsWith("Carillon:Recurring:HeartbeatInterval = 'soon' is invalid", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task An_unconvertible_value_is_reported_with_the_other_bad_values_of_the_section()
+    {
+        var error = await StartFailsAsync(("Carillon:GroupProtocol", "Fastest"), ("Carillon:Delayed:Partitions", "0"));
+
+        Assert.Contains(error.Failures, f => f.StartsWith("Carillon:GroupProtocol = 'Fastest'", StringComparison.Ordinal));
+        Assert.Contains(error.Failures, f => f.StartsWith("Carillon:Delayed:Partitions = '0'", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Control_characters_in_an_unconvertible_value_are_escaped_in_the_message()
+    {
+        var error = await StartFailsAsync(("Carillon:GroupProtocol", "Fast\nest"));
+
+        Assert.DoesNotContain(error.Failures, f => f.Contains('\n', StringComparison.Ordinal));
+        Assert.Contains(error.Failures, f => f.StartsWith("Carillon:GroupProtocol = 'Fast", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void The_defaults_are_valid()
     {
         Assert.Empty(CarillonOptionsValidator.Check(new CarillonOptions()));
