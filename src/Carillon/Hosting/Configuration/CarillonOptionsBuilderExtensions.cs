@@ -1,7 +1,6 @@
 using Carillon.Hosting.Configuration;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 
 namespace Microsoft.Extensions.DependencyInjection;
@@ -32,7 +31,8 @@ public static class CarillonOptionsBuilderExtensions
         builder.ValidateOnStart();
         if (builder.Name == Options.Options.DefaultName)
         {
-            builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, StartupCheck<TOptions>>());
+            builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<OptionsStartCheck, OptionsStartCheck<TOptions>>());
+            CheckedStartLifetime.Install(builder.Services);
         }
 
         StartupFailureExit.Watch(typeof(TOptions));
