@@ -187,7 +187,7 @@ public sealed class RecurringTakeoverBenchmark : IBenchmark
         var waits = steps.Select(s => s.ExpiryWait(session)).ToList();
         output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"SIGKILL decomposition, medians (range) in ms, {steps.Count} rounds:"));
         output.WriteLine($"  kill -> owner took over           {Median(steps.Select(s => s.ToTookOver))} ({Range(steps.Select(s => s.ToTookOver))})");
-        output.WriteLine($"  = last heartbeat - kill           {Median(steps.Select(s => -s.LastHeartbeatBeforeKill))} ({Range(steps.Select(s => -s.LastHeartbeatBeforeKill))}; after the kill: in flight when it was sent)");
+        output.WriteLine($"  = last heartbeat - kill           {Median(steps.Select(s => -s.LastHeartbeatBeforeKill))} ({Range(steps.Select(s => -s.LastHeartbeatBeforeKill))}; negative: before the kill)");
         output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  + broker session                  {session.TotalMilliseconds:F0} (as set on the broker; expiry - last heartbeat is never less: min {steps.Min(s => s.SessionObserved):F0})"));
         output.WriteLine($"  + wait for the broker's check     {Median(waits)} ({Range(waits)})");
         output.WriteLine($"  + expiry -> survivor assigned     {Median(steps.Select(s => s.ExpiredToAssigned))} ({Range(steps.Select(s => s.ExpiredToAssigned))})");
