@@ -75,7 +75,16 @@ internal static class CliOptions
         // Configuration keys are case-insensitive: Carillon__BootstrapServers and CARILLON__BOOTSTRAPSERVERS both work.
         configuration.AddEnvironmentVariables();
         var options = new CarillonOptions();
-        configuration.Build().GetSection(CarillonOptions.SectionName).Bind(options);
+        try
+        {
+            configuration.Build().GetSection(CarillonOptions.SectionName).Bind(options);
+        }
+        catch (InvalidOperationException e)
+        {
+            // The binder's message names the key and the value (Carillon:GroupProtocol=Fastest): one line, no stack trace.
+            throw new CliException(e.Message);
+        }
+
         options.BootstrapServers = parse.GetValue(Bootstrap) ?? options.BootstrapServers ?? "localhost:9092";
         options.InstanceId = $"carillon-cli-{Environment.ProcessId}";
         foreach (var property in parse.GetValue(Kafka) ?? [])

@@ -88,6 +88,17 @@ public sealed class CliCommandTests
     }
 
     [Fact]
+    public async Task Cli_with_a_setting_that_does_not_convert_fails_with_one_line_naming_the_key()
+    {
+        var (exitCode, lines) = await RunCliRawAsync(["tasks", "list"], new Dictionary<string, string> { ["Carillon__GroupProtocol"] = "Fastest" });
+
+        Assert.NotEqual(0, exitCode);
+        var error = Assert.Single(lines);
+        Assert.Contains("Carillon:GroupProtocol", error, StringComparison.Ordinal);
+        Assert.DoesNotContain(lines, l => l.Contains("   at ", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task Cli_refuses_a_task_id_the_stored_schedule_does_not_know_unless_forced()
     {
         using var kafka = KafkaTestKit.StartBroker();
