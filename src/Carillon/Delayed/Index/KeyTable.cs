@@ -86,16 +86,11 @@ internal sealed class KeyTable
         _count--;
     }
 
-    /// <summary>Rebuilds the table after the arena was compacted: slot i now holds the entry whose hash is <paramref name="hashes"/>[i].</summary>
-    public void Rebuild(ReadOnlySpan<int> hashes)
+    /// <summary>Empties the table and sizes it for <paramref name="count"/> keys at load 0.7 (the arena was compacted).</summary>
+    public void Reset(int count)
     {
-        _cells = new long[TrimmedCapacity(hashes.Length)];
+        _cells = new long[TrimmedCapacity(count)];
         _count = 0;
-        for (var slot = 0; slot < hashes.Length; slot++)
-        {
-            Insert(Cell(slot, hashes[slot]));
-            _count++;
-        }
     }
 
     /// <summary>Gives back growth slack (after a load): the table is re-made at load 0.7 when it is well below that.</summary>

@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Runtime.CompilerServices;
 
 namespace Carillon.Delayed.Index;
@@ -199,7 +198,8 @@ internal sealed class ScheduleIndex
     private void Compact(int capacity)
     {
         var entries = new IndexEntry[capacity];
-        var newSlots = ArrayPool<int>.Shared.Rent(_tail);
+        // Not pooled: a pool would keep an array per applying thread alive, which the memory per held message counts.
+        var newSlots = new int[_tail];
         var n = 0;
         for (var i = _head; i < _tail; i++)
         {
@@ -222,7 +222,6 @@ internal sealed class ScheduleIndex
             }
         }
 
-        ArrayPool<int>.Shared.Return(newSlots);
         _heapCount = live;
         if (_heap.Length < capacity)
         {
@@ -249,14 +248,11 @@ internal sealed class ScheduleIndex
             _blobs = blobs;
         }
 
-        var hashes = ArrayPool<int>.Shared.Rent(n);
+        _keys.Reset(n);
         for (var i = 0; i < n; i++)
         {
-            hashes[i] = KeyTable.Hash(EntryBlob.Key(_blobs.Get(entries[i].Address)));
+            _keys.Add(i, KeyTable.Hash(EntryBlob.Key(_blobs.Get(entries[i].Address))));
         }
-
-        _keys.Rebuild(hashes.AsSpan(0, n));
-        ArrayPool<int>.Shared.Return(hashes);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
