@@ -171,6 +171,131 @@ public sealed class ScheduleIndexTests
     private const int BlobStoreChunk = 256 * 1024;
 
     [Fact]
+    public void A_taken_record_comes_back_with_its_topic_id_and_bytes_at_any_size()
+    {
+        // Topic IDs and lengths of one to three varint bytes; values past an eighth of a chunk get a chunk of their own.
+        var index = new ScheduleIndex();
+        int[] topicIds = [0, 127, 128, 300, 70_000];
+        int[] sizes = [0, 100, 200, 40_000, 300_000];
+        for (var i = 0; i < topicIds.Length; i++)
+        {
+            index.Put(i, 10 + i, topicIds[i], Blob($"k{i}", new string('x', sizes[i])));
+        }
+
+        for (var i = 0; i < topicIds.Length; i++)
+        {
+            Assert.True(index.TryTakeDue(long.MaxValue, out var e));
+            Assert.Equal((i, 10L + i, topicIds[i]), ((int)e.Offset, e.DueMs, e.TopicId));
+            Assert.Equal(new string('x', sizes[i]), Encoding.UTF8.GetString(EntryBlob.Read(e.Blob.Span).Value));
+        }
+    }
+
+    [Fact]
+    public void Schedules_removed_below_the_earliest_are_never_taken_and_the_next_due_time_skips_them()
+    {
+        var index = new ScheduleIndex();
+        for (var i = 0; i < 10; i++)
+        {
+            index.Put(i, 10 * (i + 1), 0, Blob($"k{i}"));
+        }
+
+        for (var i = 1; i <= 5; i++)
+        {
+            Assert.True(index.RemoveBefore(Encoding.UTF8.GetBytes($"k{i}"), 100));
+        }
+
+        Assert.Equal(10, index.NextDueMs);
+        Assert.True(index.RemoveExact("k0"u8, 0));
+        Assert.Equal(70, index.NextDueMs);
+        Assert.Equal([6, 7, 8, 9], DrainOffsets(index, long.MaxValue));
+        Assert.Null(index.NextDueMs);
+    }
+
+    [Fact]
+    public void An_emptied_index_holds_new_schedules_without_ghosts_of_removed_ones()
+    {
+        var index = new ScheduleIndex();
+        index.Put(0, 100, 0, Blob("a"));
+        index.Put(1, 200, 0, Blob("b"));
+        Assert.True(index.RemoveBefore("b"u8, 2));
+        Assert.Equal([0], DrainOffsets(index, long.MaxValue));
+
+        index.Put(2, 300, 0, Blob("c"));
+        index.Put(3, 50, 0, Blob("d"));
+        Assert.Equal(2, index.Count);
+        Assert.Equal([3, 2], DrainOffsets(index, long.MaxValue));
+        Assert.Equal(0, index.Count);
+    }
+
+    [Fact]
+    public void Equal_due_times_come_out_in_offset_order_after_compactions()
+    {
+        // Every other schedule cancelled while the arena fills: the arena is compacted (slots renumbered) several times.
+        var index = new ScheduleIndex();
+        for (var offset = 0; offset < 10_000; offset++)
+        {
+            index.Put(offset, offset % 3 == 0 ? 5 : 7, 0, Blob($"k{offset}"));
+            if (offset % 2 == 1)
+            {
+                Assert.True(index.RemoveBefore(Encoding.UTF8.GetBytes($"k{offset - 1}"), offset));
+            }
+        }
+
+        var held = Enumerable.Range(0, 10_000).Where(o => o % 2 == 1).Select(o => (long)o).ToList();
+        var expected = held.Where(o => o % 3 == 0).Concat(held.Where(o => o % 3 != 0)).ToList();
+        Assert.Equal(expected, DrainOffsets(index, long.MaxValue));
+    }
+
+    [Fact]
+    public void After_a_trim_every_key_is_found_and_new_schedules_keep_the_order()
+    {
+        // A load of 60,000 schedules over 50,000 keys (replacements leave dead slots), trimmed, then grown again.
+        var index = new ScheduleIndex();
+        var model = new Dictionary<string, (long Due, long Offset)>();
+        var random = new Random(3);
+        long offset = 0;
+        for (; offset < 60_000; offset++)
+        {
+            var key = $"k{random.Next(50_000)}";
+            var due = random.Next(1_000_000);
+            Assert.Equal(model.ContainsKey(key), index.Put(offset, due, 0, Blob(key)));
+            model[key] = (due, offset);
+        }
+
+        index.Trim();
+        foreach (var (key, (_, held)) in model)
+        {
+            Assert.Equal(held, index.OffsetOf(Encoding.UTF8.GetBytes(key)));
+        }
+
+        for (var i = 0; i < 20_000; offset++, i++)
+        {
+            var key = $"n{i}";
+            var due = random.Next(1_000_000);
+            index.Put(offset, due, 0, Blob(key));
+            model[key] = (due, offset);
+        }
+
+        var expected = model.Values.OrderBy(v => v.Due).ThenBy(v => v.Offset).Select(v => v.Offset).ToList();
+        Assert.Equal(expected, DrainOffsets(index, long.MaxValue));
+    }
+
+    [Fact]
+    public void A_trim_gives_back_the_blob_space_of_the_chunk_being_filled()
+    {
+        var index = new ScheduleIndex();
+        for (var offset = 0; offset < 100; offset++)
+        {
+            index.Put(offset, offset, 0, Blob($"k{offset}", "value"));
+        }
+
+        Assert.Equal(BlobStoreChunk, index.BlobBytes);
+        index.Trim();
+        Assert.True(index.BlobBytes < 4_000, $"{index.BlobBytes} bytes held for 100 small records");
+        Assert.Equal(100, DrainOffsets(index, long.MaxValue).Count);
+    }
+
+    [Fact]
     public void Blobs_round_trip_keys_target_keys_user_headers_and_values()
     {
         var headers = new Confluent.Kafka.Headers { { "user", "u"u8.ToArray() }, { "carillon-target-topic", "t"u8.ToArray() }, { "empty", null } };

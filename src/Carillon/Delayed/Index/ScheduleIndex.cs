@@ -7,21 +7,27 @@ namespace Carillon.Delayed.Index;
 /// for replace and cancel, and an arena of entries in offset order whose first live slot is the oldest held offset
 /// (the commit position). Dispatch, replace and cancel are O(log n); dead slots are compacted away in O(n) when they
 /// outnumber live ones, which keeps that amortized O(1). Not thread-safe: the owner serializes access.
+/// <para>
+/// A removed schedule's heap node is not taken out of the heap at once: it stays, pointing at a dead slot, until it
+/// reaches the top (then it is popped) or the arena is compacted (then the heap is rebuilt from its live nodes). So an
+/// entry needs no heap position, and a sift moves heap nodes only. The top of the heap is always live. Slots are not
+/// reused while a dead node may point at them: only after a compaction (which rebuilds the heap) or when the index is
+/// empty (which empties the heap).
+/// </para>
 /// The dispatch-side methods are compiled fully optimized from their first call: a backlog falling due at once runs
 /// them hundreds of thousands of times within a second or two, before tiered compilation promotes them (figures:
 /// docs/benchmarks-delayed.md, "Figures behind code choices").
 /// </summary>
 internal sealed class ScheduleIndex
 {
-    private IndexEntry[] _entries = new IndexEntry[16];
+    private const int MinCapacity = 16;
+
+    private IndexEntry[] _entries = new IndexEntry[MinCapacity];
     private int _head;   // first slot that may be live
     private int _tail;   // next free slot
     private int _count;  // live slots
-    // Heap nodes carry the due time relative to _baseMs (clamped to int), so sifting compares within one array
-    // instead of chasing entries: that made taking due records several times faster. Equal relative times (the same
-    // millisecond, or both clamped) fall back to the entries' full (due, offset).
-    private HeapNode[] _heap = new HeapNode[16];
-    private long _baseMs = long.MinValue;
+    private HeapNode[] _heap = new HeapNode[MinCapacity];
+    private int _heapCount; // heap nodes, live and dead
     private readonly KeyTable _keys = new();
     private BlobStore _blobs = new();
 
@@ -33,7 +39,7 @@ internal sealed class ScheduleIndex
     /// <summary>Offset of the oldest held record, or null when none is held.</summary>
     public long? OldestOffset => _count == 0 ? null : _entries[_head].Offset;
 
-    public long? NextDueMs => _count == 0 ? null : _entries[_heap[0].Slot].DueMs;
+    public long? NextDueMs => _count == 0 ? null : _heap[0].DueMs;
 
     /// <summary>Offset of the record currently held for <paramref name="key"/>, or -1.</summary>
     public long OffsetOf(ReadOnlySpan<byte> key)
@@ -48,13 +54,12 @@ internal sealed class ScheduleIndex
     /// </summary>
     public bool Put(long offset, long dueMs, int topicId, ReadOnlySpan<byte> blob)
     {
-        var key = EntryBlob.Key(blob);
-        var hash = KeyTable.Hash(key);
+        var hash = KeyTable.Hash(EntryBlob.Key(blob));
         var replaced = false;
-        var existing = _keys.Find(_entries, _blobs, key, hash);
+        var existing = _keys.Find(_entries, _blobs, EntryBlob.Key(blob), hash);
         if (existing >= 0)
         {
-            RemoveSlot(existing);
+            RemoveSlot(existing, hash);
             replaced = true;
         }
 
@@ -64,24 +69,24 @@ internal sealed class ScheduleIndex
         }
 
         var slot = _tail++;
-        var (chunk, position) = _blobs.Add(blob);
-        _entries[slot] = new IndexEntry { DueMs = dueMs, Offset = offset, Chunk = chunk, Position = position, Length = blob.Length, TopicId = topicId, KeyHash = hash };
+        _entries[slot] = new IndexEntry { Offset = offset, Address = _blobs.Add(blob, topicId) };
         _count++;
         _keys.Add(slot, hash);
-        HeapPush(slot);
+        HeapPush(new HeapNode(dueMs, slot));
         return replaced;
     }
 
     /// <summary>Removes the key's record when its offset is below <paramref name="beforeOffset"/> (a cancel).</summary>
     public bool RemoveBefore(ReadOnlySpan<byte> key, long beforeOffset)
     {
-        var slot = _keys.Find(_entries, _blobs, key, KeyTable.Hash(key));
+        var hash = KeyTable.Hash(key);
+        var slot = _keys.Find(_entries, _blobs, key, hash);
         if (slot < 0 || _entries[slot].Offset >= beforeOffset)
         {
             return false;
         }
 
-        RemoveSlot(slot);
+        RemoveSlot(slot, hash);
         return true;
     }
 
@@ -89,13 +94,14 @@ internal sealed class ScheduleIndex
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public bool RemoveExact(ReadOnlySpan<byte> key, long offset)
     {
-        var slot = _keys.Find(_entries, _blobs, key, KeyTable.Hash(key));
+        var hash = KeyTable.Hash(key);
+        var slot = _keys.Find(_entries, _blobs, key, hash);
         if (slot < 0 || _entries[slot].Offset != offset)
         {
             return false;
         }
 
-        RemoveSlot(slot);
+        RemoveSlot(slot, hash);
         return true;
     }
 
@@ -103,63 +109,76 @@ internal sealed class ScheduleIndex
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public bool TryTakeDue(long nowMs, out TakenEntry entry)
     {
-        if (_count == 0 || _entries[_heap[0].Slot].DueMs > nowMs)
+        if (_count == 0 || _heap[0].DueMs > nowMs)
         {
             entry = default;
             return false;
         }
 
-        var slot = _heap[0].Slot;
-        ref var taken = ref _entries[slot];
-        entry = new TakenEntry(taken.DueMs, taken.Offset, taken.TopicId, _blobs.Memory(taken));
-        RemoveSlot(slot);
+        var top = _heap[0];
+        var blob = _blobs.Memory(_entries[top.Slot].Address, out var topicId);
+        entry = new TakenEntry(top.DueMs, _entries[top.Slot].Offset, topicId, blob);
+        RemoveSlot(top.Slot, KeyTable.Hash(EntryBlob.Key(blob.Span)));
         return true;
     }
 
     /// <summary>
-    /// Gives back the growth slack once a load is complete (arrays doubled while loading), so that a loaded partition
+    /// Gives back the growth slack once a load is complete (arrays grown while loading), so that a loaded partition
     /// holds about what it needs.
     /// </summary>
     public void Trim()
     {
-        var needed = Math.Max(16, _count + (_count / 16));
+        var needed = Math.Max(MinCapacity, _count + (_count / 16));
         if (_entries.Length > needed + (needed / 8))
         {
             Compact(needed);
-            _heap = _heap.AsSpan(0, Math.Min(_heap.Length, needed)).ToArray();
+            if (_heap.Length > needed)
+            {
+                _heap = _heap.AsSpan(0, needed).ToArray();
+            }
         }
 
+        _keys.Trim();
         _blobs.TrimTail();
     }
 
     public void Clear()
     {
-        _entries = new IndexEntry[16];
-        _heap = new HeapNode[16];
-        _baseMs = long.MinValue;
-        _head = _tail = _count = 0;
+        _entries = new IndexEntry[MinCapacity];
+        _heap = new HeapNode[MinCapacity];
+        _head = _tail = _count = _heapCount = 0;
         _keys.Clear();
         _blobs = new BlobStore();
     }
 
+    /// <summary>
+    /// The next capacity of a growing array: doubling while small, then half as much again, so that a large partition
+    /// carries at most a third of its arrays as slack while it grows (issue 14).
+    /// </summary>
+    internal static int Grow(int length) => length < 4096 ? length * 2 : (int)Math.Min(Array.MaxLength, length + (length / 2L));
+
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private void RemoveSlot(int slot)
+    private void RemoveSlot(int slot, int hash)
     {
-        _keys.Remove(slot, _entries[slot].KeyHash);
-        _blobs.Free(_entries[slot]);
-        var heapIndex = _entries[slot].HeapIndex;
-        _count--;
-        HeapRemoveAt(heapIndex);
+        _keys.Remove(slot, hash);
+        _blobs.Free(_entries[slot].Address);
         _entries[slot] = default;
-        _entries[slot].HeapIndex = -1;
-        while (_head < _tail && !_entries[_head].IsLive)
+        if (--_count == 0)
+        {
+            // Every heap node is dead: empty the heap, and slots may be reused from 0.
+            _head = _tail = _heapCount = 0;
+            return;
+        }
+
+        while (!_entries[_head].IsLive)
         {
             _head++;
         }
 
-        if (_count == 0)
+        // Keep the top live (NextDueMs, TryTakeDue read it); dead nodes below it wait.
+        while (!_entries[_heap[0].Slot].IsLive)
         {
-            _head = _tail = 0;
+            HeapPop();
         }
     }
 
@@ -169,30 +188,49 @@ internal sealed class ScheduleIndex
         if (_head == 0 && _count == _tail)
         {
             // No dead slots: slots keep their numbers, so the heap and key table stay valid.
-            Array.Resize(ref _entries, _entries.Length * 2);
+            Array.Resize(ref _entries, Grow(_entries.Length));
             return;
         }
 
-        if (_count <= _entries.Length / 2)
-        {
-            Compact(_entries.Length);
-        }
-        else
-        {
-            Compact(_entries.Length * 2);
-        }
+        Compact(_count <= _entries.Length / 2 ? _entries.Length : Grow(_entries.Length));
     }
 
     private void Compact(int capacity)
     {
         var entries = new IndexEntry[capacity];
+        // Not pooled: a pool would keep an array per applying thread alive, which the memory per held message counts.
+        var newSlots = new int[_tail];
         var n = 0;
         for (var i = _head; i < _tail; i++)
         {
             if (_entries[i].IsLive)
             {
+                newSlots[i] = n;
                 entries[n++] = _entries[i];
             }
+        }
+
+        // The live heap nodes, renumbered (in the same order, so (due, slot) still orders as (due, offset)), then
+        // re-heaped in O(n).
+        var live = 0;
+        for (var i = 0; i < _heapCount; i++)
+        {
+            var node = _heap[i];
+            if (_entries[node.Slot].IsLive)
+            {
+                _heap[live++] = new HeapNode(node.DueMs, newSlots[node.Slot]);
+            }
+        }
+
+        _heapCount = live;
+        if (_heap.Length < capacity)
+        {
+            Array.Resize(ref _heap, capacity);
+        }
+
+        for (var i = (live / 2) - 1; i >= 0; i--)
+        {
+            SiftDown(i);
         }
 
         _entries = entries;
@@ -200,147 +238,97 @@ internal sealed class ScheduleIndex
         _tail = n;
         if (_blobs.Fragmented)
         {
-            // Copy the live blobs, in offset order, into fresh chunks; the old chunks go with the old store.
+            // Copy the live records, in offset order, into fresh chunks; the old chunks go with the old store.
             var blobs = new BlobStore();
             for (var i = 0; i < n; i++)
             {
-                (entries[i].Chunk, entries[i].Position) = blobs.Add(_blobs.Get(entries[i]));
+                entries[i].Address = blobs.CopyFrom(_blobs, entries[i].Address);
             }
 
             _blobs = blobs;
         }
 
-        if (_heap.Length < capacity)
-        {
-            _heap = new HeapNode[capacity];
-        }
-
-        // Offsets keep their order, so the heap and key table are rebuilt from the compacted arena in O(n).
+        _keys.Reset(n);
         for (var i = 0; i < n; i++)
         {
-            _heap[i] = new HeapNode(Relative(_entries[i].DueMs), i);
-            _entries[i].HeapIndex = i;
+            _keys.Add(i, KeyTable.Hash(EntryBlob.Key(_blobs.Get(entries[i].Address))));
         }
-
-        for (var i = n / 2 - 1; i >= 0; i--)
-        {
-            SiftDown(i);
-        }
-
-        var hashes = new int[n];
-        for (var i = 0; i < n; i++)
-        {
-            hashes[i] = _entries[i].KeyHash;
-        }
-
-        _keys.Rebuild(hashes);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private bool Less(in HeapNode a, in HeapNode b)
+    private static bool Less(in HeapNode a, in HeapNode b) => a.DueMs < b.DueMs || (a.DueMs == b.DueMs && a.Slot < b.Slot);
+
+    private void HeapPush(HeapNode node)
     {
-        if (a.RelativeDue != b.RelativeDue)
+        if (_heapCount == _heap.Length)
         {
-            return a.RelativeDue < b.RelativeDue;
+            Array.Resize(ref _heap, Grow(_heap.Length));
         }
 
-        ref var x = ref _entries[a.Slot];
-        ref var y = ref _entries[b.Slot];
-        return x.DueMs < y.DueMs || (x.DueMs == y.DueMs && x.Offset < y.Offset);
-    }
-
-    private int Relative(long dueMs)
-    {
-        // Clamping keeps the order monotone (never inverted); clamped ties are broken by the full comparison.
-        // Magnitudes as ulong: due times parsed from headers may be anywhere in the long range without overflowing.
-        if (dueMs >= _baseMs)
-        {
-            var ahead = (ulong)dueMs - (ulong)_baseMs;
-            return ahead > int.MaxValue ? int.MaxValue : (int)ahead;
-        }
-
-        var behind = (ulong)_baseMs - (ulong)dueMs;
-        return behind >= 1UL << 31 ? int.MinValue : -(int)behind;
-    }
-
-    private readonly record struct HeapNode(int RelativeDue, int Slot);
-
-    private void HeapPush(int slot)
-    {
-        if (_count > _heap.Length)
-        {
-            Array.Resize(ref _heap, _heap.Length * 2);
-        }
-
-        var i = _count - 1;
-        if (_baseMs == long.MinValue)
-        {
-            _baseMs = _entries[slot].DueMs;
-        }
-
-        _heap[i] = new HeapNode(Relative(_entries[slot].DueMs), slot);
-        _entries[slot].HeapIndex = i;
+        var i = _heapCount++;
+        _heap[i] = node;
         SiftUp(i);
     }
 
-    // _count no longer includes the removed element when this runs: the last heap element fills its place.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private void HeapRemoveAt(int i)
+    private void HeapPop()
     {
-        var last = _count;
-        if (i != last)
+        var last = --_heapCount;
+        if (last > 0)
         {
-            _heap[i] = _heap[last];
-            _entries[_heap[i].Slot].HeapIndex = i;
-            SiftDown(i);
-            SiftUp(i);
+            _heap[0] = _heap[last];
+            SiftDown(0);
         }
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void SiftUp(int i)
     {
+        var heap = _heap;
+        var node = heap[i];
         while (i > 0)
         {
             var parent = (i - 1) >> 1;
-            if (!Less(_heap[i], _heap[parent]))
+            if (!Less(node, heap[parent]))
             {
                 break;
             }
 
-            Swap(i, parent);
+            heap[i] = heap[parent];
             i = parent;
         }
+
+        heap[i] = node;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void SiftDown(int i)
     {
-        var n = _count;
+        var heap = _heap;
+        var n = _heapCount;
+        var node = heap[i];
         while (true)
         {
-            var left = (2 * i) + 1;
-            if (left >= n)
+            var child = (2 * i) + 1;
+            if (child >= n)
             {
                 break;
             }
 
-            var smallest = left + 1 < n && Less(_heap[left + 1], _heap[left]) ? left + 1 : left;
-            if (!Less(_heap[smallest], _heap[i]))
+            if (child + 1 < n && Less(heap[child + 1], heap[child]))
+            {
+                child++;
+            }
+
+            if (!Less(heap[child], node))
             {
                 break;
             }
 
-            Swap(i, smallest);
-            i = smallest;
+            heap[i] = heap[child];
+            i = child;
         }
-    }
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private void Swap(int i, int j)
-    {
-        (_heap[i], _heap[j]) = (_heap[j], _heap[i]);
-        _entries[_heap[i].Slot].HeapIndex = i;
-        _entries[_heap[j].Slot].HeapIndex = j;
+        heap[i] = node;
     }
 }
