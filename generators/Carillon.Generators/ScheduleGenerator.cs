@@ -16,11 +16,24 @@ namespace Carillon.Generators
     {
         public void Initialize(IncrementalGeneratorInitializationContext context)
         {
-            var tasks = context.SyntaxProvider
-                .ForAttributeWithMetadataName(
-                    KnownNames.ScheduledActionAttribute,
-                    predicate: static (_, _) => true,
-                    transform: static (ctx, ct) => ScheduledTaskParser.Parse(ctx, ct))
+            // Syntax first (issue 14): each tree's declarations, re-read only for a tree that changed. An edit inside a
+            // method body leaves them equal, so the binding below does not run again; Roslyn's attribute lookup would
+            // re-bind every scheduled method on every new compilation. docs/benchmarks-compile-time.md explains.
+            var declarations = context.CompilationProvider
+                .SelectMany(static (compilation, _) => compilation.SyntaxTrees)
+                .WithTrackingName(TrackingNames.SyntaxTrees)
+                .Select(static (tree, ct) => TreeDeclarations.Read(tree, ct))
+                .WithTrackingName(TrackingNames.TreeDeclarations)
+                .Collect();
+
+            var declared = context.CompilationProvider
+                .Combine(declarations)
+                .Select(static (input, _) => new DeclaredCompilation(input.Left, input.Right))
+                .WithComparer(DeclaredCompilation.SameDeclarations)
+                .WithTrackingName(TrackingNames.Declarations);
+
+            var tasks = declared
+                .Select(static (input, ct) => ScheduledMethodFinder.Find(input.Compilation, ct))
                 .WithTrackingName(TrackingNames.ScheduledActions)
                 .SelectMany(static (models, _) => models)
                 .WithTrackingName(TrackingNames.ParsedScheduledActions)
@@ -29,8 +42,8 @@ namespace Carillon.Generators
                 .Collect()
                 .WithTrackingName(TrackingNames.AllScheduledActions);
 
-            var facts = context.CompilationProvider
-                .Select(static (compilation, ct) => CompilationParser.Parse(compilation, ct))
+            var facts = declared
+                .Select(static (input, ct) => CompilationParser.Parse(input.Compilation, ct))
                 .WithTrackingName(TrackingNames.CompilationFacts);
 
             var schedule = facts.Combine(tasks).WithTrackingName(TrackingNames.Schedule);
