@@ -20,7 +20,7 @@ namespace Carillon.Generators.Parser
         {
             Compilation = compilation;
             Declarations = declarations.ToEquatableArray();
-            References = compilation.References.ToImmutableArray();
+            References = compilation.ExternalReferences;
         }
 
         /// <summary>Compares the key only: two compilations with equal declarations bind the same way.</summary>
@@ -47,7 +47,8 @@ namespace Carillon.Generators.Parser
                 }
 
                 // References are compared by identity: a host reuses a reference while its content is the same, and a
-                // new instance only costs one more binding pass.
+                // new instance only costs one more binding pass. ExternalReferences, not References: the latter binds the
+                // new compilation's reference manager; #r directives (scripts only) are in the declarations anyway.
                 return string.Equals(x.Compilation.AssemblyName, y.Compilation.AssemblyName, StringComparison.Ordinal)
                     && (ReferenceEquals(x.Compilation.Options, y.Compilation.Options) || x.Compilation.Options.Equals(y.Compilation.Options))
                     && x.References.SequenceEqual(y.References, ReferenceEqualityComparer.Instance)
