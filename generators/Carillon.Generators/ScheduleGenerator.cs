@@ -32,15 +32,11 @@ namespace Carillon.Generators
                 .WithComparer(DeclaredCompilation.SameDeclarations)
                 .WithTrackingName(TrackingNames.Declarations);
 
+            // One value for all tasks, not one per task: re-checking a thousand cached entries after every edit costs
+            // more than comparing one array when the declarations did change.
             var tasks = declared
                 .Select(static (input, ct) => ScheduledMethodFinder.Find(input.Compilation, ct))
-                .WithTrackingName(TrackingNames.ScheduledActions)
-                .SelectMany(static (models, _) => models)
-                .WithTrackingName(TrackingNames.ParsedScheduledActions)
-                .Select(static (task, _) => task)
-                .WithTrackingName(TrackingNames.ValidScheduledActions)
-                .Collect()
-                .WithTrackingName(TrackingNames.AllScheduledActions);
+                .WithTrackingName(TrackingNames.ScheduledActions);
 
             var facts = declared
                 .Select(static (input, ct) => CompilationParser.Parse(input.Compilation, ct))
@@ -48,7 +44,7 @@ namespace Carillon.Generators
 
             var schedule = facts.Combine(tasks).WithTrackingName(TrackingNames.Schedule);
 
-            context.RegisterSourceOutput(schedule, static (spc, input) => Emit(spc, input.Left, input.Right));
+            context.RegisterSourceOutput(schedule, static (spc, input) => Emit(spc, input.Left, ImmutableArray.CreateRange(input.Right)));
         }
 
         private static void Emit(SourceProductionContext context, CompilationModel compilation, ImmutableArray<ScheduledTaskModel> tasks)

@@ -7,9 +7,6 @@ namespace Carillon.Generators
         public const string TreeDeclarations = nameof(TreeDeclarations);
         public const string Declarations = nameof(Declarations);
         public const string ScheduledActions = nameof(ScheduledActions);
-        public const string ParsedScheduledActions = nameof(ParsedScheduledActions);
-        public const string ValidScheduledActions = nameof(ValidScheduledActions);
-        public const string AllScheduledActions = nameof(AllScheduledActions);
         public const string CompilationFacts = nameof(CompilationFacts);
         public const string Schedule = nameof(Schedule);
     }
