@@ -9,7 +9,8 @@ namespace Carillon.Generators
 {
     /// <summary>
     /// Finds <c>[ScheduledAction]</c> methods and emits the assembly's schedule registry and <c>AddGeneratedSchedules()</c>.
-    /// Every step's output is a value-equatable model, so an edit that does not touch a schedule re-emits nothing.
+    /// Every step's output is a value-equatable model, except <see cref="DeclaredCompilation"/>, which is compared by its
+    /// declarations key; so an edit that does not touch a declaration binds nothing and re-emits nothing.
     /// </summary>
     [Generator(LanguageNames.CSharp)]
     public sealed class ScheduleGenerator : IIncrementalGenerator

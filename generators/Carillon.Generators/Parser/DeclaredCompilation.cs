@@ -12,7 +12,9 @@ namespace Carillon.Generators.Parser
     /// and the options. <see cref="SameDeclarations"/> compares only that key, so the driver keeps the earlier
     /// compilation and reports the step unchanged after an edit inside a method body; the binding steps after it then
     /// do not run (issue 14). Whatever the binding reads (attributes, signatures, constants, constructors, nullability)
-    /// is in the key, so a result computed on the kept compilation is the one the new compilation would give.
+    /// is in the key, so a result computed on the kept compilation is the one the new compilation would give. The cost
+    /// is that the driver holds that earlier compilation (which shares all unchanged trees with the current one) until
+    /// the declarations change.
     /// </summary>
     internal sealed class DeclaredCompilation
     {
