@@ -1,4 +1,5 @@
 using System.Collections.Generic;
+using System.Collections.Immutable;
 using System.Threading;
 using Carillon.CompileTime;
 using Carillon.Generators.Models;
@@ -13,19 +14,20 @@ namespace Carillon.Generators.Parser
     internal static class ScheduledTaskParser
     {
         /// <summary>One model per <c>[ScheduledAction]</c> on the method that passes every rule (issue 12: it may repeat).</summary>
-        public static EquatableArray<ScheduledTaskModel> Parse(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
+        /// <param name="attributes">The method's <c>[ScheduledAction]</c> attributes written on one of its declarations.</param>
+        public static EquatableArray<ScheduledTaskModel> Parse(ISymbol symbol, ImmutableArray<AttributeData> attributes, Compilation compilation, CancellationToken cancellationToken)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            if (context.TargetSymbol is not IMethodSymbol method)
+            if (symbol is not IMethodSymbol method)
             {
                 return EquatableArray<ScheduledTaskModel>.Empty;
             }
 
-            var repeated = RepeatedActionRules.Check(context.Attributes);
-            var models = new List<ScheduledTaskModel>(context.Attributes.Length);
-            for (var i = 0; i < context.Attributes.Length; i++)
+            var repeated = RepeatedActionRules.Check(attributes);
+            var models = new List<ScheduledTaskModel>(attributes.Length);
+            for (var i = 0; i < attributes.Length; i++)
             {
-                if (repeated[i] == RepeatedActionProblem.None && ParseOne(context, method, context.Attributes[i], cancellationToken) is { } model)
+                if (repeated[i] == RepeatedActionProblem.None && ParseOne(compilation, method, attributes[i], cancellationToken) is { } model)
                 {
                     models.Add(model);
                 }
@@ -34,7 +36,7 @@ namespace Carillon.Generators.Parser
             return models.ToEquatableArray();
         }
 
-        private static ScheduledTaskModel? ParseOne(GeneratorAttributeSyntaxContext context, IMethodSymbol method, AttributeData attribute, CancellationToken cancellationToken)
+        private static ScheduledTaskModel? ParseOne(Compilation compilation, IMethodSymbol method, AttributeData attribute, CancellationToken cancellationToken)
         {
             var arguments = ScheduledActionArguments.Read(attribute);
             if (!arguments.IsComplete)
@@ -42,7 +44,7 @@ namespace Carillon.Generators.Parser
                 return null;
             }
 
-            var check = ScheduledActionCheck.Run(method, arguments, context.SemanticModel.Compilation, includeWarnings: false);
+            var check = ScheduledActionCheck.Run(method, arguments, compilation, includeWarnings: false);
             var memberVersion = VersionResolver.FindMemberVersion(method);
             if (!check.CanGenerate || (memberVersion is not null && !VersionRules.IsValid(memberVersion)))
             {

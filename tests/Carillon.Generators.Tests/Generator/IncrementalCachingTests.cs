@@ -1,6 +1,7 @@
 using Carillon.Generators.Tests.Infrastructure;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.Text;
 
 namespace Carillon.Generators.Tests.Generator;
 
@@ -8,8 +9,11 @@ public class IncrementalCachingTests
 {
     private static readonly string[] TrackedSteps =
     {
-        "ScheduledActions", "ParsedScheduledActions", "ValidScheduledActions", "AllScheduledActions", "CompilationFacts", "Schedule",
+        "ScheduledActions", "CompilationFacts", "Schedule",
     };
+
+    /// <summary>The steps that bind symbols: after a body edit they must not run at all (issue 14).</summary>
+    private static readonly string[] BindingSteps = { "ScheduledActions", "CompilationFacts" };
 
     private const string Source = """
         [assembly: ScheduleVersion("1.0.0")]
@@ -70,4 +74,90 @@ public class IncrementalCachingTests
         var task = Assert.Single(Compiler.LoadOwnRegistry(edited.AddSyntaxTrees(result.GeneratedSources.Select(s => s.SyntaxTree))).Tasks);
         Assert.Equal(("2.0.0", "Jobs", "Run"), (task.Version, task.DeclaringType, task.MethodName));
     }
+
+    [Fact]
+    public void Method_body_edit_runs_no_binding_step()
+    {
+        var compilation = Compiler.Create(Source);
+        var driver = Compiler.CreateDriver(trackSteps: true).RunGenerators(compilation);
+
+        var edited = Replace(compilation, "Source.cs", Source.Replace("=> 1;", "=> 2;"));
+        var result = driver.RunGenerators(edited).GetRunResult().Results.Single();
+
+        Assert.Equal(IncrementalStepRunReason.Unchanged, Assert.Single(Reasons(result, "Declarations")));
+        foreach (var step in BindingSteps)
+        {
+            Assert.All(Reasons(result, step), reason => Assert.Equal(IncrementalStepRunReason.Cached, reason));
+        }
+    }
+
+    [Fact]
+    public void Body_edit_that_adds_a_nullable_directive_runs_the_binding_again()
+    {
+        // A directive inside a body applies to the rest of the file, so the declarations after it may bind differently.
+        var source = """
+            public class Jobs
+            {
+                public int Unrelated() { return 1; }
+                [ScheduledAction("@hourly")] public void Run() { }
+            }
+            """;
+        var compilation = Compiler.Create(source);
+        var driver = Compiler.CreateDriver(trackSteps: true).RunGenerators(compilation);
+
+        var edited = Replace(compilation, "Source.cs", source.Replace("{ return 1; }", "{\n#nullable disable\n return 1; }"));
+        var result = driver.RunGenerators(edited).GetRunResult().Results.Single();
+
+        Assert.Equal(IncrementalStepRunReason.Modified, Assert.Single(Reasons(result, "Declarations")));
+    }
+
+    [Fact]
+    public void Editing_a_constant_in_another_file_updates_the_cron_that_names_it()
+    {
+        var compilation = Compiler.Create("""public class Jobs { [ScheduledAction(Crons.Nightly)] public void Run() { } }""")
+            .AddSyntaxTrees(CSharpSyntaxTree.ParseText("""public static class Crons { public const string Nightly = "0 2 * * *"; }""", Compiler.ParseOptions, path: "Crons.cs"));
+        var driver = Compiler.CreateDriver(trackSteps: true).RunGenerators(compilation);
+
+        var edited = Replace(compilation, "Crons.cs", """public static class Crons { public const string Nightly = "0 " + "3 * * *"; }""");
+        var result = driver.RunGenerators(edited).GetRunResult().Results.Single();
+
+        var task = Assert.Single(Compiler.LoadOwnRegistry(edited.AddSyntaxTrees(result.GeneratedSources.Select(s => s.SyntaxTree))).Tasks);
+        Assert.Equal("0 3 * * *", task.Cron);
+    }
+
+    [Fact]
+    public void Adding_a_constructor_parameter_in_another_partial_file_updates_the_generated_factory()
+    {
+        var compilation = Compiler.Create("""public partial class Jobs { [ScheduledAction("@hourly")] public void Run() { } }""")
+            .AddSyntaxTrees(CSharpSyntaxTree.ParseText("""public interface IClock { } public partial class Jobs { public Jobs() { } }""", Compiler.ParseOptions, path: "Constructor.cs"));
+        var driver = Compiler.CreateDriver(trackSteps: true).RunGenerators(compilation);
+        Assert.DoesNotContain(driver.GetRunResult().GeneratedTrees, t => t.ToString().Contains("global::IClock", StringComparison.Ordinal));
+
+        var edited = Replace(compilation, "Constructor.cs", """public interface IClock { } public partial class Jobs { public Jobs(IClock clock) { } }""");
+        var result = driver.RunGenerators(edited).GetRunResult();
+
+        Assert.Contains(result.GeneratedTrees, t => t.ToString().Contains("global::IClock", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Adding_a_scheduled_method_in_a_new_file_adds_its_task()
+    {
+        var compilation = Compiler.Create(Source);
+        var driver = Compiler.CreateDriver(trackSteps: true).RunGenerators(compilation);
+
+        var edited = compilation.AddSyntaxTrees(CSharpSyntaxTree.ParseText("""public class More { [ScheduledAction("@daily")] public void Tidy() { } }""", Compiler.ParseOptions, path: "More.cs"));
+        var result = driver.RunGenerators(edited).GetRunResult().Results.Single();
+
+        var tasks = Compiler.LoadOwnRegistry(edited.AddSyntaxTrees(result.GeneratedSources.Select(s => s.SyntaxTree))).Tasks;
+        Assert.Equal(new[] { "Jobs.Nightly", "More.Tidy" }, tasks.Select(t => t.Id).Order());
+    }
+
+    private static Compilation Replace(Compilation compilation, string path, string text)
+    {
+        var tree = compilation.SyntaxTrees.Single(t => t.FilePath == path);
+        return compilation.ReplaceSyntaxTree(tree, tree.WithChangedText(SourceText.From(text, System.Text.Encoding.UTF8)));
+    }
+
+    private static IEnumerable<IncrementalStepRunReason> Reasons(GeneratorRunResult result, string step)
+        => result.TrackedSteps[step].SelectMany(s => s.Outputs).Select(o => o.Reason);
 }

@@ -1,0 +1,207 @@
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.Threading;
+using Carillon.Generators.Models;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+
+namespace Carillon.Generators.Parser
+{
+    /// <summary>
+    /// Finds every <c>[ScheduledAction]</c> method of a compilation and parses it, the way Roslyn's attribute lookup
+    /// would: a syntactic filter on the attribute's name (its simple name, or any <c>using</c> alias that names it,
+    /// directly or through another alias), then binding only the methods that pass. Methods inside bodies (local
+    /// functions) are not looked at: they can never be scheduled, so nothing would be generated for them anyway.
+    /// It runs only when <see cref="DeclaredCompilation"/> says the declarations changed (issue 14).
+    /// </summary>
+    internal static class ScheduledMethodFinder
+    {
+        private const string SimpleName = "ScheduledAction";
+        private const string AttributeSuffix = "Attribute";
+
+        public static EquatableArray<ScheduledTaskModel> Find(Compilation compilation, CancellationToken cancellationToken)
+        {
+            var names = AttributeNames(compilation, cancellationToken);
+            var models = new List<ScheduledTaskModel>();
+            foreach (var tree in compilation.SyntaxTrees)
+            {
+                SemanticModel? semanticModel = null;
+                foreach (var method in CandidateMethods(tree.GetRoot(cancellationToken), names))
+                {
+                    cancellationToken.ThrowIfCancellationRequested();
+                    semanticModel ??= compilation.GetSemanticModel(tree);
+                    if (semanticModel.GetDeclaredSymbol(method, cancellationToken) is not { } symbol)
+                    {
+                        continue;
+                    }
+
+                    var attributes = AttributesOf(symbol, method);
+                    if (attributes.Length > 0)
+                    {
+                        models.AddRange(ScheduledTaskParser.Parse(symbol, attributes, compilation, cancellationToken));
+                    }
+                }
+            }
+
+            return models.ToEquatableArray();
+        }
+
+        /// <summary>The attribute names that may mean <c>[ScheduledAction]</c>: its own, and every alias leading to it.</summary>
+        private static HashSet<string> AttributeNames(Compilation compilation, CancellationToken cancellationToken)
+        {
+            var names = new HashSet<string>(System.StringComparer.Ordinal) { SimpleName, SimpleName + AttributeSuffix };
+            var aliases = new List<(string Alias, string Target)>();
+            foreach (var tree in compilation.SyntaxTrees)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                CollectAliases(((CompilationUnitSyntax)tree.GetRoot(cancellationToken)).Usings, aliases);
+                foreach (var ns in Namespaces(tree.GetRoot(cancellationToken)))
+                {
+                    CollectAliases(ns.Usings, aliases);
+                }
+            }
+
+            // An alias may name another alias (using A = B; where B is itself an alias): repeat until nothing is added.
+            for (var added = true; added;)
+            {
+                added = false;
+                foreach (var (alias, target) in aliases)
+                {
+                    if (!names.Contains(alias) && names.Contains(target))
+                    {
+                        names.Add(alias);
+                        added = true;
+                    }
+                }
+            }
+
+            return names;
+        }
+
+        private static void CollectAliases(SyntaxList<UsingDirectiveSyntax> usings, List<(string Alias, string Target)> aliases)
+        {
+            foreach (var directive in usings)
+            {
+                if (directive.Alias is { } alias && directive.Name is { } target)
+                {
+                    aliases.Add((alias.Name.Identifier.ValueText, RightmostName(target)));
+                }
+            }
+        }
+
+        private static IEnumerable<BaseNamespaceDeclarationSyntax> Namespaces(SyntaxNode root)
+        {
+            foreach (var member in ((CompilationUnitSyntax)root).Members)
+            {
+                if (member is BaseNamespaceDeclarationSyntax ns)
+                {
+                    foreach (var nested in NamespaceAndNested(ns))
+                    {
+                        yield return nested;
+                    }
+                }
+            }
+        }
+
+        private static IEnumerable<BaseNamespaceDeclarationSyntax> NamespaceAndNested(BaseNamespaceDeclarationSyntax ns)
+        {
+            yield return ns;
+            foreach (var member in ns.Members)
+            {
+                if (member is BaseNamespaceDeclarationSyntax nested)
+                {
+                    foreach (var inner in NamespaceAndNested(nested))
+                    {
+                        yield return inner;
+                    }
+                }
+            }
+        }
+
+        /// <summary>Methods of types (at any nesting) with an attribute whose name may be <c>[ScheduledAction]</c>.</summary>
+        private static IEnumerable<MethodDeclarationSyntax> CandidateMethods(SyntaxNode root, HashSet<string> names)
+        {
+            var pending = new Stack<MemberDeclarationSyntax>();
+            foreach (var member in ((CompilationUnitSyntax)root).Members)
+            {
+                pending.Push(member);
+            }
+
+            var found = new List<MethodDeclarationSyntax>();
+            while (pending.Count > 0)
+            {
+                switch (pending.Pop())
+                {
+                    case BaseNamespaceDeclarationSyntax ns:
+                        foreach (var member in ns.Members)
+                        {
+                            pending.Push(member);
+                        }
+
+                        break;
+                    case TypeDeclarationSyntax type:
+                        foreach (var member in type.Members)
+                        {
+                            pending.Push(member);
+                        }
+
+                        break;
+                    case MethodDeclarationSyntax method when HasCandidateAttribute(method, names):
+                        found.Add(method);
+                        break;
+                }
+            }
+
+            // Document order, as Roslyn's lookup returns them: the registry lists tasks in this order.
+            found.Sort((a, b) => a.SpanStart.CompareTo(b.SpanStart));
+            return found;
+        }
+
+        private static bool HasCandidateAttribute(MethodDeclarationSyntax method, HashSet<string> names)
+        {
+            foreach (var list in method.AttributeLists)
+            {
+                foreach (var attribute in list.Attributes)
+                {
+                    var name = RightmostName(attribute.Name);
+                    if (names.Contains(name) || names.Contains(name + AttributeSuffix))
+                    {
+                        return true;
+                    }
+                }
+            }
+
+            return false;
+        }
+
+        private static string RightmostName(NameSyntax name)
+            => name switch
+            {
+                QualifiedNameSyntax qualified => qualified.Right.Identifier.ValueText,
+                AliasQualifiedNameSyntax aliased => aliased.Name.Identifier.ValueText,
+                SimpleNameSyntax simple => simple.Identifier.ValueText,
+                _ => name.ToString(),
+            };
+
+        /// <summary>
+        /// Carillon's <c>[ScheduledAction]</c> attributes written on this declaration (a partial method's other part
+        /// has its own), compared by name like Roslyn's lookup by metadata name.
+        /// </summary>
+        private static ImmutableArray<AttributeData> AttributesOf(ISymbol symbol, MethodDeclarationSyntax declaration)
+        {
+            var builder = ImmutableArray.CreateBuilder<AttributeData>();
+            foreach (var attribute in symbol.GetAttributes())
+            {
+                if (attribute.AttributeClass is { MetadataName: "ScheduledActionAttribute", ContainingNamespace: { Name: "Carillon", ContainingNamespace.IsGlobalNamespace: true } }
+                    && attribute.ApplicationSyntaxReference is { } reference
+                    && reference.SyntaxTree == declaration.SyntaxTree
+                    && declaration.Span.Contains(reference.Span))
+                {
+                    builder.Add(attribute);
+                }
+            }
+
+            return builder.ToImmutable();
+        }
+    }
+}

@@ -1,0 +1,92 @@
+using Carillon.Generators.Tests.Infrastructure;
+using Microsoft.CodeAnalysis.CSharp;
+
+namespace Carillon.Generators.Tests.Generator;
+
+/// <summary>
+/// Which attributes the generator recognises as Carillon's <c>[ScheduledAction]</c>: it filters methods by the
+/// attribute's name before binding them (issue 14), so every way of naming the attribute must still be found.
+/// </summary>
+public class AttributeLookupTests
+{
+    [Fact]
+    public void Alias_declared_by_a_global_using_in_another_file_is_found()
+    {
+        var compilation = Compiler.Create("""public class Jobs { [Every("@hourly")] public void Run() { } }""")
+            .AddSyntaxTrees(CSharpSyntaxTree.ParseText("global using Every = Carillon.ScheduledActionAttribute;", Compiler.ParseOptions, path: "Aliases.cs"));
+
+        Assert.Equal(new[] { "Jobs.Run" }, TaskIds(compilation));
+    }
+
+    [Fact]
+    public void Alias_of_an_alias_is_found()
+    {
+        var compilation = Compiler.Create("""
+            namespace Shop
+            {
+                using Hourly = Every;
+                public class Jobs { [Hourly("@hourly")] public void Run() { } }
+            }
+            """)
+            .AddSyntaxTrees(CSharpSyntaxTree.ParseText("global using Every = Carillon.ScheduledActionAttribute;", Compiler.ParseOptions, path: "Aliases.cs"));
+
+        Assert.Equal(new[] { "Jobs.Run" }, TaskIds(compilation));
+    }
+
+    [Fact]
+    public void Fully_qualified_attribute_name_is_found()
+    {
+        var compilation = Compiler.Create("""public class Jobs { [global::Carillon.ScheduledActionAttribute("@hourly")] public void Run() { } [Carillon.ScheduledAction("@daily")] public void Tidy() { } }""");
+
+        Assert.Equal(new[] { "Jobs.Run", "Jobs.Tidy" }, TaskIds(compilation));
+    }
+
+    [Fact]
+    public void Attribute_of_the_same_name_from_another_namespace_is_ignored()
+    {
+        var compilation = Compiler.Create("""
+            namespace Other { public sealed class ScheduledActionAttribute : System.Attribute { public ScheduledActionAttribute(string cron) { } } }
+            public class Jobs { [Other.ScheduledAction("@hourly")] public void Run() { } [ScheduledAction("@daily")] public void Tidy() { } }
+            """);
+
+        Assert.Equal(new[] { "Jobs.Tidy" }, TaskIds(compilation));
+    }
+
+    [Fact]
+    public void Methods_of_nested_types_and_partial_classes_across_files_are_found_in_declaration_order()
+    {
+        var compilation = Compiler.Create("""
+            public partial class Outer
+            {
+                [ScheduledAction("@hourly")] public static void First() { }
+                public class Inner { [ScheduledAction("@daily")] public static void Second() { } }
+            }
+            """)
+            .AddSyntaxTrees(CSharpSyntaxTree.ParseText("""public partial class Outer { [ScheduledAction("@weekly")] public static void Third() { } }""", Compiler.ParseOptions, path: "Outer.Part.cs"));
+
+        Assert.Equal(new[] { "Outer.First", "Inner.Second", "Outer.Third" }, TaskIds(compilation));
+    }
+
+    [Fact]
+    public void Local_function_with_the_attribute_generates_nothing()
+    {
+        var compilation = Compiler.Create("""
+            public class Jobs
+            {
+                public void Host()
+                {
+                    [ScheduledAction("@hourly")] static void Local() { }
+                    Local();
+                }
+            }
+            """);
+
+        Assert.Empty(TaskIds(compilation));
+    }
+
+    private static string[] TaskIds(CSharpCompilation compilation)
+    {
+        var (output, _) = Compiler.Generate(compilation);
+        return Compiler.LoadOwnRegistry(output).Tasks.Select(t => t.Id).ToArray();
+    }
+}
