@@ -12,7 +12,8 @@ namespace Carillon.RecurringMessages.Firing.Ownership;
 /// The owners of this instance (issue 11): one consumer in group <see cref="RecurringMessagesOptions.Group"/> on a
 /// dedicated thread (the group membership, its rebuild and close, and the fenced producers are
 /// <see cref="PartitionOwnershipService"/>'s, shared with the delayed dispatcher); each assigned partition gets a <see cref="PartitionOwner"/>. One thread reads, applies and fires,
-/// so records read are always applied before what is due is taken (the rule that settles races, docs/recurring-messages.md).
+/// so records read are always applied before what is due is taken (the rule that settles races, docs/recurring-messages.md);
+/// only a burst's records are written on the partitions' producer threads, and this thread reads nothing until it has collected their commits.
 /// The rebalance handlers only create and drop owners; fencing (<c>InitTransactions</c>) runs in the loop. A failure of
 /// the consumer or a broken producer rebuilds the consumer after a pause (the group reassigns, the next owner reloads).
 /// </summary>
