@@ -15,6 +15,8 @@ namespace Carillon.Kafka.Tests.RecurringMessages;
 public sealed class RecurringMessagesConcurrentCommitTests
 {
     private const string EverySecond = "* * * * * *";
+    private const string EveryTwoSeconds = "*/2 * * * * *";
+    private const int BurstSize = 1_200;
 
     [Fact]
     public async Task Occurrences_of_every_partition_committed_together_come_out_exactly_once_and_in_sequence()
@@ -36,6 +38,27 @@ public sealed class RecurringMessagesConcurrentCommitTests
         {
             var occurrences = Occurrences(Of(got, name)).Order().ToList();
             Assert.All(occurrences.Zip(occurrences.Skip(1)), pair => Assert.Equal(1000, pair.Second - pair.First));
+        });
+        await host.StopAsync();
+    }
+
+    [Fact]
+    public async Task A_burst_of_occurrences_on_one_partition_comes_out_exactly_once_and_in_sequence()
+    {
+        using var kit = new RecurringMessagesKit();
+        using var host = await kit.StartHostAsync(o => o.RecurringMessages.MisfireThreshold = TimeSpan.FromMinutes(5));
+        var api = host.Services.GetRequiredService<IRecurringMessages>();
+
+        // Hundreds due at one instant on one partition: a burst the owner writes on its producer's own thread.
+        var names = Enumerable.Range(0, 10_000).Select(i => $"burst-{i}").Where(n => PartitionOf(n) == 0).Take(BurstSize).ToList();
+        await Task.WhenAll(names.Select(n => api.AddOrUpdateAsync(n, EveryTwoSeconds, Target, null, Encoding.UTF8.GetBytes(n))));
+
+        var got = kit.ReadUntil(EachAtLeast(names, 3));
+
+        Assert.All(names, name =>
+        {
+            var occurrences = Occurrences(Of(got, name)).Order().ToList();
+            Assert.All(occurrences.Zip(occurrences.Skip(1)), pair => Assert.Equal(2000, pair.Second - pair.First));
         });
         await host.StopAsync();
     }
@@ -69,6 +92,28 @@ public sealed class RecurringMessagesConcurrentCommitTests
             Assert.Equal(occurrences.Distinct().Count(), occurrences.Count);
         });
         await host.StopAsync();
+    }
+
+    // Counts as it reads (the reader asks after every record): true once every name has come out `count` times.
+    private static Func<List<ConsumeResult<byte[]?, byte[]?>>, bool> EachAtLeast(List<string> names, int count)
+    {
+        var wanted = names.ToHashSet(StringComparer.Ordinal);
+        var seen = new Dictionary<string, int>(StringComparer.Ordinal);
+        var read = 0;
+        var complete = 0;
+        return records =>
+        {
+            for (; read < records.Count; read++)
+            {
+                if (Header(records[read], "carillon-recurring-name") is { } name && wanted.Contains(name)
+                    && (seen[name] = seen.GetValueOrDefault(name) + 1) == count)
+                {
+                    complete++;
+                }
+            }
+
+            return complete == wanted.Count;
+        };
     }
 
     private static long BehindEveryOther(List<ConsumeResult<byte[]?, byte[]?>> records, List<string> names, string stopped)

@@ -21,6 +21,12 @@ internal sealed class TransactionalProducer : IDisposable
     private bool _committing;
     private TransactionOutcome? _settled;
 
+    // A transaction begun and not yet handed to a commit or aborted: begun ahead (BeginAhead, or right after the
+    // previous commit on the call thread), so that a write at a due time does not first wait for BeginTransaction's
+    // round trip through the client's main thread (issue 11, docs/benchmarks-recurring-messages.md). Written by the
+    // call thread only while a commit is in flight; read once it was collected.
+    private bool _open;
+
     private TransactionalProducer(IProducer<byte[]?, byte[]?> producer, TimeSpan timeout)
     {
         _producer = producer;
@@ -92,7 +98,7 @@ internal sealed class TransactionalProducer : IDisposable
 
         try
         {
-            _producer.BeginTransaction();
+            Begin();
             write(_producer);
             if (offsets is { Count: > 0 })
             {
@@ -111,6 +117,7 @@ internal sealed class TransactionalProducer : IDisposable
                     }
 
                     step = nameof(IProducer<byte[], byte[]>.CommitTransaction);
+                    _open = false;
                     Commit(p);
                 }, 3))
             {
@@ -133,17 +140,86 @@ internal sealed class TransactionalProducer : IDisposable
     }
 
     /// <summary>
-    /// The first half of a transaction run concurrently with other producers' (issue 11): begins it, runs
-    /// <paramref name="write"/> on the caller's thread, and hands the commit to this producer's call thread without
-    /// waiting for it. The caller then starts other producers' transactions and collects each outcome with
-    /// <see cref="AwaitCommit"/>, which must be called once before this producer is used again. Same rules as
-    /// <see cref="Execute"/> (without offsets): a <see cref="KafkaException"/> from <paramref name="write"/> aborts, a
-    /// retriable commit failure is retried once. <paramref name="committed"/> runs on the call thread as soon as the commit
-    /// returned (so the caller can note when, whatever else it was waiting for).
+    /// Begins the next transaction now, while nothing is due, so that the next <see cref="Write"/> or
+    /// <see cref="StartCommit"/> produces at once (issue 11). A transaction with no record yet involves no broker and
+    /// no timeout. Does nothing when one is open or in flight; a refusal is left for the next write to meet and report.
     /// </summary>
-    public void StartCommit(Action<IProducer<byte[]?, byte[]?>> write, Action? committed = null)
+    public void BeginAhead()
+    {
+        if (_disposed || _terminal is not null || _open || _committing || _settled is not null)
+        {
+            return;
+        }
+
+        try
+        {
+            Begin();
+        }
+        catch (KafkaException)
+        {
+            // Met again by the next write, which aborts or reports it as the transaction's outcome.
+        }
+    }
+
+    /// <summary>
+    /// The first half of a transaction run concurrently with other producers' (issue 11), when the records are few:
+    /// begins it (unless <see cref="BeginAhead"/> did) and runs <paramref name="write"/> on the caller's thread, so that
+    /// the caller can produce every producer's records before it hands any commit off with <see cref="StartCommit"/>
+    /// (a commit in flight competes with the next producer's writes for the CPU). A <see cref="KafkaException"/> from
+    /// <paramref name="write"/> aborts: the outcome is then ready for <see cref="AwaitCommit"/>, and false is returned.
+    /// </summary>
+    public bool Write(Action<IProducer<byte[]?, byte[]?>> write)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
+        if (_committing || _settled is not null)
+        {
+            throw new InvalidOperationException("The previous transaction's outcome was not collected.");
+        }
+
+        if (_terminal is { } terminal)
+        {
+            _settled = terminal;
+            return false;
+        }
+
+        try
+        {
+            Begin();
+            write(_producer);
+        }
+        catch (KafkaException e)
+        {
+            _settled = Fail(e);
+            return false;
+        }
+        catch
+        {
+            AbortQuietly();
+            throw;
+        }
+
+        return true;
+    }
+
+    /// <summary>
+    /// Hands the transaction's commit to this producer's call thread without waiting for it (issue 11); the caller
+    /// starts other producers' commits and collects each outcome with <see cref="AwaitCommit"/>, which must be called
+    /// once before this producer is used again. <paramref name="write"/>, when given, runs first on the call thread
+    /// (after beginning the transaction unless it is open): many records are written there, in parallel with the other
+    /// producers'. Same rules as <see cref="Execute"/> (without offsets): a <see cref="KafkaException"/> from a write
+    /// aborts, a retriable commit failure is retried once. <paramref name="committed"/> runs on the call thread as soon
+    /// as the commit returned (so the caller can note when, whatever else it was waiting for); with
+    /// <paramref name="beginNext"/> the call thread then begins the next transaction, as <see cref="BeginAhead"/>.
+    /// After a <see cref="Write"/> that failed, nothing is handed and the outcome is already known.
+    /// </summary>
+    public void StartCommit(Action<IProducer<byte[]?, byte[]?>>? write = null, Action? committed = null, bool beginNext = false)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        if (_settled is not null && write is null)
+        {
+            return;
+        }
+
         if (_committing || _settled is not null)
         {
             throw new InvalidOperationException("The previous transaction's outcome was not collected.");
@@ -155,29 +231,33 @@ internal sealed class TransactionalProducer : IDisposable
             return;
         }
 
-        try
-        {
-            _producer.BeginTransaction();
-            write(_producer);
-        }
-        catch (KafkaException e)
-        {
-            _settled = Fail(e);
-            return;
-        }
-        catch
-        {
-            AbortQuietly();
-            throw;
-        }
-
         var producer = _producer;
+        var begin = !_open;
+        _open = false;
+        _committing = true;
         _calls.Start(() =>
         {
+            if (begin)
+            {
+                producer.BeginTransaction();
+            }
+
+            write?.Invoke(producer);
             Commit(producer);
             committed?.Invoke();
+            if (beginNext)
+            {
+                try
+                {
+                    producer.BeginTransaction();
+                    _open = true;
+                }
+                catch (KafkaException)
+                {
+                    // Met again by the next write.
+                }
+            }
         });
-        _committing = true;
     }
 
     /// <summary>Waits for the commit <see cref="StartCommit"/> handed off (bounded) and returns the transaction's outcome.</summary>
@@ -274,8 +354,18 @@ internal sealed class TransactionalProducer : IDisposable
         }
     }
 
+    private void Begin()
+    {
+        if (!_open)
+        {
+            _producer.BeginTransaction();
+            _open = true;
+        }
+    }
+
     private TransactionOutcome Fail(KafkaException e)
     {
+        _open = false;
         LastError = e.Error;
         if (TransactionErrors.IsFenced(e.Error))
         {
@@ -317,6 +407,7 @@ internal sealed class TransactionalProducer : IDisposable
 
     private void AbortQuietly()
     {
+        _open = false;
         try
         {
             if (!Control(p => p.AbortTransaction(_timeout)))

@@ -21,6 +21,10 @@ internal sealed class PartitionOwner(TopicPartition partition, string instance, 
     // One transaction stays well inside the producer's queue (100,000 messages by default) when a whole partition is
     // due at once ("every tenant's report at midnight"); the rest fire in the next transactions, without waiting.
     private const int MaxFiresPerTransaction = 5_000;
+
+    // Up to this many occurrences are produced on the owners' loop (latency: no thread hop); more are written on the
+    // producer's call thread, in parallel with the other partitions (throughput; issue 11's benchmark).
+    private const int MaxInlineFires = 500;
     private static readonly TimeSpan s_retryAfter = TimeSpan.FromSeconds(1);
     private static readonly byte[] s_claimKind = RecurringWire.Utf8(RecurringWire.ClaimKind);
     private static readonly byte[][] s_triggers = [.. Enum.GetValues<FireReason>().Select(r => RecurringWire.Utf8(r.ToString().ToLowerInvariant()))];
@@ -38,6 +42,7 @@ internal sealed class PartitionOwner(TopicPartition partition, string instance, 
     private HashSet<string>? _firingUnknown;
     private DateTimeOffset _firingSince;
     private DateTimeOffset _committedAt;
+    private bool _commitPending;
 
     public TopicPartition TopicPartition { get; } = partition;
 
@@ -75,6 +80,7 @@ internal sealed class PartitionOwner(TopicPartition partition, string instance, 
         try
         {
             _producer = createProducer(TopicPartition);
+            _producer.BeginAhead();
             var marks = watermarks(TopicPartition);
             _loadMark = marks.High.Value;
             OwnerLog.Assigned(logger, TopicPartition.Partition.Value, _loadMark);
@@ -117,19 +123,28 @@ internal sealed class PartitionOwner(TopicPartition partition, string instance, 
     }
 
     /// <summary>
-    /// Takes what is due and starts its transaction: each occurrence's record and its claim are produced, and the commit
-    /// is handed to the producer's own call thread without waiting, so the owners' loop keeps every partition's commit
-    /// in flight at once (issue 11: one after the other, the last partition waited for every other's commit). Returns
-    /// false when nothing was started. <see cref="FinishFire"/> collects the outcome.
+    /// Takes what is due and produces it in this partition's transaction (issue 11). A few occurrences (a schedule set
+    /// that does not saturate the producer) are produced here, on the owners' loop, and their commit waits for
+    /// <see cref="StartCommit"/>: the loop produces every due partition's records before it hands off any commit, so
+    /// no commit in flight competes with the records still to produce, and the transaction was begun ahead
+    /// (after the previous commit), so the first record leaves at once. Many (a burst) are handed off whole, records
+    /// and commit, to the producer's own call thread at once: the partitions write in parallel, as plain producers
+    /// would. Returns false when nothing is due. <see cref="FinishFire"/> collects the outcome.
     /// </summary>
-    public bool StartFire()
+    public bool Fire()
     {
         if (!Loaded || Fenced || _producer is null || _firing is not null)
         {
             return false;
         }
 
+        // The loop polls with no wait in the last millisecond before a due time: take nothing, allocate nothing.
         var now = time.GetUtcNow();
+        if (Book.NextDue is not { } due || due > now)
+        {
+            return false;
+        }
+
         var fires = Book.TakeDue(now, MaxFiresPerTransaction);
         if (fires.Count == 0)
         {
@@ -140,32 +155,30 @@ internal sealed class PartitionOwner(TopicPartition partition, string instance, 
         _firing = fires;
         _firingUnknown = unknown;
         _firingSince = now;
-        _producer.StartCommit(
-            p =>
-            {
-                foreach (var fire in fires)
-                {
-                    var name = RecurringWire.Utf8(fire.Entry.Name);
-                    Share(fire.Occurrence);
-                    var target = fire.Entry.Definition.TargetTopic;
-                    if (unknown?.Contains(target) == true)
-                    {
-                        p.Produce(DeadLetterTopic, DeadLetter(fire, name));
-                    }
-                    else
-                    {
-                        p.Produce(target, Target(fire, name));
-                    }
+        if (fires.Count <= MaxInlineFires)
+        {
+            _commitPending = _producer.Write(p => Write(p, fires, unknown));
+        }
+        else
+        {
+            _producer.StartCommit(p => Write(p, fires, unknown), NoteCommitted, beginNext: true);
+        }
 
-                    p.Produce(TopicPartition, Claim(fire, name));
-                }
-            },
-            () => _committedAt = time.GetUtcNow());
         return true;
     }
 
+    /// <summary>Hands off the commit of what <see cref="Fire"/> produced on the loop, if it did.</summary>
+    public void StartCommit()
+    {
+        if (_commitPending && _producer is not null)
+        {
+            _commitPending = false;
+            _producer.StartCommit(committed: NoteCommitted, beginNext: true);
+        }
+    }
+
     /// <summary>
-    /// Waits for the transaction <see cref="StartFire"/> started (if any) and applies its outcome to the book. Returns
+    /// Waits for the transaction <see cref="Fire"/> started (if any) and applies its outcome to the book. Returns
     /// false when the producer can no longer write (broken: the caller rebuilds); a fenced owner returns true and
     /// stops firing.
     /// </summary>
@@ -178,6 +191,7 @@ internal sealed class PartitionOwner(TopicPartition partition, string instance, 
 
         var unknown = _firingUnknown;
         var now = _firingSince;
+        StartCommit();
         _firing = null;
         _firingUnknown = null;
         var outcome = _producer.AwaitCommit();
@@ -196,6 +210,7 @@ internal sealed class PartitionOwner(TopicPartition partition, string instance, 
                 FireReport.Failed(fires, _producer.LastError?.Reason, now, this);
                 OwnerLog.FireFailed(logger, TopicPartition.Partition.Value, fires.Count, outcome.ToString(), _producer.LastError?.Reason ?? "?");
                 Book.Retry(fires, now + s_retryAfter);
+                _producer.BeginAhead();
                 return true;
             case TransactionOutcome.Fenced:
                 Fenced = true;
@@ -214,6 +229,31 @@ internal sealed class PartitionOwner(TopicPartition partition, string instance, 
         _producer?.Dispose();
         _producer = null;
     }
+
+    // The records of one transaction: on the owners' loop (a few) or the producer's call thread (many); either way
+    // nothing else touches this owner's shared occurrence bytes or the fires' entries until the commit is collected.
+    private void Write(IProducer<byte[]?, byte[]?> p, List<Fire> fires, HashSet<string>? unknown)
+    {
+        foreach (var fire in fires)
+        {
+            var name = RecurringWire.Utf8(fire.Entry.Name);
+            Share(fire.Occurrence);
+            var target = fire.Entry.Definition.TargetTopic;
+            if (unknown?.Contains(target) == true)
+            {
+                p.Produce(DeadLetterTopic, DeadLetter(fire, name));
+            }
+            else
+            {
+                p.Produce(target, Target(fire, name));
+            }
+
+            p.Produce(TopicPartition, Claim(fire, name));
+        }
+    }
+
+    // On the producer's call thread when the commit returned: the end of the lateness metric.
+    private void NoteCommitted() => _committedAt = time.GetUtcNow();
 
     private void Share(DateTimeOffset occurrence)
     {

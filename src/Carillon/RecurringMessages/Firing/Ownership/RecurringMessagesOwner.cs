@@ -12,7 +12,8 @@ namespace Carillon.RecurringMessages.Firing.Ownership;
 /// The owners of this instance (issue 11): one consumer in group <see cref="RecurringMessagesOptions.Group"/> on a
 /// dedicated thread (the group membership, its rebuild and close, and the fenced producers are
 /// <see cref="PartitionOwnershipService"/>'s, shared with the delayed dispatcher); each assigned partition gets a <see cref="PartitionOwner"/>. One thread reads, applies and fires,
-/// so records read are always applied before what is due is taken (the rule that settles races, docs/recurring-messages.md).
+/// so records read are always applied before what is due is taken (the rule that settles races, docs/recurring-messages.md);
+/// only a burst's records are written on the partitions' producer threads, and this thread reads nothing until it has collected their commits.
 /// The rebalance handlers only create and drop owners; fencing (<c>InitTransactions</c>) runs in the loop. A failure of
 /// the consumer or a broken producer rebuilds the consumer after a pause (the group reassigns, the next owner reloads).
 /// </summary>
@@ -21,6 +22,7 @@ internal sealed class RecurringMessagesOwner(OwnershipServices services, Recurri
 {
     private static readonly TimeSpan s_callTimeout = TimeSpan.FromSeconds(10);
     private static readonly TimeSpan s_maxWait = TimeSpan.FromMilliseconds(100);
+    private static readonly TimeSpan s_spinBefore = TimeSpan.FromMilliseconds(0.2);
     private readonly RecurringMessagesOptions _options = services.Options.Value.RecurringMessages;
     private readonly CarillonOptions _carillon = services.Options.Value;
     private readonly Dictionary<int, PartitionOwner> _owners = [];
@@ -56,10 +58,11 @@ internal sealed class RecurringMessagesOwner(OwnershipServices services, Recurri
                 result = ++read < 1_000 ? Consume(consumer, TimeSpan.Zero) : null;
             }
 
-            // Every partition's due transaction is started before any is waited for: each partition has its own
-            // fenced producer, so their commits run at once and the last partition no longer waits for every other's
-            // (issue 11, docs/benchmarks-recurring-messages.md). Still one transaction per partition at a time, and
-            // the book is only touched on this thread, between reads: the race rule (docs/recurring-messages.md) holds.
+            // Every due partition's records are produced before any commit is handed off, then every commit is
+            // handed off before any is waited for (issue 11, docs/benchmarks-recurring-messages.md): a commit in flight
+            // no longer competes for the CPU with the next partition's records, and the last partition's commit no
+            // longer waits for every other's. Still one transaction per partition at a time, and the book is only
+            // touched on this thread, between reads: the race rule (docs/recurring-messages.md) holds.
             foreach (var owner in _owners.Values)
             {
                 if (!owner.Loaded && !owner.NeedsInit)
@@ -67,7 +70,12 @@ internal sealed class RecurringMessagesOwner(OwnershipServices services, Recurri
                     owner.ObservePosition(consumer.Position(owner.TopicPartition).Value);
                 }
 
-                owner.StartFire();
+                owner.Fire();
+            }
+
+            foreach (var owner in _owners.Values)
+            {
+                owner.StartCommit();
             }
 
             // Every outcome is collected before a broken producer rebuilds the consumer: no commit is left in flight.
@@ -183,7 +191,16 @@ internal sealed class RecurringMessagesOwner(OwnershipServices services, Recurri
             }
         }
 
-        return wait < TimeSpan.Zero ? TimeSpan.Zero : wait;
+        // The consumer's poll takes whole milliseconds and truncates: rounded up, the loop sleeps until the due time
+        // and wakes just after it (as a timer would). Truncated, it woke up to 1 ms early and spun through zero-wait
+        // polls, and a thread that spins is the first the OS preempts on a busy machine, right at the due time
+        // (issue 11, docs/benchmarks-recurring-messages.md). Only the last moments before a due time are polled through.
+        if (wait <= s_spinBefore)
+        {
+            return TimeSpan.Zero;
+        }
+
+        return TimeSpan.FromMilliseconds(Math.Ceiling(wait.TotalMilliseconds));
     }
 
     private void InitPending(IConsumer<byte[]?, byte[]?> consumer)
