@@ -4,13 +4,19 @@ using Confluent.Kafka;
 namespace Carillon.Kafka;
 
 /// <summary>
-/// Whether a target topic exists, asked of the cluster once per topic before the first dispatch to it. On a cluster
-/// without topic auto-creation a message for a missing topic would fail its whole transaction, and after every reload
-/// the next one: the partition would be blocked for good. Known, the record is dead-lettered instead. The question is
-/// a metadata request of the kind a producer sends, so a cluster that auto-creates topics creates it, as the produce
-/// would have. Only a definite "unknown topic" answer counts: a timeout or any other error lets the dispatch go ahead
-/// (and fail and retry like any transient failure). Thread-safe; shared by the partitions of one owner service: the
-/// delayed dispatcher's (issue 8) and the recurring-messages owner's (issue 11).
+/// Whether a target topic exists, asked of the cluster once per topic. On a cluster without topic auto-creation a
+/// message for a missing topic would fail its whole transaction, and after every reload the next one: the partition
+/// would be blocked for good. Known, the record is dead-lettered instead. The question is a metadata request of the
+/// kind a producer sends, so a cluster that auto-creates topics creates it, as the produce would have. Only a definite
+/// "unknown topic" answer counts: a timeout or any other error lets the dispatch go ahead (and fail and retry like any
+/// transient failure). Thread-safe; shared by the partitions of one owner service: the delayed dispatcher's (issue 8)
+/// and the recurring-messages owner's (issue 11).
+/// <para>
+/// The question is asked ahead (<see cref="Prefetch"/>, when a partition first holds a record for the topic) and at
+/// most once at a time per topic, whoever asks: when a backlog fell due at one instant, every partition worker asked
+/// the cluster about the same topic at that instant, about 100 ms before its first produce (issue 14,
+/// docs/benchmarks-delayed.md).
+/// </para>
 /// </summary>
 internal sealed class TargetTopicDirectory(Func<IAdminClient> createAdmin, TimeProvider time) : IDisposable
 {
@@ -18,29 +24,39 @@ internal sealed class TargetTopicDirectory(Func<IAdminClient> createAdmin, TimeP
     private static readonly TimeSpan s_unknownFor = TimeSpan.FromSeconds(30);
     private static readonly TimeSpan s_timeout = TimeSpan.FromSeconds(10);
 
-    private readonly ConcurrentDictionary<string, DateTimeOffset?> _topics = new(StringComparer.Ordinal); // null: exists
+    // A metadata call that ignores its timeout must not hold a dispatch for longer than this: the answer is then "go ahead".
+    private static readonly TimeSpan s_waitBound = s_timeout + TimeSpan.FromSeconds(5);
+
+    private readonly ConcurrentDictionary<string, Lookup> _topics = new(StringComparer.Ordinal);
     private readonly Lock _adminGate = new();
     private IAdminClient? _admin;
+    private bool _disposed;
 
-    /// <summary>False only when the cluster said the topic does not exist (within the last 30 s).</summary>
+    /// <summary>
+    /// False only when the cluster said the topic does not exist (within the last 30 s). Answers from the cache, waits
+    /// for a question already asked, or asks.
+    /// </summary>
     public bool Exists(string topic)
     {
-        if (_topics.TryGetValue(topic, out var unknownSince) && (unknownSince is null || time.GetUtcNow() - unknownSince < s_unknownFor))
-        {
-            return unknownSince is null;
-        }
-
-        var exists = Ask(topic);
-        _topics[topic] = exists ? null : time.GetUtcNow();
-        return exists;
+        var lookup = Current(topic);
+        return !lookup.Answer.Wait(s_waitBound) || lookup.Answer.Result;
     }
+
+    /// <summary>
+    /// Starts the question about <paramref name="topic"/> in the background unless it is answered or asked already,
+    /// so that the dispatch finds the answer cached. Never blocks.
+    /// </summary>
+    public void Prefetch(string topic) => _ = Current(topic);
 
     /// <summary>Asks again next time: a transaction to these topics failed, and one of them may have been deleted.</summary>
     public void Forget(IEnumerable<string> topics)
     {
         foreach (var topic in topics)
         {
-            _topics.TryRemove(topic, out _);
+            if (_topics.TryGetValue(topic, out var lookup) && lookup.Answer.IsCompleted)
+            {
+                _topics.TryRemove(new KeyValuePair<string, Lookup>(topic, lookup));
+            }
         }
     }
 
@@ -48,10 +64,46 @@ internal sealed class TargetTopicDirectory(Func<IAdminClient> createAdmin, TimeP
     {
         lock (_adminGate)
         {
+            _disposed = true;
             _admin?.Dispose();
             _admin = null;
         }
     }
+
+    // The topic's answer, or the question in flight; a new question when there is none or "unknown" has gone stale.
+    private Lookup Current(string topic)
+    {
+        while (true)
+        {
+            if (_topics.TryGetValue(topic, out var known))
+            {
+                if (!known.IsStale(time.GetUtcNow()))
+                {
+                    return known;
+                }
+
+                var again = new Lookup();
+                if (_topics.TryUpdate(topic, again, known))
+                {
+                    Start(topic, again);
+                    return again;
+                }
+            }
+            else
+            {
+                var first = new Lookup();
+                if (_topics.TryAdd(topic, first))
+                {
+                    Start(topic, first);
+                    return first;
+                }
+            }
+        }
+    }
+
+    // On a thread of its own: a blocking client call never runs on the thread pool (DedicatedThread).
+    private void Start(string topic, Lookup lookup)
+        => _ = DedicatedThread.Start("carillon-topic-lookup", () => lookup.Answered(Ask(topic), time.GetUtcNow()));
 
     private bool Ask(string topic)
     {
@@ -60,15 +112,39 @@ internal sealed class TargetTopicDirectory(Func<IAdminClient> createAdmin, TimeP
             IAdminClient admin;
             lock (_adminGate)
             {
+                if (_disposed)
+                {
+                    return true;
+                }
+
                 admin = _admin ??= createAdmin();
             }
 
             var metadata = admin.GetMetadata(topic, s_timeout);
             return metadata.Topics.FirstOrDefault(t => t.Topic == topic)?.Error.Code is not ErrorCode.UnknownTopicOrPart;
         }
-        catch (KafkaException)
+        catch (Exception e) when (e is not OutOfMemoryException)
         {
+            // No answer (the client refused, timed out or was disposed): the dispatch goes ahead, as the rule says.
             return true;
         }
+    }
+
+    private sealed class Lookup
+    {
+        private readonly TaskCompletionSource<bool> _answer = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private DateTimeOffset _answeredAt;
+
+        public Task<bool> Answer => _answer.Task;
+
+        public void Answered(bool exists, DateTimeOffset at)
+        {
+            _answeredAt = at;
+            _answer.SetResult(exists);
+        }
+
+        // "Exists" is kept until a failed transaction makes the caller forget it; "unknown" for 30 s.
+        public bool IsStale(DateTimeOffset now)
+            => _answer.Task.IsCompletedSuccessfully && !_answer.Task.Result && now - _answeredAt >= s_unknownFor;
     }
 }

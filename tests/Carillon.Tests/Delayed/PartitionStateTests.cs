@@ -235,6 +235,25 @@ public sealed class PartitionStateTests
     }
 
     [Fact]
+    public void Each_allowed_target_topic_is_told_once_per_load_when_a_record_for_it_is_first_held()
+    {
+        var told = new List<string>();
+        var policy = new TargetTopicPolicy(["carillon_delayed"]);
+        var state = new PartitionState(0, TimeSpan.FromHours(1), null, policy) { TopicHeld = told.Add };
+        state.BeginLoad(0, 0);
+        state.Apply(0, Now, "a"u8.ToArray(), "v"u8.ToArray(), Envelope(Now + 10, "orders"), Now);
+        state.Apply(1, Now, "b"u8.ToArray(), "v"u8.ToArray(), Envelope(Now + 20, "orders"), Now);
+        state.Apply(2, Now, "c"u8.ToArray(), "v"u8.ToArray(), Envelope(Now + 30, "carillon_delayed"), Now);
+        state.Apply(3, Now, "d"u8.ToArray(), "v"u8.ToArray(), Envelope(Now + 40, "payments"), Now);
+        Assert.Equal(["orders", "payments"], told);
+
+        // A reload starts afresh: the directory it tells answers known topics from its cache.
+        state.BeginLoad(0, 0);
+        state.Apply(0, Now, "a"u8.ToArray(), "v"u8.ToArray(), Envelope(Now + 10, "orders"), Now);
+        Assert.Equal(["orders", "payments", "orders"], told);
+    }
+
+    [Fact]
     public void A_dead_letter_tombstone_read_on_a_reload_clears_the_dead_letter()
     {
         var state = Loaded();

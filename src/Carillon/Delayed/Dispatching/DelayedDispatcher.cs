@@ -111,7 +111,11 @@ internal sealed class DelayedDispatcher(OwnershipServices services, ILogger<Dela
         c =>
         {
             c.Partitioner = Confluent.Kafka.Partitioner.Murmur2Random;
-            c.LingerMs = 5;
+            // Nothing waits on the linger: the commit's flush sends at once whatever it is (issue 14: lateness p50 10 ms
+            // with 100, as with 5). It only keeps a transaction's records from being "ready" while their partitions wait
+            // to be added to the transaction: with 5 ms the client's broker threads spun through that wait, at 16 KiB
+            // for seconds (figures: docs/benchmarks-delayed.md, "Figures behind code choices").
+            c.LingerMs = 100;
             c.QueueBufferingMaxMessages = 1_000_000;
         },
         PartitionWorker.CallTimeout);

@@ -60,6 +60,12 @@ internal sealed class PartitionState(int partition, TimeSpan loadHorizon, TimeSp
 
     public int BeyondHorizon => _beyondCount;
 
+    /// <summary>
+    /// Told the name of each target topic this load holds a record for, once per load, as it is first held (under the
+    /// caller's lock: it must not block). The worker asks the cluster about the topic then, not when it falls due (issue 14).
+    /// </summary>
+    public Action<string>? TopicHeld { get; init; }
+
     /// <summary>When a re-scan must start so that the earliest beyond-horizon record is held well before it is due.</summary>
     public long? RescanAtMs => _beyondCount == 0 ? null : _beyondMinDueMs - (_horizonMs / 2);
 
@@ -200,7 +206,13 @@ internal sealed class PartitionState(int partition, TimeSpan loadHorizon, TimeSp
     {
         while (_topicVerdicts.Count <= topicId)
         {
-            _topicVerdicts.Add(_targets.Check(_topics[_topicVerdicts.Count]));
+            var topic = _topics[_topicVerdicts.Count];
+            var verdict = _targets.Check(topic);
+            _topicVerdicts.Add(verdict);
+            if (verdict == InvalidReason.None)
+            {
+                TopicHeld?.Invoke(topic);
+            }
         }
 
         return _topicVerdicts[topicId];

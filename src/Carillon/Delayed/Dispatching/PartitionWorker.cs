@@ -89,7 +89,12 @@ internal sealed class PartitionWorker : IAsyncDisposable
         _targets = targets;
         _fencedWait = sessionTimeout;
         _predecessor = predecessor;
-        State = new PartitionState(tp.Partition.Value, options.LoadHorizon, options.MaxLateness, policy, options.MaxDeliverAhead);
+        State = new PartitionState(tp.Partition.Value, options.LoadHorizon, options.MaxLateness, policy, options.MaxDeliverAhead)
+        {
+            // Whether the cluster has a target topic is asked when a record for it is first held, in the background and
+            // once for all partitions, so that a dispatch finds the answer cached (issue 14).
+            TopicHeld = targets.Prefetch,
+        };
     }
 
     private enum Phase
@@ -648,7 +653,8 @@ internal sealed class PartitionWorker : IAsyncDisposable
     }
 
     // The batch's target topics the cluster says it does not have; null (nothing allocated) in the usual case. The
-    // directory answers from its cache after the first question per topic, and runs of one topic are asked once.
+    // directory answers from its cache (the question was asked when the record was held), and runs of one topic are
+    // looked up once.
     private HashSet<string>? UnknownTargets(DispatchBatch batch)
     {
         HashSet<string>? unknown = null;
