@@ -74,6 +74,6 @@ internal static partial class DispatcherLog
     [LoggerMessage(121, LogLevel.Information, "Delayed messages: {Partitions} assigned partitions loaded in {ElapsedMs} ms ({Held} held, {Beyond} beyond the horizon)")]
     public static partial void AssignmentLoaded(ILogger logger, int partitions, long elapsedMs, long held, long beyond);
 
-    [LoggerMessage(122, LogLevel.Debug, "Delayed partition {Partition}: the consumer was at {Position}, past the load's range, with nothing of it delivered; seeking to {Start} again")]
+    [LoggerMessage(122, LogLevel.Debug, "Delayed partition {Partition}: the consumer was at {Position}, past the load's mark, with the records from {Start} on not delivered; reading on from {Start}")]
     public static partial void LoadSeekRepeated(ILogger logger, int partition, long start, long position);
 }
