@@ -8,11 +8,27 @@ using Carillon.Generators.Benchmarks;
 // file with scheduled methods and one in a file without.
 // "build-vs-quartz [jobs] [--report]" writes three real projects (Carillon, Quartz.NET, neither) and times
 // `dotnet build --no-incremental` of each, interleaved (issue 14); --report adds the compiler's per-analyzer timing.
+// "build-vs-quartz-breakdown" measures in-process where Carillon's part goes, on the project that mode wrote, and saves
+// the generated sources beside it; "build-vs-quartz-write [jobs]" only writes and restores the projects;
+// "build-vs-quartz-shapes dir…" compiles that project with each directory's generated sources instead, interleaved.
 
 var runs = args.Length > 0 && int.TryParse(args[0], out var n) ? n : 7;
 if (args.Length >= 2 && args[1] == "build-vs-quartz-breakdown")
 {
     Carillon.Generators.Benchmarks.BuildVsQuartz.BuildVsQuartzBenchmark.Breakdown(runs, Path.Combine(Path.GetTempPath(), "carillon-build-vs-quartz"), Console.Out);
+    return;
+}
+
+if (args.Length >= 2 && args[1] == "build-vs-quartz-write")
+{
+    var jobs = args.Length >= 3 && int.TryParse(args[2], out var j) ? j : 1000;
+    Carillon.Generators.Benchmarks.BuildVsQuartz.BuildVsQuartzBenchmark.WriteOnly(jobs, Path.Combine(Path.GetTempPath(), "carillon-build-vs-quartz"), Console.Out);
+    return;
+}
+
+if (args.Length >= 3 && args[1] == "build-vs-quartz-shapes")
+{
+    Carillon.Generators.Benchmarks.BuildVsQuartz.BuildVsQuartzBenchmark.Shapes(runs, Path.Combine(Path.GetTempPath(), "carillon-build-vs-quartz"), args.Skip(2).ToList(), Console.Out);
     return;
 }
 

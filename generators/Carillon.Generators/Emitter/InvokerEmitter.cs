@@ -12,16 +12,62 @@ namespace Carillon.Generators.Emitter
     /// </summary>
     internal static class InvokerEmitter
     {
+        /// <summary>Cases per dispatch method: the tasks of block <c>b</c> are <c>b * BlockSize</c> to <c>(b + 1) * BlockSize - 1</c>.</summary>
+        private const int BlockSize = 32;
+
+        /// <summary>log2 of <see cref="BlockSize"/>: the block of a task is <c>index &gt;&gt; BlockShift</c>.</summary>
+        private const int BlockShift = 5;
+
+        private const string DispatchParameters = "(int index, global::System.IServiceProvider services, global::Carillon.ScheduledActionContext context, global::System.Threading.CancellationToken cancellationToken)";
+
+        /// <remarks>
+        /// The compiler's cost of a <c>switch</c> statement grows faster than its number of cases: 1,000 cases that only
+        /// returned cost about as much to compile as all the calls and factories they stand for (issue 14, see
+        /// docs/benchmarks-compile-time.md). So a registry of more than <see cref="BlockSize"/> tasks dispatches in two
+        /// steps, by block (<c>index &gt;&gt; 5</c>) and then by index within one method per block, which keeps every
+        /// switch small; a smaller registry keeps the single switch.
+        /// </remarks>
         public static void EmitDispatch(SourceWriter w, IReadOnlyList<ScheduledTaskModel> tasks, Dictionary<string, string> factories)
         {
             w.Line("private static global::Carillon.ScheduledTaskInvoker Invoker(int index)");
             w.Indented(i => i.Line("=> (services, context, cancellationToken) => Invoke(index, services, context, cancellationToken);"));
             w.Line();
-            w.Line("private static global::System.Threading.Tasks.ValueTask Invoke(int index, global::System.IServiceProvider services, global::Carillon.ScheduledActionContext context, global::System.Threading.CancellationToken cancellationToken)");
+            if (tasks.Count <= BlockSize)
+            {
+                EmitSwitch(w, "Invoke", tasks, 0, tasks.Count, factories);
+                return;
+            }
+
+            var blocks = (tasks.Count + BlockSize - 1) / BlockSize;
+            w.Line("private static global::System.Threading.Tasks.ValueTask Invoke" + DispatchParameters);
+            w.Open();
+            w.Line("switch (index >> " + SourceWriter.Number(BlockShift) + ")");
+            w.Open();
+            for (var b = 0; b < blocks; b++)
+            {
+                var block = SourceWriter.Number(b);
+                w.Line("case " + block + ": return Invoke" + block + "(index, services, context, cancellationToken);");
+            }
+
+            w.Line("default: throw new global::System.ArgumentOutOfRangeException(nameof(index));");
+            w.Close();
+            w.Close();
+            for (var b = 0; b < blocks; b++)
+            {
+                w.Line();
+                var start = b * BlockSize;
+                EmitSwitch(w, "Invoke" + SourceWriter.Number(b), tasks, start, System.Math.Min(start + BlockSize, tasks.Count), factories);
+            }
+        }
+
+        /// <summary>One dispatch method: a switch of direct calls for the tasks <paramref name="start"/> to <paramref name="end"/> - 1.</summary>
+        private static void EmitSwitch(SourceWriter w, string name, IReadOnlyList<ScheduledTaskModel> tasks, int start, int end, Dictionary<string, string> factories)
+        {
+            w.Line("private static global::System.Threading.Tasks.ValueTask " + name + DispatchParameters);
             w.Open();
             w.Line("switch (index)");
             w.Open();
-            for (var i = 0; i < tasks.Count; i++)
+            for (var i = start; i < end; i++)
             {
                 var task = tasks[i];
                 string target;

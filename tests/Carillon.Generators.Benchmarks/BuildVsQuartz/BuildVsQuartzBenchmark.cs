@@ -79,11 +79,38 @@ internal static class BuildVsQuartzBenchmark
     public static void Breakdown(int runs, string root, TextWriter output)
     {
         var directory = Path.Combine(root, JobProjectKind.Carillon.ToString());
-        var log = Dotnet(new[] { "build", Path.Combine(directory, "JobsCarillon.csproj"), "--no-incremental", "--no-restore", "-m:1", "-nodeReuse:false", "-nologo", "-v:d" });
-        var references = log.Split('\n').First(l => l.Contains("/reference:", StringComparison.Ordinal))
-            .Split(' ').Where(a => a.StartsWith("/reference:", StringComparison.Ordinal)).Select(a => a["/reference:".Length..]).ToList();
+        var references = CompilerReferences(directory);
         output.WriteLine($"In-process, {directory}: median of {runs} after a warm-up; load average {LoadAverage()}");
         InProcessBreakdown.Run(directory, references, runs, output);
+    }
+
+    /// <summary>Writes and restores the three projects without building them (to use the in-process modes alone).</summary>
+    public static void WriteOnly(int jobs, string root, TextWriter output)
+    {
+        foreach (var project in JobProjectWriter.Write(root, jobs, AppContext.BaseDirectory).Values)
+        {
+            Dotnet(new[] { "restore", project, "-nologo", "-v:q" });
+        }
+
+        output.WriteLine($"Projects written and restored in {root}: {jobs} jobs each.");
+    }
+
+    /// <summary>Compares generated-code shapes (directories of <c>*.cs</c>) on the Carillon project; see <see cref="GeneratedShapes"/>.</summary>
+    public static void Shapes(int runs, string root, IReadOnlyList<string> shapes, TextWriter output)
+    {
+        var directory = Path.Combine(root, JobProjectKind.Carillon.ToString());
+        var references = CompilerReferences(directory);
+        output.WriteLine($"In-process, {directory}: median of {runs} after a warm-up; load average {LoadAverage()}");
+        GeneratedShapes.Run(directory, references, shapes, runs, output);
+        output.WriteLine($"Load average at end: {LoadAverage()}");
+    }
+
+    /// <summary>The references the compiler is given for the project, read from one detailed build's log.</summary>
+    private static List<string> CompilerReferences(string directory)
+    {
+        var log = Dotnet(new[] { "build", Path.Combine(directory, "JobsCarillon.csproj"), "--no-incremental", "--no-restore", "-m:1", "-nodeReuse:false", "-nologo", "-v:d" });
+        return log.Split('\n').First(l => l.Contains("/reference:", StringComparison.Ordinal))
+            .Split(' ').Where(a => a.StartsWith("/reference:", StringComparison.Ordinal)).Select(a => a["/reference:".Length..]).ToList();
     }
 
     private static double Build(string project)

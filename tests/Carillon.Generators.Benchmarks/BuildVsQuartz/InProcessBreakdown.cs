@@ -47,6 +47,14 @@ internal static class InProcessBreakdown
         var generated = Driver().RunGeneratorsAndUpdateCompilation(Create(), out var withGenerated, out _);
         var generatedTrees = withGenerated.SyntaxTrees.Except(trees).ToList();
         output.WriteLine($"Generated: {string.Join(", ", generatedTrees.Select(t => $"{Path.GetFileName(t.FilePath)} {t.GetText().Length / 1024} KiB, {t.GetText().Lines.Count} lines"))}");
+        var saved = Path.Combine(Path.GetDirectoryName(projectDirectory)!, "generated");
+        Directory.CreateDirectory(saved);
+        foreach (var tree in generatedTrees)
+        {
+            File.WriteAllText(Path.Combine(saved, Path.GetFileName(tree.FilePath)), tree.GetText().ToString());
+        }
+
+        output.WriteLine($"Generated sources saved in {saved} (for the build-vs-quartz-shapes mode).");
 
         var analyzers = ImmutableArray.Create<DiagnosticAnalyzer>(new ScheduledActionAnalyzer(), new ScheduleVersionAnalyzer());
         var generatorTime = new List<double>();

@@ -114,6 +114,36 @@ public class InvocationTests
     }
 
     [Fact]
+    public async Task Every_task_of_a_registry_dispatched_in_several_blocks_calls_its_own_method()
+    {
+        // 70 tasks: more than one dispatch block of 32 (issue 14), static and instance methods alternating by class.
+        var key = Guid.NewGuid().ToString("N");
+        var source = new System.Text.StringBuilder();
+        for (var c = 0; c < 7; c++)
+        {
+            var isStatic = c % 2 == 0 ? "static " : string.Empty;
+            source.Append($"public {isStatic}class Jobs{c}\n{{\n");
+            for (var m = 0; m < 10; m++)
+            {
+                source.Append($$"""    [ScheduledAction("* * * * *")] public {{isStatic}}void Run{{m}}() => {{Probe}}.Record("{{key}}:Jobs{{c}}.Run{{m}}");""").Append('\n');
+            }
+
+            source.Append("}\n");
+        }
+
+        var registry = BuildRegistry(source.ToString(), out _);
+        using var provider = new ServiceCollection().BuildServiceProvider();
+        foreach (var task in registry.Tasks)
+        {
+            await task.InvokeAsync(provider, CancellationToken.None);
+        }
+
+        var calls = GeneratorProbe.Calls.Where(c => c.StartsWith(key, StringComparison.Ordinal)).ToList();
+        Assert.Equal(registry.Tasks.Select(t => key + ":" + t.Id), calls);
+        Assert.Equal(70, calls.Count);
+    }
+
+    [Fact]
     public void Descriptor_carries_every_attribute_value_and_the_nearest_version()
     {
         var registry = BuildRegistry("""
