@@ -204,66 +204,15 @@ internal static class EntryBlob
         return length;
     }
 
-    private static int VarLen(int value) => VarLen((ulong)(uint)value);
+    private static int VarLen(int value) => VarInt.Length(value);
 
-    private static int VarLen(ulong v)
-    {
-        var length = 1;
-        while (v >= 0x80)
-        {
-            v >>= 7;
-            length++;
-        }
+    private static int VarLen(ulong v) => VarInt.Length(v);
 
-        return length;
-    }
+    private static int WriteVar(Span<byte> span, int value) => VarInt.Write(span, value);
 
-    private static int WriteVar(Span<byte> span, int value) => WriteVar(span, (ulong)(uint)value);
+    private static int WriteVar(Span<byte> span, ulong v) => VarInt.Write(span, v);
 
-    private static int WriteVar(Span<byte> span, ulong v)
-    {
-        var i = 0;
-        while (v >= 0x80)
-        {
-            span[i++] = (byte)(v | 0x80);
-            v >>= 7;
-        }
+    private static ulong ReadVarLong(ReadOnlySpan<byte> blob, ref int pos) => VarInt.ReadLong(blob, ref pos);
 
-        span[i++] = (byte)v;
-        return i;
-    }
-
-    private static ulong ReadVarLong(ReadOnlySpan<byte> blob, ref int pos)
-    {
-        ulong result = 0;
-        var shift = 0;
-        while (true)
-        {
-            var b = blob[pos++];
-            result |= (ulong)(b & 0x7F) << shift;
-            if (b < 0x80)
-            {
-                return result;
-            }
-
-            shift += 7;
-        }
-    }
-
-    private static int ReadVar(ReadOnlySpan<byte> blob, ref int pos)
-    {
-        var result = 0;
-        var shift = 0;
-        while (true)
-        {
-            var b = blob[pos++];
-            result |= (b & 0x7F) << shift;
-            if (b < 0x80)
-            {
-                return result;
-            }
-
-            shift += 7;
-        }
-    }
+    private static int ReadVar(ReadOnlySpan<byte> blob, ref int pos) => VarInt.Read(blob, ref pos);
 }

@@ -1,43 +1,50 @@
 namespace Carillon.Delayed.Index;
 
-/// <summary>Unsigned 7-bit varints (low group first) for the <see cref="BlobStore"/> record prefix.</summary>
+/// <summary>
+/// Unsigned 7-bit varints (low group first): the one encoding of lengths and numbers inside the index's packed records
+/// (<see cref="EntryBlob"/>) and of the <see cref="BlobStore"/> record prefix.
+/// </summary>
 internal static class VarInt
 {
-    public static int Length(int value)
+    public static int Length(int value) => Length((ulong)(uint)value);
+
+    public static int Length(ulong value)
     {
-        var v = (uint)value;
         var length = 1;
-        while (v >= 0x80)
+        while (value >= 0x80)
         {
-            v >>= 7;
+            value >>= 7;
             length++;
         }
 
         return length;
     }
 
-    public static int Write(Span<byte> span, int value)
+    public static int Write(Span<byte> span, int value) => Write(span, (ulong)(uint)value);
+
+    public static int Write(Span<byte> span, ulong value)
     {
-        var v = (uint)value;
         var i = 0;
-        while (v >= 0x80)
+        while (value >= 0x80)
         {
-            span[i++] = (byte)(v | 0x80);
-            v >>= 7;
+            span[i++] = (byte)(value | 0x80);
+            value >>= 7;
         }
 
-        span[i++] = (byte)v;
+        span[i++] = (byte)value;
         return i;
     }
 
-    public static int Read(ReadOnlySpan<byte> span, ref int pos)
+    public static int Read(ReadOnlySpan<byte> span, ref int pos) => (int)ReadLong(span, ref pos);
+
+    public static ulong ReadLong(ReadOnlySpan<byte> span, ref int pos)
     {
-        var result = 0;
+        ulong result = 0;
         var shift = 0;
         while (true)
         {
             var b = span[pos++];
-            result |= (b & 0x7F) << shift;
+            result |= (ulong)(b & 0x7F) << shift;
             if (b < 0x80)
             {
                 return result;
