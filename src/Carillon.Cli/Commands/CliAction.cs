@@ -59,7 +59,12 @@ internal static class CliAction
 
     private static int Fail(string message, int exitCode)
     {
-        Console.Error.WriteLine("carillon: error: " + message);
+        // One prefixed line per error (several bad settings are reported together), so each reads on its own.
+        foreach (var line in message.Split(Environment.NewLine))
+        {
+            Console.Error.WriteLine("carillon: error: " + line);
+        }
+
         return exitCode;
     }
 }

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Carillon.Hosting.Configuration;
 using Microsoft.Extensions.Configuration;
 
 namespace Carillon.Cli.Commands;
@@ -75,14 +76,13 @@ internal static class CliOptions
         // Configuration keys are case-insensitive: Carillon__BootstrapServers and CARILLON__BOOTSTRAPSERVERS both work.
         configuration.AddEnvironmentVariables();
         var options = new CarillonOptions();
-        try
+
+        // The host's binding check (docs/configuration.md, "Validation"): each value that does not convert is reported
+        // in the host's words, one line per key, instead of the binder's exception at the first one.
+        CheckedBinding.Bind(configuration.Build().GetSection(CarillonOptions.SectionName), options);
+        if (CheckedBinding.FailuresOf(options) is { Count: > 0 } failures)
         {
-            configuration.Build().GetSection(CarillonOptions.SectionName).Bind(options);
-        }
-        catch (InvalidOperationException e)
-        {
-            // The binder's message names the key and the value (Carillon:GroupProtocol=Fastest): one line, no stack trace.
-            throw new CliException(e.Message);
+            throw new CliException(string.Join(Environment.NewLine, failures));
         }
 
         options.BootstrapServers = parse.GetValue(Bootstrap) ?? options.BootstrapServers ?? "localhost:9092";

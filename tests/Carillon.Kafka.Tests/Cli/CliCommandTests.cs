@@ -94,7 +94,20 @@ public sealed class CliCommandTests
 
         Assert.NotEqual(0, exitCode);
         var error = Assert.Single(lines);
-        Assert.Contains("Carillon:GroupProtocol", error, StringComparison.Ordinal);
+        Assert.Equal("[err] carillon: error: Carillon:GroupProtocol = 'Fastest' is invalid: must be one of Classic, Consumer, Auto.", error);
+    }
+
+    [Fact]
+    public async Task Cli_with_several_settings_that_do_not_convert_names_each_key_on_its_own_line()
+    {
+        var (exitCode, lines) = await RunCliRawAsync(
+            ["tasks", "list"],
+            new Dictionary<string, string> { ["Carillon__GroupProtocol"] = "Fastest", ["Carillon__SessionTimeout"] = "abc" });
+
+        Assert.NotEqual(0, exitCode);
+        Assert.Equal(2, lines.Count(l => l.StartsWith("[err] carillon: error: ", StringComparison.Ordinal)));
+        Assert.Contains(lines, l => l.Contains("Carillon:GroupProtocol = 'Fastest' is invalid", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.Contains("Carillon:SessionTimeout = 'abc' is invalid", StringComparison.Ordinal));
         Assert.DoesNotContain(lines, l => l.Contains("   at ", StringComparison.Ordinal));
     }
 
