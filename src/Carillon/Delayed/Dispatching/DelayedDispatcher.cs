@@ -119,9 +119,9 @@ internal sealed class DelayedDispatcher(OwnershipServices services, ILogger<Dela
             c.QueueBufferingMaxMessages = 1_000_000;
 
             // Nothing reads these producers' delivery reports (the commit's flush only needs them served). With the default
-            // "all", Confluent.Kafka copies every delivered message's headers back into managed arrays and strings at the
-            // flush, and keeps each message's key and value reachable until then: about 1 KiB of garbage per dispatched
-            // message (issue 14; figures: docs/benchmarks-delayed.md, "Figures behind code choices").
+            // "all", Confluent.Kafka's report for each message keeps its key and value arrays, which DispatchRecords writes
+            // again for the next message; "none" keeps nothing of them. It did not change the bytes allocated (issue 14;
+            // docs/benchmarks-delayed.md, "Figures behind code choices").
             c.DeliveryReportFields = "none";
         },
         PartitionWorker.CallTimeout);
