@@ -1,3 +1,4 @@
+using System.Buffers.Text;
 using System.Runtime.CompilerServices;
 using Carillon.Delayed.Envelope;
 using Carillon.Delayed.Index;
@@ -11,51 +12,58 @@ namespace Carillon.Delayed.Dispatching;
 /// 0.34–0.49× of its floor, a quarter of the time in GC). One per partition worker; not thread safe.
 /// <para>
 /// Confluent.Kafka's <c>Produce</c> hands the key, value and header values to librdkafka with <c>RD_KAFKA_MSG_F_COPY</c>
-/// and keeps nothing after it returns when no delivery handler is given, so the two message objects, the value array
-/// of a given length and the digits of a due time or timestamp shared by consecutive messages are reused from one
-/// produce to the next. Arrays stay exact-size because <c>Produce</c> sends a whole array.
+/// before it returns, and the dispatch producers keep no key or value for their delivery reports
+/// (<c>dotnet.producer.delivery.report.fields</c> <c>none</c>), so the two message objects, the arrays of the schedule
+/// key, target key, value and offset digits (<see cref="ReusedArrays"/>), and the headers whose values a batch shares
+/// (due time, partition, original timestamp) are reused from one produce to the next.
 /// </para>
 /// </summary>
 internal sealed class DispatchRecords
 {
-    // Value arrays kept for reuse, by length: a workload's values usually come in a few sizes. Only arrays up to
-    // MaxReused bytes are kept, so a worker holds at most ValueSlots × MaxReused bytes of them.
-    private const int ValueSlots = 4;
-    private const int MaxReused = 32 * 1024;
-
     private readonly Message<byte[]?, byte[]?> _target = new();
     private readonly Message<byte[]?, byte[]?> _tombstone = new();
-    private readonly byte[]?[] _values = new byte[ValueSlots][];
-    private int _nextSlot;
-    private long _dueMs = long.MinValue;
-    private byte[] _dueAscii = [];
-    private long _timestampMs = long.MinValue;
-    private byte[] _timestampAscii = [];
+
+    // Values only up to 32 KiB are kept, so a worker holds at most 4 × 32 KiB of them (and no large-object-heap array).
+    private readonly ReusedArrays _values = new(slots: 4, maxLength: 32 * 1024);
+    private readonly ReusedArrays _keys = new(slots: 4, maxLength: 1024);
+    private readonly ReusedArrays _targetKeys = new(slots: 4, maxLength: 1024);
+    private readonly ReusedArrays _offsetDigits = new(slots: 4, maxLength: 20);
+    private readonly SharedHeader _scheduledAt = new(ControlHeaders.ScheduledAt);
+    private readonly SharedHeader _originalTimestamp = new(ControlHeaders.OriginalTimestamp);
+    private Header? _partition;
 
     /// <summary>
     /// The target message of <paramref name="item"/>; <paramref name="partitionAscii"/> is shared by a batch, and the
-    /// schedule key and offset digits are returned for the tombstone. Valid until the next call.
+    /// schedule key and offset digits are returned for the tombstone. The message and the arrays are valid until the
+    /// next call: each is written again for the next message.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public Message<byte[]?, byte[]?> Target(in DispatchItem item, byte[] partitionAscii, out byte[] scheduleKey, out byte[] offsetAscii)
     {
         var blob = item.Blob.Span;
         var layout = EntryBlob.Layout.Of(blob);
-        scheduleKey = layout.Key(blob).ToArray();
-        offsetAscii = TargetMessages.Ascii(item.Offset);
+        scheduleKey = _keys.Copy(layout.Key(blob));
+        Span<byte> digits = stackalloc byte[20];
+        Utf8Formatter.TryFormat(item.Offset, digits, out var written);
+        offsetAscii = _offsetDigits.Copy(digits[..written]);
         var headers = new Headers();
         if (layout.HasHeaders)
         {
             EntryBlob.AddHeaders(layout.Headers(blob), headers);
         }
 
-        headers.Add(ControlHeaders.ScheduleKey, scheduleKey);
-        headers.Add(ControlHeaders.ScheduledAt, Digits(item.DueMs, ref _dueMs, ref _dueAscii));
-        headers.Add(ControlHeaders.SourcePartition, partitionAscii);
-        headers.Add(ControlHeaders.SourceOffset, offsetAscii);
-        headers.Add(ControlHeaders.OriginalTimestamp, Digits(item.TimestampMs, ref _timestampMs, ref _timestampAscii));
-        _target.Key = layout.TargetKey(blob);
-        _target.Value = Value(layout.Value(blob));
+        if (_partition is null || !ReferenceEquals(_partition.GetValueBytes(), partitionAscii))
+        {
+            _partition = new Header(ControlHeaders.SourcePartition, partitionAscii);
+        }
+
+        headers.Add(new Header(ControlHeaders.ScheduleKey, scheduleKey));
+        headers.Add(_scheduledAt.For(item.DueMs));
+        headers.Add(_partition);
+        headers.Add(new Header(ControlHeaders.SourceOffset, offsetAscii));
+        headers.Add(_originalTimestamp.For(item.TimestampMs));
+        _target.Key = layout.HasTargetKey ? _targetKeys.Copy(layout.TargetKeyBytes(blob)) : null;
+        _target.Value = _values.Copy(layout.Value(blob));
         _target.Headers = headers;
         return _target;
     }
@@ -70,49 +78,22 @@ internal sealed class DispatchRecords
         return _tombstone;
     }
 
-    // A batch due at one instant, or records written together, share these digits.
-    private static byte[] Digits(long value, ref long last, ref byte[] digits)
+    // A header whose value a batch due at one instant, or records written together, share: a header is immutable, and
+    // kept (with its digits) until the value changes.
+    private sealed class SharedHeader(string name)
     {
-        if (value != last)
-        {
-            last = value;
-            digits = TargetMessages.Ascii(value);
-        }
+        private long _value = long.MinValue;
+        private Header? _header;
 
-        return digits;
-    }
-
-    private byte[] Value(ReadOnlySpan<byte> value)
-    {
-        if (value.IsEmpty)
+        public Header For(long value)
         {
-            return [];
-        }
-
-        byte[]? array = null;
-        if (value.Length <= MaxReused)
-        {
-            foreach (var kept in _values)
+            if (_header is null || value != _value)
             {
-                if (kept is not null && kept.Length == value.Length)
-                {
-                    array = kept;
-                    break;
-                }
+                _value = value;
+                _header = new Header(name, TargetMessages.Ascii(value));
             }
-        }
 
-        if (array is null)
-        {
-            array = GC.AllocateUninitializedArray<byte>(value.Length);
-            if (value.Length <= MaxReused)
-            {
-                _values[_nextSlot] = array;
-                _nextSlot = (_nextSlot + 1) % ValueSlots;
-            }
+            return _header;
         }
-
-        value.CopyTo(array);
-        return array;
     }
 }

@@ -29,6 +29,9 @@ internal sealed class DispatchWriter(
         var tombstoneTarget = new TopicPartition(options.Topic, tp.Partition);
         var partitionAscii = TargetMessages.Ascii(partition);
         var nowMs = time.GetUtcNow().ToUnixTimeMilliseconds();
+
+        // Produce(string, …) makes a TopicPartition per message; a batch's targets are usually one topic (issue 14).
+        TopicPartition? targetTopic = null;
         foreach (var item in batch.Items)
         {
             if (unknownTargets?.Contains(item.TargetTopic) == true)
@@ -43,7 +46,12 @@ internal sealed class DispatchWriter(
             var target = records.Target(item, partitionAscii, out var scheduleKey, out var offsetAscii);
             try
             {
-                producer.Produce(item.TargetTopic, target);
+                if (!ReferenceEquals(targetTopic?.Topic, item.TargetTopic))
+                {
+                    targetTopic = new TopicPartition(item.TargetTopic, Partition.Any);
+                }
+
+                producer.Produce(targetTopic, target);
             }
             catch (ProduceException<byte[]?, byte[]?> e) when (e.Error.Code != ErrorCode.Local_QueueFull)
             {

@@ -170,6 +170,12 @@ internal static class EntryBlob
 
         public ReadOnlySpan<byte> Key(ReadOnlySpan<byte> blob) => blob.Slice(_keyStart, _keyLength);
 
+        /// <summary>Whether the schedule gave a target key (an empty one included).</summary>
+        public bool HasTargetKey => _targetKeyCode != 0;
+
+        /// <summary>The target key's bytes in the blob; empty when there is none (see <see cref="HasTargetKey"/>).</summary>
+        public ReadOnlySpan<byte> TargetKeyBytes(ReadOnlySpan<byte> blob) => _targetKeyCode == 0 ? default : blob.Slice(TargetKeyStart, _targetKeyCode - 1);
+
         /// <summary>A copy of the target key, or null when the schedule gave none.</summary>
         public byte[]? TargetKey(ReadOnlySpan<byte> blob) => _targetKeyCode == 0 ? null : blob.Slice(TargetKeyStart, _targetKeyCode - 1).ToArray();
 
