@@ -41,7 +41,7 @@ internal sealed class PartitionWorker : IAsyncDisposable
     // TxnOffsetCommit), the largest step of a small dispatch's lateness (issue 14, docs/benchmarks-delayed.md). Every
     // dispatch still commits its target and its tombstone atomically, so an offset that lags a second behind only makes
     // a reload re-read that second's schedules together with their tombstones, which cancel them (RemoveExact): nothing
-    // is sent twice (docs/delayed-messages.md, "Offsets").
+    // is sent twice (docs/delayed-messages.md, Dispatcher step 4).
     private static readonly TimeSpan s_offsetsInterval = TimeSpan.FromSeconds(1);
 
     // An idle partition sends an offset it still owes when nothing is due this soon (an offsets-only transaction takes
