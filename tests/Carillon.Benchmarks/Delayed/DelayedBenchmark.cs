@@ -367,6 +367,8 @@ public sealed class DelayedBenchmark : IBenchmark
         Carillon.Delayed.Dispatching.DispatchTimings.Observer = timings.Enqueue;
         var start = DateTimeOffset.UtcNow.AddSeconds(3);
         await ProduceSchedulesAsync(kafka, LatenessMessages, "bench_target", i => start.AddMilliseconds(i / 2.0));
+        var lead = start - DateTimeOffset.UtcNow;
+        output.WriteLine($"  (the schedules were written {lead.TotalMilliseconds:F0} ms before the first was due{(lead < TimeSpan.FromSeconds(1) ? "; WARNING: a loaded machine, the first ones may be read after their due time" : "")})");
         var gcPause0 = GC.GetTotalPauseDuration();
         var gc0 = (GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2));
         await lateness.WaitForAsync(LatenessMessages, TimeSpan.FromMinutes(2));
