@@ -71,7 +71,7 @@ internal sealed class PartitionWorker : IAsyncDisposable
     private Phase _phase = Phase.Preparing;
     private long _plannedWakeMs = long.MaxValue;
     private long _owedOffset = -1; // a committed dispatch's offset not yet sent (the loop thread's; reset by a load)
-    private long _offsetsSentAtMs = long.MinValue; // the loop thread's only
+    private long _offsetsSentAtMs; // the loop thread's only (0: the first dispatch carries the offset)
     private bool _slept; // the loop waited since its last batch (the lateness breakdown only)
     private long _fencedAtMs;
     private long _requestId;
