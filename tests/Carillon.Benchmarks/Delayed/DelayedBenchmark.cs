@@ -378,41 +378,58 @@ public sealed class DelayedBenchmark : IBenchmark
         using var host = await StartDispatcherAsync(kafka, loaded);
         await loaded.WaitForAsync(6, TimeSpan.FromMinutes(1));
         using var lateness = new MetricSamples("carillon.delayed.lateness");
+        var timings = new System.Collections.Concurrent.ConcurrentQueue<Carillon.Delayed.Dispatching.DispatchTiming>();
+        Carillon.Delayed.Dispatching.DispatchTimings.Observer = timings.Enqueue;
         var start = DateTimeOffset.UtcNow.AddSeconds(3);
         await ProduceSchedulesAsync(kafka, LatenessMessages, "bench_target", i => start.AddMilliseconds(i / 2.0));
+        var lead = start - DateTimeOffset.UtcNow;
+        output.WriteLine($"  (the schedules were written {lead.TotalMilliseconds:F0} ms before the first was due{(lead < TimeSpan.FromSeconds(1) ? "; WARNING: a loaded machine, the first ones may be read after their due time" : "")})");
         var gcPause0 = GC.GetTotalPauseDuration();
         var gc0 = (GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2));
         await lateness.WaitForAsync(LatenessMessages, TimeSpan.FromMinutes(2));
         output.WriteLine($"  (GC during the lateness run: {(GC.GetTotalPauseDuration() - gcPause0).TotalMilliseconds:F0} ms paused; gen0/1/2 collections {GC.CollectionCount(0) - gc0.Item1}/{GC.CollectionCount(1) - gc0.Item2}/{GC.CollectionCount(2) - gc0.Item3})");
         var samples = lateness.Sorted();
         output.WriteLine($"lateness ({LatenessMessages:N0} msgs due over {LatenessMessages / 2000.0:F0} s, 6 partitions): p50 {samples[samples.Length / 2]:F0} ms, p99 {samples[(int)(samples.Length * 0.99)]:F0} ms, max {samples[^1]:F0} ms");
+        Carillon.Delayed.Dispatching.DispatchTimings.Observer = null;
+        output.WriteLine($"  breakdown: {LatenessBreakdown.Describe(timings)}");
         await host.StopAsync();
 
         // The anchor (issue 14): the same schedule served by six plain transactional producers that sleep exactly to
         // each due time and write the same records with the same transaction steps (produce, send offsets, commit),
-        // with nothing of Carillon: the lateness this broker and machine allow.
-        var floor = LatenessFloor(kafka);
-        output.WriteLine($"lateness floor (the same schedule from 6 plain transactional producers, exact sleeps, target + tombstone + offsets per transaction): p50 {floor[floor.Length / 2]:F1} ms, p99 {floor[(int)(floor.Length * 0.99)]:F1} ms, max {floor[^1]:F1} ms");
+        // with nothing of Carillon: the lateness this broker and machine allow. Printed twice: with the offsets in every
+        // transaction (the dispatcher's design before issue 14's lateness work) and once a second (its design since).
+        foreach (var offsetsEveryMs in new[] { 0, 1000 })
+        {
+            var (floor, floorTimings) = LatenessFloor(kafka, offsetsEveryMs);
+            var how = offsetsEveryMs == 0 ? "offsets in every transaction" : "offsets once a second";
+            output.WriteLine($"lateness floor (the same schedule from 6 plain transactional producers, exact sleeps, target + tombstone per transaction, {how}): p50 {floor[floor.Length / 2]:F1} ms, p99 {floor[(int)(floor.Length * 0.99)]:F1} ms, max {floor[^1]:F1} ms");
+            output.WriteLine($"  breakdown: {LatenessBreakdown.Describe(floorTimings)}");
+        }
     }
 
-    private static double[] LatenessFloor(EmbeddedKafka kafka)
+    private static (double[] Samples, List<Carillon.Delayed.Dispatching.DispatchTiming> Timings) LatenessFloor(EmbeddedKafka kafka, int offsetsEveryMs)
     {
         const int partitions = 6;
-        kafka.CreateTopic("floor_lateness_target", partitions);
-        kafka.CreateTopic("floor_lateness_source", partitions);
-        using var consumer = new ConsumerBuilder<byte[]?, byte[]?>(new ConsumerConfig { BootstrapServers = kafka.BootstrapServers, GroupId = "floor-lateness" }).Build();
-        consumer.Subscribe("floor_lateness_source");
+        var suffix = offsetsEveryMs.ToString(CultureInfo.InvariantCulture);
+        kafka.CreateTopic($"floor_lateness_target_{suffix}", partitions);
+        kafka.CreateTopic($"floor_lateness_source_{suffix}", partitions);
+        using var consumer = new ConsumerBuilder<byte[]?, byte[]?>(new ConsumerConfig { BootstrapServers = kafka.BootstrapServers, GroupId = $"floor-lateness-{suffix}" }).Build();
+        consumer.Subscribe($"floor_lateness_source_{suffix}");
         consumer.Consume(TimeSpan.FromSeconds(5));
         var group = consumer.ConsumerGroupMetadata;
         var start = DateTimeOffset.UtcNow.AddSeconds(2).ToUnixTimeMilliseconds();
         var samples = new List<double>[partitions];
+        var timings = new List<Carillon.Delayed.Dispatching.DispatchTiming>[partitions];
         var threads = Enumerable.Range(0, partitions).Select(p => new Thread(() =>
         {
             var latenesses = samples[p] = [];
+            var steps = timings[p] = [];
+            var slept = false;
+            var offsetsSentAt = double.MinValue;
             using var producer = new ProducerBuilder<byte[]?, byte[]?>(new ProducerConfig
             {
                 BootstrapServers = kafka.BootstrapServers,
-                TransactionalId = $"floor-lateness-{p}",
+                TransactionalId = $"floor-lateness-{suffix}-{p}",
                 LingerMs = 5,
                 EnableBackgroundPoll = false,
             }).Build();
@@ -427,6 +444,7 @@ public sealed class DelayedBenchmark : IBenchmark
                 var nextDue = start + (next / 2.0);
                 if (nextDue > nowMs)
                 {
+                    slept = true;
                     Thread.Sleep(TimeSpan.FromMilliseconds(nextDue - nowMs));
                     continue;
                 }
@@ -436,19 +454,30 @@ public sealed class DelayedBenchmark : IBenchmark
                 while (next < LatenessMessages && start + (next / 2.0) <= nowMs)
                 {
                     var key = Encoding.UTF8.GetBytes($"schedule-{next}");
-                    producer.Produce("floor_lateness_target", new Message<byte[]?, byte[]?> { Value = value, Headers = TraceHeaders(key) });
-                    producer.Produce(new TopicPartition("floor_lateness_source", p), new Message<byte[]?, byte[]?> { Key = key, Headers = new Headers { { "carillon-dispatched-offset", offsetDigits } } });
+                    producer.Produce($"floor_lateness_target_{suffix}", new Message<byte[]?, byte[]?> { Value = value, Headers = TraceHeaders(key) });
+                    producer.Produce(new TopicPartition($"floor_lateness_source_{suffix}", p), new Message<byte[]?, byte[]?> { Key = key, Headers = new Headers { { "carillon-dispatched-offset", offsetDigits } } });
                     due.Add(start + (next / 2.0));
                     next += partitions;
                 }
 
-                producer.SendOffsetsToTransaction([new TopicPartitionOffset("floor_lateness_source", p, next)], group, TimeSpan.FromSeconds(30));
+                var writtenMs = PreciseNowMs();
+                var offsetsSentMs = double.NaN;
+                if (nowMs - offsetsSentAt >= offsetsEveryMs)
+                {
+                    producer.SendOffsetsToTransaction([new TopicPartitionOffset($"floor_lateness_source_{suffix}", p, next)], group, TimeSpan.FromSeconds(30));
+                    offsetsSentMs = PreciseNowMs();
+                    offsetsSentAt = nowMs;
+                }
+
                 producer.CommitTransaction(TimeSpan.FromSeconds(30));
                 var committedMs = PreciseNowMs();
                 foreach (var d in due)
                 {
                     latenesses.Add(committedMs - d);
                 }
+
+                steps.Add(new(due[0], due.Count, slept, nowMs, writtenMs, offsetsSentMs, committedMs));
+                slept = false;
             }
         })).ToArray();
         foreach (var thread in threads)
@@ -462,7 +491,7 @@ public sealed class DelayedBenchmark : IBenchmark
         }
 
         consumer.Close();
-        return [.. samples.SelectMany(s => s).Order()];
+        return ([.. samples.SelectMany(s => s).Order()], [.. timings.SelectMany(t => t)]);
 
         static double PreciseNowMs() => (DateTime.UtcNow - DateTime.UnixEpoch).TotalMilliseconds;
     }

@@ -42,6 +42,20 @@ public sealed class TransactionLatencyProbe : IBenchmark
                 phases[2].Add(sw.Elapsed.TotalMilliseconds);
             }
 
+            // A transaction with offsets and no record, as the dispatcher commits an idle partition's owed offset
+            // (issue 14).
+            var offsetsOnly = new List<double>();
+            for (var i = 0; i < 200; i++)
+            {
+                var sw = Stopwatch.StartNew();
+                producer.BeginTransaction();
+                producer.SendOffsetsToTransaction([new TopicPartitionOffset("src", 0, 200 + i)], consumer.ConsumerGroupMetadata, TimeSpan.FromSeconds(30));
+                producer.CommitTransaction(TimeSpan.FromSeconds(30));
+                offsetsOnly.Add(sw.Elapsed.TotalMilliseconds);
+            }
+
+            output.WriteLine($"linger.ms={linger}: an offsets-only transaction (begin, send offsets, commit) {P(offsetsOnly)}");
+
             string P(List<double> l) { var s = l.Order().ToArray(); return $"p50 {s[s.Length / 2]:F1} / p99 {s[(int)(s.Length * 0.99)]:F1} ms"; }
             output.WriteLine($"linger.ms={linger}: begin+produce {P(phases[0])}; +send offsets {P(phases[1])}; +commit {P(phases[2])}");
         }

@@ -36,6 +36,21 @@ internal sealed class PartitionWorker : IAsyncDisposable
     private static readonly TimeSpan s_minBackoff = TimeSpan.FromMilliseconds(200);
     private static readonly TimeSpan s_maxBackoff = TimeSpan.FromSeconds(5);
 
+    // The consumer offset rides in a dispatch transaction at most this often, and in a transaction of its own once the
+    // partition is idle. Sending offsets is two broker round trips inside the transaction (AddOffsetsToTxn, then
+    // TxnOffsetCommit), the largest step of a small dispatch's lateness (issue 14, docs/benchmarks-delayed.md). Every
+    // dispatch still commits its target and its tombstone atomically, so an offset that lags a second behind only makes
+    // a reload re-read that second's schedules together with their tombstones, which cancel them (RemoveExact): nothing
+    // is sent twice (docs/delayed-messages.md, Dispatcher step 4).
+    private static readonly TimeSpan s_offsetsInterval = TimeSpan.FromSeconds(1);
+
+    // An idle partition sends an offset it still owes when nothing is due this soon (an offsets-only transaction takes
+    // a few milliseconds, and a message falling due meanwhile would wait for it).
+    private static readonly TimeSpan s_idleForOffsets = TimeSpan.FromMilliseconds(50);
+
+    // The last stretch before a due time that the loop yields away instead of sleeping (see Wait).
+    private static readonly TimeSpan s_yieldBeforeDue = TimeSpan.FromMilliseconds(1);
+
     private readonly TopicPartition _tp;
     private readonly Func<TransactionalProducer> _createProducer;
     private readonly IConsumer<byte[]?, byte[]?> _consumer;
@@ -55,6 +70,9 @@ internal sealed class PartitionWorker : IAsyncDisposable
     private TransactionalProducer? _producer; // the loop thread's only
     private Phase _phase = Phase.Preparing;
     private long _plannedWakeMs = long.MaxValue;
+    private long _owedOffset = -1; // a committed dispatch's offset not yet sent (the loop thread's; reset by a load)
+    private long _offsetsSentAtMs; // the loop thread's only (0: the first dispatch carries the offset)
+    private bool _slept; // the loop waited since its last batch (the lateness breakdown only)
     private long _fencedAtMs;
     private long _requestId;
     private bool _seekRepeated; // this load's seek was made a second time (ObservePosition)
@@ -166,6 +184,7 @@ internal sealed class PartitionWorker : IAsyncDisposable
             State.BeginLoad(request.Start, request.Mark);
             Volatile.Write(ref _generation, _generation + 1);
             LastCommitted = request.Start;
+            _owedOffset = -1;
             _loadedOnce = true;
             _phase = Phase.Running;
             DispatcherLog.Assigned(_logger, _tp.Partition.Value, request.Start, request.Mark);
@@ -537,25 +556,58 @@ internal sealed class PartitionWorker : IAsyncDisposable
             return Commit(batch);
         }
 
+        if (_owedOffset > LastCommitted && (wakeMs is null || wakeMs.Value - nowMs >= s_idleForOffsets.TotalMilliseconds))
+        {
+            return CommitOffset(_owedOffset);
+        }
+
         Wait(wakeMs, stop);
         return true;
     }
 
-    // Sleeps until the wake-up time or an earlier signal; never longer than MaxWait. The delay is measured on the precise
-    // clock and rounded up to whole milliseconds: from whole-millisecond "now" it was up to a millisecond long, and a
-    // timer rounded down woke early to find nothing due (issue 14, lateness).
+    // Sleeps until the wake-up time or an earlier signal; never longer than MaxWait. The transaction is begun first, so
+    // that the due time finds it open (BeginTransaction is a hand-over to the client's main thread and back). On the real
+    // clock the timed wait (whole milliseconds) ends within the last millisecond before the due time and the loop yields
+    // the rest away on its own thread: a thread still running at the due time starts at once, where one woken by its
+    // timer first waits for a CPU (issue 14: the wake-up was 1.35 ms late at p50 with the wait rounded up to the due
+    // time; docs/benchmarks-delayed.md). With another TimeProvider the delay is rounded up to whole milliseconds (a
+    // timer rounded down would fire early and find nothing due).
     private void Wait(long? wakeMs, CancellationToken stop)
     {
-        var delayMs = wakeMs is null
-            ? MaxWait.TotalMilliseconds
-            : wakeMs.Value - (_time.GetUtcNow() - DateTimeOffset.UnixEpoch).TotalMilliseconds;
+        if (wakeMs is null)
+        {
+            _slept = true;
+            Sleep(MaxWait, stop);
+            return;
+        }
+
+        _producer?.BeginAhead();
+        var delayMs = wakeMs.Value - PreciseNowMs();
         if (delayMs <= 0)
         {
             return;
         }
 
-        Sleep(TimeSpan.FromMilliseconds(Math.Ceiling(Math.Min(delayMs, MaxWait.TotalMilliseconds))), stop);
+        _slept = true;
+        if (!ReferenceEquals(_time, TimeProvider.System))
+        {
+            Sleep(TimeSpan.FromMilliseconds(Math.Ceiling(Math.Min(delayMs, MaxWait.TotalMilliseconds))), stop);
+        }
+        else if (delayMs > s_yieldBeforeDue.TotalMilliseconds)
+        {
+            Sleep(TimeSpan.FromMilliseconds(Math.Ceiling(Math.Min(delayMs - s_yieldBeforeDue.TotalMilliseconds, MaxWait.TotalMilliseconds))), stop);
+        }
+        else
+        {
+            var spinner = default(SpinWait);
+            while (PreciseNowMs() < wakeMs.Value && !_wake.IsSet && !stop.IsCancellationRequested)
+            {
+                spinner.SpinOnce(sleep1Threshold: -1);
+            }
+        }
     }
+
+    private double PreciseNowMs() => (_time.GetUtcNow() - DateTimeOffset.UnixEpoch).TotalMilliseconds;
 
     private void Sleep(TimeSpan delay, CancellationToken stop)
     {
@@ -580,39 +632,42 @@ internal sealed class PartitionWorker : IAsyncDisposable
     private bool Commit(DispatchBatch batch)
     {
         var partition = _tp.Partition.Value;
+        var observer = DispatchTimings.Observer;
+        var awakeMs = observer is null ? 0 : DispatchTimings.PreciseNowMs();
+        var slept = _slept;
+        _slept = false;
         var unknownTargets = UnknownTargets(batch);
         var written = new DispatchWriter(_tp, _options, _time, _logger, Reject, batch, unknownTargets, _records);
-        var outcome = _producer!.Execute(written.Write, [new TopicPartitionOffset(_tp, batch.CommitOffset)], _consumer.ConsumerGroupMetadata);
-        switch (outcome)
+        var withOffsets = _time.GetUtcNow().ToUnixTimeMilliseconds() - _offsetsSentAtMs >= s_offsetsInterval.TotalMilliseconds;
+        var outcome = _producer!.Execute(
+            written.Write,
+            withOffsets ? [new TopicPartitionOffset(_tp, batch.CommitOffset)] : null,
+            withOffsets ? _consumer.ConsumerGroupMetadata : null);
+        if (outcome != TransactionOutcome.Committed)
         {
-            case TransactionOutcome.Committed:
-                break;
-
-            case TransactionOutcome.Aborted:
+            if (outcome == TransactionOutcome.Aborted)
+            {
                 _targets.Forget(batch.Items.Select(i => i.TargetTopic).Distinct(StringComparer.Ordinal));
-                DispatcherLog.TransactionFailed(_logger, partition, Reason(), LastCommitted);
-                EnterPreparing();
-                return false;
+            }
 
-            case TransactionOutcome.Fenced:
-                DispatcherLog.Fenced(_logger, partition, Reason(), _fencedWait);
-                DisposeProducer();
-                lock (_gate)
-                {
-                    _phase = Phase.Fenced;
-                    _fencedAtMs = _time.GetUtcNow().ToUnixTimeMilliseconds();
-                }
-
-                return true;
-
-            default:
-                DispatcherLog.ProducerBroken(_logger, partition, Reason());
-                DisposeProducer();
-                EnterPreparing();
-                return false;
+            return Failed(outcome);
         }
 
-        LastCommitted = batch.CommitOffset;
+        if (withOffsets)
+        {
+            OffsetSent(batch.CommitOffset);
+        }
+        else
+        {
+            _owedOffset = batch.CommitOffset;
+        }
+
+        if (observer is not null && batch.Items.Count > 0)
+        {
+            var (writtenMs, offsetsSentMs) = _producer.LastSteps;
+            observer(new DispatchTiming(batch.Items[0].DueMs, batch.Items.Count, slept, awakeMs, writtenMs, offsetsSentMs, DispatchTimings.PreciseNowMs()));
+        }
+
         var committedMs = _time.GetUtcNow().ToUnixTimeMilliseconds();
         foreach (var item in batch.Items)
         {
@@ -633,8 +688,58 @@ internal sealed class PartitionWorker : IAsyncDisposable
         DelayedMetrics.Skipped.Add(written.SkippedDeadLetters);
         DispatcherLog.Dispatched(_logger, partition, batch.Count, batch.CommitOffset);
         return true;
+    }
 
-        string Reason() => RecordText.Printable(_producer?.LastError?.Reason ?? "unknown");
+    // The offset the dispatches since the last one sent owe, in a transaction of its own (the partition is idle).
+    private bool CommitOffset(long offset)
+    {
+        var outcome = _producer!.Execute(static _ => { }, [new TopicPartitionOffset(_tp, offset)], _consumer.ConsumerGroupMetadata);
+        if (outcome != TransactionOutcome.Committed)
+        {
+            return Failed(outcome);
+        }
+
+        OffsetSent(offset);
+        return true;
+    }
+
+    private void OffsetSent(long offset)
+    {
+        LastCommitted = offset;
+        _owedOffset = -1;
+        _offsetsSentAtMs = _time.GetUtcNow().ToUnixTimeMilliseconds();
+    }
+
+    // A transaction that did not commit: an aborted one keeps the producer, a broken one loses it, and both reload the
+    // partition; a fenced one stops writing (see the class summary).
+    private bool Failed(TransactionOutcome outcome)
+    {
+        var partition = _tp.Partition.Value;
+        var reason = RecordText.Printable(_producer?.LastError?.Reason ?? "unknown");
+        switch (outcome)
+        {
+            case TransactionOutcome.Aborted:
+                DispatcherLog.TransactionFailed(_logger, partition, reason, LastCommitted);
+                EnterPreparing();
+                return false;
+
+            case TransactionOutcome.Fenced:
+                DispatcherLog.Fenced(_logger, partition, reason, _fencedWait);
+                DisposeProducer();
+                lock (_gate)
+                {
+                    _phase = Phase.Fenced;
+                    _fencedAtMs = _time.GetUtcNow().ToUnixTimeMilliseconds();
+                }
+
+                return true;
+
+            default:
+                DispatcherLog.ProducerBroken(_logger, partition, reason);
+                DisposeProducer();
+                EnterPreparing();
+                return false;
+        }
     }
 
     // Refused before it left this process (too large, …): it becomes a dead letter after the reload.

@@ -79,9 +79,17 @@ internal sealed class TransactionalProducer : IDisposable
     }
 
     /// <summary>
+    /// When the last <see cref="Execute"/> finished its write step and when its offsets were sent, in Unix milliseconds
+    /// on the precise clock (<see cref="double.NaN"/> when it sent none): the lateness breakdown of issue 14
+    /// (docs/benchmarks-delayed.md) reads them.
+    /// </summary>
+    public (double WrittenMs, double OffsetsSentMs) LastSteps { get; private set; }
+
+    /// <summary>
     /// Runs one transaction: <paramref name="write"/> produces its records (a <see cref="KafkaException"/> it throws
     /// aborts the transaction), then <paramref name="offsets"/> are sent for <paramref name="group"/> and the
-    /// transaction is committed. A retriable commit failure is retried once before the transaction is aborted.
+    /// transaction is committed. A retriable commit failure is retried once before the transaction is aborted. A
+    /// transaction begun with <see cref="BeginAhead"/> is written at once.
     /// </summary>
     public TransactionOutcome Execute(Action<IProducer<byte[]?, byte[]?>> write, IReadOnlyList<TopicPartitionOffset>? offsets = null, IConsumerGroupMetadata? group = null)
     {
@@ -100,6 +108,8 @@ internal sealed class TransactionalProducer : IDisposable
         {
             Begin();
             write(_producer);
+            var writtenMs = PreciseNowMs();
+            var offsetsSentMs = double.NaN;
             if (offsets is { Count: > 0 })
             {
                 ArgumentNullException.ThrowIfNull(group);
@@ -114,6 +124,7 @@ internal sealed class TransactionalProducer : IDisposable
                     if (offsets is { Count: > 0 })
                     {
                         p.SendOffsetsToTransaction(offsets, group, _timeout);
+                        offsetsSentMs = PreciseNowMs();
                     }
 
                     step = nameof(IProducer<byte[], byte[]>.CommitTransaction);
@@ -124,6 +135,7 @@ internal sealed class TransactionalProducer : IDisposable
                 return Stuck(step);
             }
 
+            LastSteps = (writtenMs, offsetsSentMs);
             LastError = null;
             return TransactionOutcome.Committed;
         }
@@ -329,6 +341,8 @@ internal sealed class TransactionalProducer : IDisposable
 
         _calls.Dispose();
     }
+
+    private static double PreciseNowMs() => (DateTime.UtcNow - DateTime.UnixEpoch).TotalMilliseconds;
 
     private static Action DisposeAbandoned(IProducer<byte[]?, byte[]?> producer) => () =>
     {
