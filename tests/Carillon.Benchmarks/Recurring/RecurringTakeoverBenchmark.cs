@@ -122,8 +122,11 @@ public sealed partial class RecurringTakeoverBenchmark : IBenchmark
                 }
                 output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {(kill ? "SIGKILL " : "SIGTERM ")} {owner.Name} -> {successor.Name}: owner after {figure.Item1:F0} ms, first run after {figure.Item2:F0} ms"));
                 var assignedLine = successor.Lines.Where(l => l.At > at && l.Line.Contains(AssignedLine, StringComparison.Ordinal)).DefaultIfEmpty((At: DateTimeOffset.MinValue, Line: string.Empty)).First();
-                var assigned = assignedLine.At;
-                if (kill && consumer && assigned != DateTimeOffset.MinValue && broker.Expiry(at) is { } expiry)
+                // The successor's own timestamps (its console logger stamps a line when it is logged): a line reaches this
+                // process later, by up to 0.15 s on a loaded machine, which the decomposition shows as output lag.
+                var assigned = Stamped(assignedLine);
+                var tookOverStamped = Stamped(successor.Lines.Where(l => l.At > at && l.Line.Contains(TookOver, StringComparison.Ordinal)).DefaultIfEmpty((At: tookOver, Line: string.Empty)).First());
+                if (kill && consumer && assignedLine.At != DateTimeOffset.MinValue && broker.Expiry(at) is { } expiry)
                 {
                     // The successor's heartbeat that brought the assignment (its member id is in the assigned line), and
                     // Carillon's own steps as the successor timed them (Debug line 3046), both for the decomposition.
@@ -131,9 +134,9 @@ public sealed partial class RecurringTakeoverBenchmark : IBenchmark
                     var heard = member.Success ? broker.FirstHeartbeat(member.Groups[1].Value, expiry.Expired) : null;
                     var stepsLine = successor.Lines.Where(l => l.At > at && l.Line.Contains(StepsLine, StringComparison.Ordinal)).Select(l => l.Line).FirstOrDefault();
                     var own = stepsLine is null ? null : TakeoverSteps.Parse(stepsLine);
-                    var step = new Decomposition(at, expiry.LastHeartbeat, expiry.Expired, heard, assigned, tookOver, firstRun, own);
+                    var step = new Decomposition(at, expiry.LastHeartbeat, expiry.Expired, heard, assigned, tookOverStamped, tookOver, firstRun, own);
                     steps.Add(step);
-                    output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"    last heartbeat {step.LastHeartbeatBeforeKill:F0} ms before the kill; expired {step.ToExpired:F0} ms after it = last heartbeat + session {session.TotalMilliseconds:F0} + {step.ExpiryWait(session):F0} (broker's check); successor's heartbeat +{step.ExpiredToHeartbeat:F0} ms; assigned +{step.HeartbeatToAssigned:F0} ms; took over +{step.AssignedToTookOver:F0} ms ({own}); first run +{step.TookOverToFirstRun:F0} ms"));
+                    output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"    last heartbeat {step.LastHeartbeatBeforeKill:F0} ms before the kill; expired {step.ToExpired:F0} ms after it = last heartbeat + session {session.TotalMilliseconds:F0} + {step.ExpiryWait(session):F0} (broker's check); successor's heartbeat +{step.ExpiredToHeartbeat:F0} ms; assigned +{step.HeartbeatToAssigned:F0} ms; took over +{step.AssignedToTookOver:F0} ms ({own}); line arrived +{step.OutputLag:F0} ms; first run +{step.TookOverToFirstRun:F0} ms"));
                 }
                 var exited = owner.WaitForExit(TimeSpan.FromSeconds(10));
                 var exitedAfter = (DateTimeOffset.UtcNow - at).TotalMilliseconds;
@@ -195,7 +198,7 @@ public sealed partial class RecurringTakeoverBenchmark : IBenchmark
         static string Range(IEnumerable<double> values) => string.Create(CultureInfo.InvariantCulture, $"{values.Min():F0}..{values.Max():F0}");
         var waits = steps.Select(s => s.ExpiryWait(session)).ToList();
         output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"SIGKILL decomposition, medians (range) in ms, {steps.Count} rounds:"));
-        output.WriteLine($"  kill -> owner took over           {Median(steps.Select(s => s.ToTookOver))} ({Range(steps.Select(s => s.ToTookOver))})");
+        output.WriteLine($"  kill -> owner took over (arrival) {Median(steps.Select(s => s.ToTookOver))} ({Range(steps.Select(s => s.ToTookOver))})");
         output.WriteLine($"  = last heartbeat - kill           {Median(steps.Select(s => -s.LastHeartbeatBeforeKill))} ({Range(steps.Select(s => -s.LastHeartbeatBeforeKill))}; negative: before the kill)");
         output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  + broker session                  {session.TotalMilliseconds:F0} (as set on the broker; expiry - last heartbeat is never less: min {steps.Min(s => s.SessionObserved):F0})"));
         output.WriteLine($"  + wait for the broker's check     {Median(waits)} ({Range(waits)})");
@@ -214,8 +217,9 @@ public sealed partial class RecurringTakeoverBenchmark : IBenchmark
             output.WriteLine($"    in the successor, ms since the term began: fenced {Median(timed.Select(t => (double)t.Fenced))} ({Range(timed.Select(t => (double)t.Fenced))}), marker committed {Median(timed.Select(t => (double)t.MarkerCommitted))} ({Range(timed.Select(t => (double)t.MarkerCommitted))}), sought back to the committed offset {Median(timed.Select(t => (double)t.OffsetRead))} ({Range(timed.Select(t => (double)t.OffsetRead))}; -1: not needed), marker read {Median(timed.Select(t => (double)t.MarkerRead))} ({Range(timed.Select(t => (double)t.MarkerRead))}), clock running {Median(timed.Select(t => (double)t.Running))} ({Range(timed.Select(t => (double)t.Running))})");
         }
 
+        output.WriteLine($"  + output lag (line arrival)       {Median(steps.Select(s => s.OutputLag))} ({Range(steps.Select(s => s.OutputLag))}; the successor's timestamp to this process reading the line)");
         output.WriteLine($"  then took over -> first run       {Median(steps.Select(s => s.TookOverToFirstRun))} ({Range(steps.Select(s => s.TookOverToFirstRun))})");
-        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  without the broker's check wait:  {Median(steps.Select(s => s.ToTookOver - s.ExpiryWait(session)))} (bound session + 500 = {session.TotalMilliseconds + 500:F0})"));
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  without the broker's check wait:  {Median(steps.Select(s => s.ToTookOver - s.ExpiryWait(session)))}; and without the output lag {Median(steps.Select(s => s.ToTookOver - s.ExpiryWait(session) - s.OutputLag))} (bound session + 500 = {session.TotalMilliseconds + 500:F0})"));
     }
 
     [GeneratedRegex(@"group member (\S+)\)")]
@@ -237,8 +241,23 @@ public sealed partial class RecurringTakeoverBenchmark : IBenchmark
         private static partial Regex Pattern();
     }
 
-    private sealed record Decomposition(DateTimeOffset Kill, DateTimeOffset LastHeartbeat, DateTimeOffset Expired, DateTimeOffset? SuccessorHeartbeat, DateTimeOffset Assigned, DateTimeOffset TookOver, DateTimeOffset FirstRun, TakeoverSteps? Own)
+    /// <summary>The time the app's console logger stamped on <paramref name="line"/> (HH:mm:ss.fff, local), or its arrival.</summary>
+    private static DateTimeOffset Stamped((DateTimeOffset At, string Line) line)
     {
+        if (line.Line.Length < 12 || !TimeOnly.TryParseExact(line.Line.AsSpan(0, 12), "HH:mm:ss.fff", CultureInfo.InvariantCulture, DateTimeStyles.None, out var time))
+        {
+            return line.At;
+        }
+
+        var local = line.At.ToLocalTime();
+        var stamped = new DateTimeOffset(local.Date + time.ToTimeSpan(), local.Offset);
+        return stamped > line.At.AddHours(1) ? stamped.AddDays(-1) : stamped;
+    }
+
+    private sealed record Decomposition(DateTimeOffset Kill, DateTimeOffset LastHeartbeat, DateTimeOffset Expired, DateTimeOffset? SuccessorHeartbeat, DateTimeOffset Assigned, DateTimeOffset TookOver, DateTimeOffset Arrived, DateTimeOffset FirstRun, TakeoverSteps? Own)
+    {
+        public double OutputLag => (Arrived - TookOver).TotalMilliseconds;
+
         public double ExpiredToHeartbeat => SuccessorHeartbeat is { } h ? (h - Expired).TotalMilliseconds : double.NaN;
 
         public double HeartbeatToAssigned => SuccessorHeartbeat is { } h ? (Assigned - h).TotalMilliseconds : double.NaN;
@@ -253,9 +272,9 @@ public sealed partial class RecurringTakeoverBenchmark : IBenchmark
 
         public double AssignedToTookOver => (TookOver - Assigned).TotalMilliseconds;
 
-        public double TookOverToFirstRun => (FirstRun - TookOver).TotalMilliseconds;
+        public double TookOverToFirstRun => (FirstRun - Arrived).TotalMilliseconds;
 
-        public double ToTookOver => (TookOver - Kill).TotalMilliseconds;
+        public double ToTookOver => (Arrived - Kill).TotalMilliseconds;
 
         public double ExpiryWait(TimeSpan session) => SessionObserved - session.TotalMilliseconds;
     }
