@@ -106,7 +106,7 @@ internal static partial class RecurringLog
     public static partial void RetryInherited(this ILogger logger, string taskId, int attempt, DateTimeOffset occurrence, DateTimeOffset dueAt);
 
     // Where a takeover's time goes (issue 14): milliseconds since the term began, each step where it happened.
-    [LoggerMessage(3046, LogLevel.Debug, "Takeover steps of instance {Instance}: fenced +{FencedMs} ms, marker committed +{MarkerCommittedMs} ms, sought back to the committed offset +{OffsetReadMs} ms (-1: not needed), first record +{FirstRecordMs} ms, marker read +{MarkerReadMs} ms, clock running +{RunningMs} ms")]
+    [LoggerMessage(3046, LogLevel.Debug, "Takeover steps of instance {Instance}: fenced +{FencedMs} ms, marker committed +{MarkerCommittedMs} ms, committed offset read +{OffsetReadMs} ms, first record +{FirstRecordMs} ms, marker read +{MarkerReadMs} ms, clock running +{RunningMs} ms")]
     public static partial void TakeoverSteps(this ILogger logger, string instance, long fencedMs, long markerCommittedMs, long offsetReadMs, long firstRecordMs, long markerReadMs, long runningMs);
 
     [LoggerMessage(3047, LogLevel.Debug, "The standby's warm-up of the takeover code failed (the takeover runs it regardless): {Reason}")]

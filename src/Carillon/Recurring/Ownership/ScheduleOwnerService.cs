@@ -49,11 +49,6 @@ internal sealed class ScheduleOwnerService(
     // The next term's transactional client, built while standing by (issue 14): building it fences nobody.
     private IProducer<byte[]?, byte[]?>? _spare;
     private bool _assigned;
-
-    // True from the assignment until a term starts or a record of the partition is read without one: the consumer then
-    // reads from where librdkafka started it on assignment, the committed offset, so the term needs no read of that
-    // offset and no seek (a second round trip, and a fetch thrown away and repeated; issue 14).
-    private bool _fromCommitted;
     private bool _rehearsed;
     private DateTimeOffset _retryAt;
 
@@ -84,7 +79,6 @@ internal sealed class ScheduleOwnerService(
                 // Logged once by the choice; the next consumer joins with the classic protocol at once.
                 EndTerm("group protocol refused", TimeSpan.Zero);
                 _assigned = false;
-                _fromCommitted = false;
                 continue;
             }
             catch (Exception e)
@@ -93,7 +87,6 @@ internal sealed class ScheduleOwnerService(
                 RecurringMetrics.OwnerLoopRestarts.Add(1);
                 EndTerm("owner loop failed", TimeSpan.Zero);
                 _assigned = false;
-                _fromCommitted = false;
             }
 
             stopping.WaitHandle.WaitOne(backoff);
@@ -139,7 +132,6 @@ internal sealed class ScheduleOwnerService(
                 if (partitions.Contains(partition))
                 {
                     _assigned = true;
-                    _fromCommitted = true;
                 }
             })
             .SetPartitionsRevokedHandler((_, partitions) =>
@@ -147,8 +139,6 @@ internal sealed class ScheduleOwnerService(
                 if (partitions.Any(p => p.TopicPartition == partition))
                 {
                     _assigned = false;
-                    _fromCommitted = false;
-                _fromCommitted = false;
 
                     // Bounded: runs get at most the grace period, and a writer stuck in a commit is not waited for.
                     EndTerm("partition revoked", stopping.IsCancellationRequested ? _options.Recurring.ShutdownGracePeriod : TimeSpan.Zero);
@@ -159,8 +149,6 @@ internal sealed class ScheduleOwnerService(
                 if (partitions.Any(p => p.TopicPartition == partition))
                 {
                     _assigned = false;
-                    _fromCommitted = false;
-                _fromCommitted = false;
                     EndTerm("partition lost", TimeSpan.Zero);
                 }
             })
@@ -202,20 +190,10 @@ internal sealed class ScheduleOwnerService(
 
                 if (_assigned && _term is null && time.GetUtcNow() >= _retryAt)
                 {
-                    var fromCommitted = _fromCommitted;
-                    _fromCommitted = false;
-                    StartTerm(consumer, fromCommitted);
-                    if (!fromCommitted)
-                    {
-                        // A record fetched before the term's seek is fetched again from the committed offset: dropped
-                        // here so that replay sees it once. Without a seek it is the first record replay needs.
-                        result = null;
-                    }
-                }
-                else if (_term is null && result?.TopicPartition == partition)
-                {
-                    // Read with no term to take it (a retry's backoff): the next term must seek back.
-                    _fromCommitted = false;
+                    // A record fetched before the term's seek is fetched again from the committed offset: dropped here
+                    // so that replay sees it once.
+                    StartTerm(consumer);
+                    result = null;
                 }
 
                 if (result is { IsPartitionEOF: false } && result.TopicPartition == partition)
@@ -285,7 +263,7 @@ internal sealed class ScheduleOwnerService(
         _backoff = Min(_backoff * 2, s_maxBackoff);
     }
 
-    private void StartTerm(IConsumer<byte[], byte[]> consumer, bool fromCommitted)
+    private void StartTerm(IConsumer<byte[], byte[]> consumer)
     {
         var term = new OwnershipTerm(_options, registry, services, time, logger, status, monitor);
         logger.Assigned(_options.InstanceId, consumer.MemberId);
@@ -297,19 +275,11 @@ internal sealed class ScheduleOwnerService(
             term.Begin(consumer, client);
             _term = term;
 
-            // Replay always starts at the committed offset (the latest snapshot's). Right after the assignment the
-            // consumer already reads from there: librdkafka read the offset when it was assigned (auto.offset.reset
-            // earliest when there is none). That value may be older than the one a zombie owner commits until it is
-            // fenced, and replay from an older snapshot's offset is as exact (it reads on to this term's marker), so
-            // either value is right.
-            if (fromCommitted)
-            {
-                return;
-            }
-
-            // A later term (a retry while the partition stays assigned) has read past it: read it and seek back, while
-            // InitTransactions runs. Committed honours its timeout in librdkafka; the bound is for the day it does not
-            // (issue 8): an overrun throws, and the supervisor replaces the consumer.
+            // Replay always starts at the committed offset (the latest snapshot's), whatever was fetched before. Read
+            // while InitTransactions runs: a zombie owner may still move it forward until fenced, but replay from an
+            // older snapshot's offset is as exact (it reads on to this term's marker), so either value is right.
+            // Committed honours its timeout in librdkafka; the bound is for the day it does not (issue 8): an
+            // overrun throws, and the supervisor replaces the consumer.
             var partition = new TopicPartition(_options.Recurring.Topic, 0);
             List<TopicPartitionOffset>? committed = null;
             if (!BoundedCall.RunOnce(() => committed = consumer.Committed([partition], TimeSpan.FromSeconds(5)), s_callBound))
