@@ -65,8 +65,8 @@ internal static partial class RecurringLog
     [LoggerMessage(3019, LogLevel.Error, "The schedules owner loop failed; ownership is released and the loop restarts with a new consumer")]
     public static partial void OwnerLoopFailed(this ILogger logger, Exception exception);
 
-    [LoggerMessage(3021, LogLevel.Debug, "Schedules partition assigned to instance {Instance}: fencing the previous owner and replaying")]
-    public static partial void Assigned(this ILogger logger, string instance);
+    [LoggerMessage(3021, LogLevel.Debug, "Schedules partition assigned to instance {Instance} (group member {MemberId}): fencing the previous owner and replaying")]
+    public static partial void Assigned(this ILogger logger, string instance, string memberId);
 
     [LoggerMessage(3022, LogLevel.Warning, "Ignored {Command} command at offset {Offset} for task '{TaskId}': it is not exclusive, and commands apply to exclusive tasks only")]
     public static partial void NonExclusiveTaskCommand(this ILogger logger, string command, long offset, string taskId);
@@ -104,4 +104,11 @@ internal static partial class RecurringLog
 
     [LoggerMessage(3045, LogLevel.Information, "Task {TaskId}: attempt {Attempt} of occurrence {Occurrence:o}, pending from the previous owner, is due at {DueAt:o}")]
     public static partial void RetryInherited(this ILogger logger, string taskId, int attempt, DateTimeOffset occurrence, DateTimeOffset dueAt);
+
+    // Where a takeover's time goes (issue 14): milliseconds since the term began, each step where it happened.
+    [LoggerMessage(3046, LogLevel.Debug, "Takeover steps of instance {Instance}: fenced +{FencedMs} ms, marker committed +{MarkerCommittedMs} ms, committed offset read +{OffsetReadMs} ms, first record +{FirstRecordMs} ms, marker read +{MarkerReadMs} ms, clock running +{RunningMs} ms")]
+    public static partial void TakeoverSteps(this ILogger logger, string instance, long fencedMs, long markerCommittedMs, long offsetReadMs, long firstRecordMs, long markerReadMs, long runningMs);
+
+    [LoggerMessage(3047, LogLevel.Debug, "The standby's warm-up of the takeover code failed (the takeover runs it regardless): {Reason}")]
+    public static partial void RehearsalFailed(this ILogger logger, string reason);
 }

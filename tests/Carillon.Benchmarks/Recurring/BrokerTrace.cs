@@ -39,6 +39,16 @@ internal sealed partial class BrokerTrace
         return last == DateTimeOffset.MinValue ? null : (last, expiry.At);
     }
 
+    /// <summary>
+    /// The broker's first sign of <paramref name="member"/> at or after <paramref name="after"/>: its heartbeat, whose
+    /// response carries the assignment the broker computed at that expiry.
+    /// </summary>
+    public DateTimeOffset? FirstHeartbeat(string member, DateTimeOffset after)
+    {
+        var at = _events.Where(e => !e.Expired && e.Member == member && e.At >= after).Select(e => e.At).DefaultIfEmpty(DateTimeOffset.MaxValue).Min();
+        return at == DateTimeOffset.MaxValue ? null : at;
+    }
+
     [GeneratedRegex(@"Marking mock consumer group member (\S+) as active")]
     private static partial Regex ActiveLine();
 

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.RegularExpressions;
 using Carillon.Embedded;
 
 namespace Carillon.Benchmarks.Recurring;
@@ -9,10 +10,11 @@ namespace Carillon.Benchmarks.Recurring;
 /// started its clock ("took over"), and to its first run. The owner is replaced by a fresh process after each round.
 /// Both group protocols are measured, each on a fresh broker.
 /// </summary>
-public sealed class RecurringTakeoverBenchmark : IBenchmark
+public sealed partial class RecurringTakeoverBenchmark : IBenchmark
 {
     private const string TookOver = "took over";
     private const string AssignedLine = "Schedules partition assigned";
+    private const string StepsLine = "Takeover steps of instance";
 
     // Classic: the client's session (as in the earlier figures). Consumer (KIP-848): the broker's session and
     // heartbeat, as in the failover test.
@@ -113,18 +115,28 @@ public sealed class RecurringTakeoverBenchmark : IBenchmark
                 // Carillon's own share: from the partition assignment to the clock running (fence, marker, replay), as the
                 // took-over line reports it (the "partition assigned" line is Debug since issue 9).
                 var tookOverLine = successor.Lines.Where(l => l.At > at && l.Line.Contains(TookOver, StringComparison.Ordinal)).Select(l => l.Line).FirstOrDefault() ?? string.Empty;
-                var share = System.Text.RegularExpressions.Regex.Match(tookOverLine, @"replayed in (\d+) ms");
+                var share = Regex.Match(tookOverLine, @"replayed in (\d+) ms");
                 if (share.Success)
                 {
                     replay.Add(double.Parse(share.Groups[1].Value, CultureInfo.InvariantCulture));
                 }
                 output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {(kill ? "SIGKILL " : "SIGTERM ")} {owner.Name} -> {successor.Name}: owner after {figure.Item1:F0} ms, first run after {figure.Item2:F0} ms"));
-                var assigned = successor.TimesOf(AssignedLine).Where(t => t > at).DefaultIfEmpty(DateTimeOffset.MinValue).Min();
-                if (kill && consumer && assigned != DateTimeOffset.MinValue && broker.Expiry(at) is { } expiry)
+                var assignedLine = successor.Lines.Where(l => l.At > at && l.Line.Contains(AssignedLine, StringComparison.Ordinal)).DefaultIfEmpty((At: DateTimeOffset.MinValue, Line: string.Empty)).First();
+                // The successor's own timestamps (its console logger stamps a line when it is logged): a line reaches this
+                // process later, by up to 0.15 s on a loaded machine, which the decomposition shows as output lag.
+                var assigned = Stamped(assignedLine);
+                var tookOverStamped = Stamped(successor.Lines.Where(l => l.At > at && l.Line.Contains(TookOver, StringComparison.Ordinal)).DefaultIfEmpty((At: tookOver, Line: string.Empty)).First());
+                if (kill && consumer && assignedLine.At != DateTimeOffset.MinValue && broker.Expiry(at) is { } expiry)
                 {
-                    var step = new Decomposition(at, expiry.LastHeartbeat, expiry.Expired, assigned, tookOver, firstRun);
+                    // The successor's heartbeat that brought the assignment (its member id is in the assigned line), and
+                    // Carillon's own steps as the successor timed them (Debug line 3046), both for the decomposition.
+                    var member = MemberIdPattern().Match(assignedLine.Line);
+                    var heard = member.Success ? broker.FirstHeartbeat(member.Groups[1].Value, expiry.Expired) : null;
+                    var stepsLine = successor.Lines.Where(l => l.At > at && l.Line.Contains(StepsLine, StringComparison.Ordinal)).Select(l => l.Line).FirstOrDefault();
+                    var own = stepsLine is null ? null : TakeoverSteps.Parse(stepsLine);
+                    var step = new Decomposition(at, expiry.LastHeartbeat, expiry.Expired, heard, assigned, tookOverStamped, tookOver, firstRun, own);
                     steps.Add(step);
-                    output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"    last heartbeat {step.LastHeartbeatBeforeKill:F0} ms before the kill; expired {step.ToExpired:F0} ms after it = last heartbeat + session {session.TotalMilliseconds:F0} + {step.ExpiryWait(session):F0} (broker's check); survivor assigned +{step.ExpiredToAssigned:F0} ms; took over +{step.AssignedToTookOver:F0} ms; first run +{step.TookOverToFirstRun:F0} ms"));
+                    output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"    last heartbeat {step.LastHeartbeatBeforeKill:F0} ms before the kill; expired {step.ToExpired:F0} ms after it = last heartbeat + session {session.TotalMilliseconds:F0} + {step.ExpiryWait(session):F0} (broker's check); successor's heartbeat +{step.ExpiredToHeartbeat:F0} ms; assigned +{step.HeartbeatToAssigned:F0} ms; took over +{step.AssignedToTookOver:F0} ms ({own}); line arrived +{step.OutputLag:F0} ms; first run +{step.TookOverToFirstRun:F0} ms"));
                 }
                 var exited = owner.WaitForExit(TimeSpan.FromSeconds(10));
                 var exitedAfter = (DateTimeOffset.UtcNow - at).TotalMilliseconds;
@@ -135,7 +147,7 @@ public sealed class RecurringTakeoverBenchmark : IBenchmark
 
                 if (Environment.GetEnvironmentVariable("CARILLON_BENCH_VERBOSE") == "1")
                 {
-                    foreach (var (t, line) in owner.Lines.Concat(successor.Lines).Where(l => l.At > at.AddSeconds(-1) && !l.Line.StartsWith("RUN", StringComparison.Ordinal) && (!l.Line.Contains("dbug:", StringComparison.Ordinal) || l.Line.Contains(AssignedLine, StringComparison.Ordinal))).OrderBy(l => l.At))
+                    foreach (var (t, line) in owner.Lines.Concat(successor.Lines).Where(l => l.At > at.AddSeconds(-1) && !l.Line.StartsWith("RUN", StringComparison.Ordinal) && (!l.Line.Contains("dbug:", StringComparison.Ordinal) || l.Line.Contains(AssignedLine, StringComparison.Ordinal) || l.Line.Contains(StepsLine, StringComparison.Ordinal))).OrderBy(l => l.At))
                     {
                         output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"    +{(t - at).TotalMilliseconds,6:F0} ms {line}"));
                     }
@@ -186,18 +198,70 @@ public sealed class RecurringTakeoverBenchmark : IBenchmark
         static string Range(IEnumerable<double> values) => string.Create(CultureInfo.InvariantCulture, $"{values.Min():F0}..{values.Max():F0}");
         var waits = steps.Select(s => s.ExpiryWait(session)).ToList();
         output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"SIGKILL decomposition, medians (range) in ms, {steps.Count} rounds:"));
-        output.WriteLine($"  kill -> owner took over           {Median(steps.Select(s => s.ToTookOver))} ({Range(steps.Select(s => s.ToTookOver))})");
+        output.WriteLine($"  kill -> owner took over (arrival) {Median(steps.Select(s => s.ToTookOver))} ({Range(steps.Select(s => s.ToTookOver))})");
         output.WriteLine($"  = last heartbeat - kill           {Median(steps.Select(s => -s.LastHeartbeatBeforeKill))} ({Range(steps.Select(s => -s.LastHeartbeatBeforeKill))}; negative: before the kill)");
         output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  + broker session                  {session.TotalMilliseconds:F0} (as set on the broker; expiry - last heartbeat is never less: min {steps.Min(s => s.SessionObserved):F0})"));
         output.WriteLine($"  + wait for the broker's check     {Median(waits)} ({Range(waits)})");
         output.WriteLine($"  + expiry -> survivor assigned     {Median(steps.Select(s => s.ExpiredToAssigned))} ({Range(steps.Select(s => s.ExpiredToAssigned))})");
+        var heard = steps.Where(s => s.SuccessorHeartbeat is not null).ToList();
+        if (heard.Count > 0)
+        {
+            output.WriteLine($"    = expiry -> successor's heartbeat {Median(heard.Select(s => s.ExpiredToHeartbeat))} ({Range(heard.Select(s => s.ExpiredToHeartbeat))}; the broker's heartbeat interval)");
+            output.WriteLine($"    + heartbeat -> assigned (client)  {Median(heard.Select(s => s.HeartbeatToAssigned))} ({Range(heard.Select(s => s.HeartbeatToAssigned))}; response, rebalance callback, poll, log line)");
+        }
+
         output.WriteLine($"  + assigned -> took over (Carillon) {Median(steps.Select(s => s.AssignedToTookOver))} ({Range(steps.Select(s => s.AssignedToTookOver))})");
+        var timed = steps.Where(s => s.Own is not null).Select(s => s.Own!).ToList();
+        if (timed.Count > 0)
+        {
+            output.WriteLine($"    in the successor, ms since the term began: fenced {Median(timed.Select(t => (double)t.Fenced))} ({Range(timed.Select(t => (double)t.Fenced))}), marker committed {Median(timed.Select(t => (double)t.MarkerCommitted))} ({Range(timed.Select(t => (double)t.MarkerCommitted))}), committed offset read {Median(timed.Select(t => (double)t.OffsetRead))} ({Range(timed.Select(t => (double)t.OffsetRead))}), marker read {Median(timed.Select(t => (double)t.MarkerRead))} ({Range(timed.Select(t => (double)t.MarkerRead))}), clock running {Median(timed.Select(t => (double)t.Running))} ({Range(timed.Select(t => (double)t.Running))})");
+        }
+
+        output.WriteLine($"  + output lag (line arrival)       {Median(steps.Select(s => s.OutputLag))} ({Range(steps.Select(s => s.OutputLag))}; the successor's timestamp to this process reading the line)");
         output.WriteLine($"  then took over -> first run       {Median(steps.Select(s => s.TookOverToFirstRun))} ({Range(steps.Select(s => s.TookOverToFirstRun))})");
-        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  without the broker's check wait:  {Median(steps.Select(s => s.ToTookOver - s.ExpiryWait(session)))} (bound session + 500 = {session.TotalMilliseconds + 500:F0})"));
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  without the broker's check wait:  {Median(steps.Select(s => s.ToTookOver - s.ExpiryWait(session)))}; and without the output lag {Median(steps.Select(s => s.ToTookOver - s.ExpiryWait(session) - s.OutputLag))} (bound session + 500 = {session.TotalMilliseconds + 500:F0})"));
     }
 
-    private sealed record Decomposition(DateTimeOffset Kill, DateTimeOffset LastHeartbeat, DateTimeOffset Expired, DateTimeOffset Assigned, DateTimeOffset TookOver, DateTimeOffset FirstRun)
+    [GeneratedRegex(@"group member (\S+)\)")]
+    private static partial Regex MemberIdPattern();
+
+    /// <summary>The successor's own timing of its takeover (Debug line 3046), ms since its term began.</summary>
+    private sealed partial record TakeoverSteps(long Fenced, long MarkerCommitted, long OffsetRead, long FirstRecord, long MarkerRead, long Running)
     {
+        public static TakeoverSteps? Parse(string line)
+        {
+            var m = Pattern().Match(line);
+            long At(int i) => long.Parse(m.Groups[i].Value, CultureInfo.InvariantCulture);
+            return m.Success ? new TakeoverSteps(At(1), At(2), At(3), At(4), At(5), At(6)) : null;
+        }
+
+        public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"fenced {Fenced}, marker committed {MarkerCommitted}, offset read {OffsetRead}, first record {FirstRecord}, marker read {MarkerRead}, clock running {Running}");
+
+        [GeneratedRegex(@"fenced \+(-?\d+) ms, marker committed \+(-?\d+) ms, committed offset read \+(-?\d+) ms, first record \+(-?\d+) ms, marker read \+(-?\d+) ms, clock running \+(-?\d+) ms")]
+        private static partial Regex Pattern();
+    }
+
+    /// <summary>The time the app's console logger stamped on <paramref name="line"/> (HH:mm:ss.fff, local), or its arrival.</summary>
+    private static DateTimeOffset Stamped((DateTimeOffset At, string Line) line)
+    {
+        if (line.Line.Length < 12 || !TimeOnly.TryParseExact(line.Line.AsSpan(0, 12), "HH:mm:ss.fff", CultureInfo.InvariantCulture, DateTimeStyles.None, out var time))
+        {
+            return line.At;
+        }
+
+        var local = line.At.ToLocalTime();
+        var stamped = new DateTimeOffset(local.Date + time.ToTimeSpan(), local.Offset);
+        return stamped > line.At.AddHours(1) ? stamped.AddDays(-1) : stamped;
+    }
+
+    private sealed record Decomposition(DateTimeOffset Kill, DateTimeOffset LastHeartbeat, DateTimeOffset Expired, DateTimeOffset? SuccessorHeartbeat, DateTimeOffset Assigned, DateTimeOffset TookOver, DateTimeOffset Arrived, DateTimeOffset FirstRun, TakeoverSteps? Own)
+    {
+        public double OutputLag => (Arrived - TookOver).TotalMilliseconds;
+
+        public double ExpiredToHeartbeat => SuccessorHeartbeat is { } h ? (h - Expired).TotalMilliseconds : double.NaN;
+
+        public double HeartbeatToAssigned => SuccessorHeartbeat is { } h ? (Assigned - h).TotalMilliseconds : double.NaN;
+
         public double LastHeartbeatBeforeKill => (Kill - LastHeartbeat).TotalMilliseconds;
 
         public double SessionObserved => (Expired - LastHeartbeat).TotalMilliseconds;
@@ -208,9 +272,9 @@ public sealed class RecurringTakeoverBenchmark : IBenchmark
 
         public double AssignedToTookOver => (TookOver - Assigned).TotalMilliseconds;
 
-        public double TookOverToFirstRun => (FirstRun - TookOver).TotalMilliseconds;
+        public double TookOverToFirstRun => (FirstRun - Arrived).TotalMilliseconds;
 
-        public double ToTookOver => (TookOver - Kill).TotalMilliseconds;
+        public double ToTookOver => (Arrived - Kill).TotalMilliseconds;
 
         public double ExpiryWait(TimeSpan session) => SessionObserved - session.TotalMilliseconds;
     }

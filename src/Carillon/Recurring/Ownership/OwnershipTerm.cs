@@ -34,6 +34,12 @@ internal sealed class OwnershipTerm
     private bool _slowReplayLogged;
     private volatile bool _failed;
 
+    // When each takeover step finished, in ms since the term began (-1: not yet), for the Debug line 3046 (issue 14).
+    private long _fencedMs = -1;
+    private long _markerCommittedMs = -1;
+    private long _offsetReadMs = -1;
+    private long _firstRecordMs = -1;
+
     public OwnershipTerm(CarillonOptions options, IScheduleRegistry registry, IServiceProvider services, TimeProvider time, ILogger logger, RecurringStatus status, LoopMonitor monitor)
     {
         _monitor = monitor;
@@ -81,7 +87,12 @@ internal sealed class OwnershipTerm
     public void Begin(IConsumer<byte[], byte[]> consumer, IProducer<byte[]?, byte[]?> client)
     {
         _writer = new TransactionalWriter(
-            () => TransactionalProducer.Create(client, TransactionalWriter.CallTimeout),
+            () =>
+            {
+                var fenced = TransactionalProducer.Create(client, TransactionalWriter.CallTimeout);
+                Volatile.Write(ref _fencedMs, _started.ElapsedMilliseconds);
+                return fenced;
+            },
             consumer.ConsumerGroupMetadata,
             _partition,
             _options.Recurring.LogsTopic,
@@ -91,13 +102,22 @@ internal sealed class OwnershipTerm
             _monitor,
             OnFailed,
             offset => CommitPlain(consumer, offset));
-        _ = _writer.WriteAsync(new TakeoverRecord(_termId, _options.InstanceId, _registry.Version, _time.GetUtcNow()));
+        _ = _writer.WriteAsync(new TakeoverRecord(_termId, _options.InstanceId, _registry.Version, _time.GetUtcNow()))
+            .ContinueWith(_ => Volatile.Write(ref _markerCommittedMs, _started.ElapsedMilliseconds), TaskScheduler.Default);
     }
+
+    /// <summary>Notes that the consumer was moved to the replay start (for the takeover steps' Debug line).</summary>
+    public void OffsetRead() => _offsetReadMs = _started.ElapsedMilliseconds;
 
     /// <summary>Handles a record of partition 0: replay input until the marker, then live commands.</summary>
     public void OnRecord(ConsumeResult<byte[], byte[]> result)
     {
         var offset = result.Offset.Value;
+        if (_firstRecordMs < 0)
+        {
+            _firstRecordMs = _started.ElapsedMilliseconds;
+        }
+
         var decoded = StateRecordCodec.Decode(result.Message.Value, StateRecordCodec.ReadKindHeader(result.Message.Headers));
         if (decoded.Error is { } error)
         {
@@ -193,6 +213,7 @@ internal sealed class OwnershipTerm
 
     private void FinishReplay(long markerOffset)
     {
+        var markerReadMs = _started.ElapsedMilliseconds;
         var exclusive = _registry.Tasks.Where(t => t.Exclusive).ToList();
         var state = StateReplayer.Rebuild(_replay, exclusive.Select(t => t.Id).ToArray(), out var rejected);
         state.AppliedThrough = Math.Max(state.AppliedThrough, markerOffset);
@@ -229,6 +250,7 @@ internal sealed class OwnershipTerm
         _status.BecameOwner(_time.GetUtcNow());
         RecurringMetrics.Takeovers.Add(1);
         _logger.TookOver(_options.InstanceId, _registry.Version, _replay.Count, _started.ElapsedMilliseconds);
+        _logger.TakeoverSteps(_options.InstanceId, Volatile.Read(ref _fencedMs), Volatile.Read(ref _markerCommittedMs), _offsetReadMs, _firstRecordMs, markerReadMs, _started.ElapsedMilliseconds);
         _replay.Clear();
     }
 

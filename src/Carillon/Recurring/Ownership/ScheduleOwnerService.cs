@@ -49,6 +49,7 @@ internal sealed class ScheduleOwnerService(
     // The next term's transactional client, built while standing by (issue 14): building it fences nobody.
     private IProducer<byte[]?, byte[]?>? _spare;
     private bool _assigned;
+    private bool _rehearsed;
     private DateTimeOffset _retryAt;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -203,6 +204,7 @@ internal sealed class ScheduleOwnerService(
                 if (_term is null && _spare is null && !stopping.IsCancellationRequested)
                 {
                     _spare = OwnershipTerm.BuildProducer(clients, _options);
+                    RehearseOnce();
                 }
 
                 if (_term is { Running: true })
@@ -264,7 +266,7 @@ internal sealed class ScheduleOwnerService(
     private void StartTerm(IConsumer<byte[], byte[]> consumer)
     {
         var term = new OwnershipTerm(_options, registry, services, time, logger, status, monitor);
-        logger.Assigned(_options.InstanceId);
+        logger.Assigned(_options.InstanceId, consumer.MemberId);
         try
         {
             // Fencing first, on the writer's thread, so that it overlaps the committed-offset read below (issue 14).
@@ -287,6 +289,7 @@ internal sealed class ScheduleOwnerService(
 
             var offset = committed?.FirstOrDefault()?.Offset ?? Offset.Unset;
             consumer.Seek(new TopicPartitionOffset(partition, offset.Value >= 0 ? offset : Offset.Beginning));
+            term.OffsetRead();
         }
         catch (KafkaException e)
         {
@@ -295,6 +298,33 @@ internal sealed class ScheduleOwnerService(
             EndTerm("takeover failed", TimeSpan.Zero);
             ScheduleRetry();
         }
+    }
+
+    /// <summary>
+    /// A standby's first wait also warms the code a takeover runs first (<see cref="StandbyRehearsal"/>), off the
+    /// consumer thread; once per service.
+    /// </summary>
+    private void RehearseOnce()
+    {
+        if (_rehearsed)
+        {
+            return;
+        }
+
+        _rehearsed = true;
+        var exclusive = registry.Tasks.Where(t => t.Exclusive).Select(t => t.Id).ToArray();
+        _ = Task.Run(() =>
+        {
+            try
+            {
+                StandbyRehearsal.Run(_options.InstanceId, registry.Version, exclusive);
+            }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                // Only a warm-up: the takeover runs the same code and reports what fails there.
+                logger.RehearsalFailed(e.Message);
+            }
+        });
     }
 
     private void DisposeSpare()
