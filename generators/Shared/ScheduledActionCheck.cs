@@ -83,7 +83,7 @@ namespace Carillon.CompileTime
         {
             var problems = new List<ScheduledActionProblem>();
             var methodName = method.ContainingType is null ? method.Name : method.ContainingType.Name + "." + method.Name;
-            switch (CronRules.Check(arguments.Cron, out var cronError))
+            switch (CronVerdicts.Check(arguments.Cron, out var cronError))
             {
                 case CronVerdict.Invalid:
                     problems.Add(new ScheduledActionProblem(ScheduledActionProblemKind.InvalidCron, true, arguments.Cron ?? "null", cronError)

@@ -1,5 +1,4 @@
 using System.Text;
-using System.Text.RegularExpressions;
 
 namespace Carillon.CompileTime
 {
@@ -11,10 +10,27 @@ namespace Carillon.CompileTime
         /// <summary>The documented pattern, as users read it in messages and docs.</summary>
         public const string Pattern = "^[A-Za-z0-9_.-]{1,200}$";
 
-        // \z rather than $: $ would also accept a trailing newline.
-        private static readonly Regex Valid = new Regex(@"^[A-Za-z0-9_.-]{1,200}\z", RegexOptions.CultureInvariant);
+        /// <summary>
+        /// Matches <see cref="Pattern"/> (the whole string: no trailing newline either). A loop, not a Regex: nothing to
+        /// construct or interpret in a compiler process that starts cold for every build (issue 14).
+        /// </summary>
+        public static bool IsValid(string? id)
+        {
+            if (id is null || id.Length == 0 || id.Length > MaxLength)
+            {
+                return false;
+            }
 
-        public static bool IsValid(string? id) => id is not null && Valid.IsMatch(id);
+            foreach (var c in id)
+            {
+                if (!IsAllowed(c))
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        }
 
         /// <summary>The ID a task gets when its attribute sets none: <c>{TypeName}.{MethodName}</c>.</summary>
         public static string DefaultId(string typeName, string methodName) => typeName + "." + methodName;
@@ -30,11 +46,13 @@ namespace Carillon.CompileTime
             var builder = new StringBuilder(id!.Length);
             foreach (var c in id)
             {
-                var allowed = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '.' || c == '-';
-                builder.Append(allowed ? c : '_');
+                builder.Append(IsAllowed(c) ? c : '_');
             }
 
             return builder.Length > MaxLength ? builder.ToString(0, MaxLength) : builder.ToString();
         }
+
+        private static bool IsAllowed(char c)
+            => (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '.' || c == '-';
     }
 }

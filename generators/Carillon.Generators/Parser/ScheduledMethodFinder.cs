@@ -1,6 +1,10 @@
+using System;
 using System.Collections.Generic;
 using System.Collections.Immutable;
+using System.Linq;
+using System.Runtime.ExceptionServices;
 using System.Threading;
+using System.Threading.Tasks;
 using Carillon.Generators.Models;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
@@ -22,28 +26,70 @@ namespace Carillon.Generators.Parser
         public static EquatableArray<ScheduledTaskModel> Find(Compilation compilation, CancellationToken cancellationToken)
         {
             var names = AttributeNames(compilation, cancellationToken);
-            var models = new List<ScheduledTaskModel>();
-            foreach (var tree in compilation.SyntaxTrees)
+            var trees = compilation.SyntaxTrees.ToArray();
+            var found = new List<ScheduledTaskModel>?[trees.Length];
+            if (compilation.Options.ConcurrentBuild && trees.Length > 1)
             {
-                SemanticModel? semanticModel = null;
-                foreach (var method in CandidateMethods(tree.GetRoot(cancellationToken), names))
+                // The binding below is most of a build's generator time, and the compiler runs generators on one thread
+                // while the other cores wait (issue 14). Roslyn's symbols are thread-safe; each tree's results keep
+                // their slot, so the order (and the generated text) is the same as the sequential loop's.
+                ForEachTree(trees.Length, i => found[i] = FindIn(trees[i], compilation, names, cancellationToken), cancellationToken);
+            }
+            else
+            {
+                for (var i = 0; i < trees.Length; i++)
                 {
-                    cancellationToken.ThrowIfCancellationRequested();
-                    semanticModel ??= compilation.GetSemanticModel(tree);
-                    if (semanticModel.GetDeclaredSymbol(method, cancellationToken) is not { } symbol)
-                    {
-                        continue;
-                    }
+                    found[i] = FindIn(trees[i], compilation, names, cancellationToken);
+                }
+            }
 
-                    var attributes = AttributesOf(symbol, method);
-                    if (attributes.Length > 0)
-                    {
-                        models.AddRange(ScheduledTaskParser.Parse(symbol, attributes, compilation, cancellationToken));
-                    }
+            var models = new List<ScheduledTaskModel>();
+            foreach (var inTree in found)
+            {
+                if (inTree is not null)
+                {
+                    models.AddRange(inTree);
                 }
             }
 
             return models.ToEquatableArray();
+        }
+
+        private static List<ScheduledTaskModel>? FindIn(SyntaxTree tree, Compilation compilation, HashSet<string> names, CancellationToken cancellationToken)
+        {
+            List<ScheduledTaskModel>? models = null;
+            SemanticModel? semanticModel = null;
+            foreach (var method in CandidateMethods(tree.GetRoot(cancellationToken), names))
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                semanticModel ??= compilation.GetSemanticModel(tree);
+                if (semanticModel.GetDeclaredSymbol(method, cancellationToken) is not { } symbol)
+                {
+                    continue;
+                }
+
+                var attributes = AttributesOf(symbol, method);
+                if (attributes.Length > 0)
+                {
+                    (models ??= new List<ScheduledTaskModel>()).AddRange(ScheduledTaskParser.Parse(symbol, attributes, compilation, cancellationToken));
+                }
+            }
+
+            return models;
+        }
+
+        /// <summary>Runs <paramref name="body"/> for 0..count-1 in parallel; a failure surfaces as itself, not wrapped.</summary>
+        private static void ForEachTree(int count, Action<int> body, CancellationToken cancellationToken)
+        {
+            try
+            {
+                Parallel.For(0, count, new ParallelOptions { CancellationToken = cancellationToken }, body);
+            }
+            catch (AggregateException e)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                ExceptionDispatchInfo.Capture(e.Flatten().InnerExceptions[0]).Throw();
+            }
         }
 
         /// <summary>The attribute names that may mean <c>[ScheduledAction]</c>: its own, and every alias leading to it.</summary>

@@ -84,6 +84,27 @@ public class AttributeLookupTests
         Assert.Empty(TaskIds(compilation));
     }
 
+    [Fact]
+    public void Tasks_of_many_files_are_listed_in_file_order_when_the_build_binds_them_in_parallel()
+    {
+        // The generator binds the files in parallel when the build is concurrent (issue 14); the registry must not
+        // depend on which thread finished first.
+        var compilation = Compiler.Create("public static class Empty { }");
+        var expected = new List<string>();
+        for (var i = 0; i < 64; i++)
+        {
+            compilation = compilation.AddSyntaxTrees(CSharpSyntaxTree.ParseText($$"""public class Job{{i}} { [ScheduledAction("@hourly")] public void A() { } [ScheduledAction("@daily")] public void B() { } }""", Compiler.ParseOptions, path: $"Job{i}.cs"));
+            expected.Add($"Job{i}.A");
+            expected.Add($"Job{i}.B");
+        }
+
+        var (_, concurrent) = Compiler.Generate(compilation);
+        var (_, sequential) = Compiler.Generate(compilation.WithOptions(compilation.Options.WithConcurrentBuild(false)));
+
+        Assert.Equal(expected, TaskIds(compilation));
+        Assert.Equal(Compiler.GeneratedText(sequential, "ScheduleRegistry.g.cs"), Compiler.GeneratedText(concurrent, "ScheduleRegistry.g.cs"));
+    }
+
     private static string[] TaskIds(CSharpCompilation compilation)
     {
         var (output, _) = Compiler.Generate(compilation);
