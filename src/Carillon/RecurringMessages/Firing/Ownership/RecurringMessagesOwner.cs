@@ -144,7 +144,15 @@ internal sealed class RecurringMessagesOwner(OwnershipServices services, Recurri
     private ConsumeResult<byte[]?, byte[]?>? Read(IConsumer<byte[]?, byte[]?> consumer)
     {
         var wait = WaitTime();
-        if (!_owners.Values.Any(o => o.InFlight))
+        var inFlight = false;
+        var collectable = false;
+        foreach (var owner in _owners.Values)
+        {
+            inFlight |= owner.InFlight;
+            collectable |= owner.Collectable;
+        }
+
+        if (!inFlight)
         {
             return Consume(consumer, wait);
         }
@@ -154,7 +162,7 @@ internal sealed class RecurringMessagesOwner(OwnershipServices services, Recurri
             wait = s_readEvery;
         }
 
-        if (wait > TimeSpan.Zero && !_owners.Values.Any(o => o.Collectable))
+        if (wait > TimeSpan.Zero && !collectable)
         {
             _commitReturned.Wait(wait);
         }
