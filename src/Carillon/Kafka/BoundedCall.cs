@@ -47,13 +47,18 @@ internal sealed class BoundedCall : IDisposable
     /// Hands <paramref name="call"/> to this instance's thread and returns at once, so the caller can start the calls
     /// of other instances (one per client) and then wait for each with <see cref="Await"/>: the owners' loop commits its
     /// partitions' transactions concurrently this way (issue 11). Every <see cref="Start"/> must be followed by one
-    /// <see cref="Await"/> before the next call on this instance.
+    /// <see cref="Await"/> before the next call on this instance. <paramref name="whenReturned"/>, when given, runs on
+    /// this instance's thread once the call has returned and <see cref="Returned"/> is true (not for an abandoned call):
+    /// a caller that keeps several calls in flight wakes up to collect the one that returned.
     /// </summary>
-    public void Start(Action call)
+    public void Start(Action call, Action? whenReturned = null)
     {
         var thread = _thread ??= new CallThread(_name);
-        thread.Hand(call);
+        thread.Hand(call, whenReturned);
     }
+
+    /// <summary>True once the call handed by <see cref="Start"/> has returned: <see cref="Await"/> will not wait.</summary>
+    public bool Returned => _thread?.Returned ?? true;
 
     /// <summary>
     /// Waits for the call handed by <see cref="Start"/>: as <see cref="Run"/>, rethrows its exception, and returns
@@ -85,6 +90,7 @@ internal sealed class BoundedCall : IDisposable
         private readonly SemaphoreSlim _handed = new(0);
         private readonly ManualResetEventSlim _returned = new();
         private Action? _call;
+        private Action? _whenReturned;
         private ExceptionDispatchInfo? _failure;
         private Action? _whenAbandonedCallReturns;
         private bool _abandoned;
@@ -92,17 +98,20 @@ internal sealed class BoundedCall : IDisposable
 
         public CallThread(string name) => DedicatedThread.Start(name, Loop);
 
+        public bool Returned => _returned.IsSet;
+
         public bool TryRun(Action call, TimeSpan bound, Action? whenAbandonedCallReturns, out ExceptionDispatchInfo? failure)
         {
-            Hand(call);
+            Hand(call, null);
             return TryAwait(bound, whenAbandonedCallReturns, out failure);
         }
 
-        public void Hand(Action call)
+        public void Hand(Action call, Action? whenReturned)
         {
             _returned.Reset();
             _failure = null;
             _call = call;
+            _whenReturned = whenReturned;
             _handed.Release();
         }
 
@@ -147,6 +156,7 @@ internal sealed class BoundedCall : IDisposable
             {
                 _handed.Wait();
                 Action? call;
+                Action? whenReturned;
                 lock (_gate)
                 {
                     if (_finished)
@@ -155,7 +165,9 @@ internal sealed class BoundedCall : IDisposable
                     }
 
                     call = _call;
+                    whenReturned = _whenReturned;
                     _call = null;
+                    _whenReturned = null;
                 }
 
                 try
@@ -168,15 +180,20 @@ internal sealed class BoundedCall : IDisposable
                 }
 
                 Action? afterwards;
+                bool abandoned;
                 lock (_gate)
                 {
+                    // Once set, the caller can no longer abandon this call (it checks under the same lock).
                     _returned.Set();
-                    if (!_abandoned)
-                    {
-                        continue;
-                    }
-
+                    abandoned = _abandoned;
                     afterwards = _whenAbandonedCallReturns;
+                }
+
+                if (!abandoned)
+                {
+                    // Told after the event is set: whoever wakes up finds the call returned.
+                    whenReturned?.Invoke();
+                    continue;
                 }
 
                 // Abandoned: the caller has given this thread and its client up. Clean up and end.

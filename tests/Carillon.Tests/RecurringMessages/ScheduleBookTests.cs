@@ -154,6 +154,51 @@ public sealed class ScheduleBookTests
         Assert.Empty(_book.TakeDue(_time.GetUtcNow()));
     }
 
+    // The owner holds what it reads for a partition while that partition's round is in flight and applies it once the
+    // round's outcome is collected, before the partition's next take (docs/recurring-messages.md, "Changes and races").
+    [Fact]
+    public void A_removal_held_until_the_round_in_flight_was_confirmed_stops_every_later_occurrence()
+    {
+        Define("gone", "* * * * *");
+        _time.Advance(TimeSpan.FromSeconds(30));
+        var inFlight = _book.TakeDue(_time.GetUtcNow());
+
+        _book.Confirm(inFlight);
+        _book.Remove("gone");
+
+        _time.Advance(TimeSpan.FromHours(1));
+        Assert.Empty(_book.TakeDue(_time.GetUtcNow()));
+    }
+
+    [Fact]
+    public void A_disable_held_until_the_round_in_flight_was_confirmed_stops_the_next_occurrence()
+    {
+        Define("paused", "* * * * *");
+        _time.Advance(TimeSpan.FromSeconds(30));
+        var inFlight = _book.TakeDue(_time.GetUtcNow());
+
+        _book.Confirm(inFlight);
+        _book.SetEnabled("paused", false, _time.GetUtcNow());
+
+        _time.Advance(TimeSpan.FromMinutes(1));
+        Assert.Empty(_book.TakeDue(_time.GetUtcNow()));
+    }
+
+    [Fact]
+    public void An_update_held_until_the_round_in_flight_was_confirmed_applies_from_the_next_occurrence()
+    {
+        Define("changed", "* * * * *");
+        _time.Advance(TimeSpan.FromSeconds(30));
+        var inFlight = _book.TakeDue(_time.GetUtcNow());
+
+        _book.Confirm(inFlight);
+        Define("changed", "* * * * *", value: "v2");
+
+        _time.Advance(TimeSpan.FromMinutes(1));
+        var next = Assert.Single(_book.TakeDue(_time.GetUtcNow()));
+        Assert.Equal((At(12, 2), "v2"), (next.Occurrence, System.Text.Encoding.UTF8.GetString(next.Entry.Definition.Value!)));
+    }
+
     [Fact]
     public void An_update_applied_before_a_due_occurrence_replaces_its_series()
     {

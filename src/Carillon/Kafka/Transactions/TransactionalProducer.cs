@@ -223,8 +223,11 @@ internal sealed class TransactionalProducer : IDisposable
     /// as the commit returned (so the caller can note when, whatever else it was waiting for); with
     /// <paramref name="beginNext"/> the call thread then begins the next transaction, as <see cref="BeginAhead"/>.
     /// After a <see cref="Write"/> that failed, nothing is handed and the outcome is already known.
+    /// <paramref name="returned"/> runs on the call thread once the whole hand-off returned (committed or not), when
+    /// <see cref="CommitReturned"/> is already true: a caller keeping several producers' commits in flight wakes up to
+    /// collect this one without waiting for the others (issue 11).
     /// </summary>
-    public void StartCommit(Action<IProducer<byte[]?, byte[]?>>? write = null, Action? committed = null, bool beginNext = false)
+    public void StartCommit(Action<IProducer<byte[]?, byte[]?>>? write = null, Action? committed = null, bool beginNext = false, Action? returned = null)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         if (_settled is not null && write is null)
@@ -269,8 +272,14 @@ internal sealed class TransactionalProducer : IDisposable
                     // Met again by the next write.
                 }
             }
-        });
+        }, returned);
     }
+
+    /// <summary>
+    /// True unless a commit handed off by <see cref="StartCommit"/> is still running: <see cref="AwaitCommit"/> then
+    /// returns without waiting (issue 11: the owners' loop collects each partition's outcome as it comes).
+    /// </summary>
+    public bool CommitReturned => !_committing || _calls.Returned;
 
     /// <summary>Waits for the commit <see cref="StartCommit"/> handed off (bounded) and returns the transaction's outcome.</summary>
     public TransactionOutcome AwaitCommit()

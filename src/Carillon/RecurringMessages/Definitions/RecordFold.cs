@@ -13,6 +13,10 @@ namespace Carillon.RecurringMessages.Definitions;
 /// </summary>
 internal static class RecordFold
 {
+    // Strict (a name that is not valid UTF-8 is not a name) and shared: one per record was a garbage source while the
+    // owners read back their own claims during a burst (issue 11, docs/benchmarks-recurring-messages.md).
+    private static readonly UTF8Encoding s_strictUtf8 = new(false, true);
+
     public static bool Apply(ScheduleBook book, Message<byte[]?, byte[]?> message, long offset)
     {
         if (message.Key is not { Length: > 0 } keyBytes)
@@ -23,7 +27,7 @@ internal static class RecordFold
         string name;
         try
         {
-            name = new UTF8Encoding(false, true).GetString(keyBytes);
+            name = s_strictUtf8.GetString(keyBytes);
         }
         catch (DecoderFallbackException)
         {
@@ -35,7 +39,7 @@ internal static class RecordFold
             return false;
         }
 
-        var kind = message.Headers?.TryGetLastBytes(RecurringWire.Kind, out var kindBytes) == true ? Encoding.UTF8.GetString(kindBytes) : null;
+        var kind = message.Headers?.TryGetLastBytes(RecurringWire.Kind, out var kindBytes) == true ? KindOf(kindBytes) : null;
         if (message.Value is null)
         {
             // A tombstone removes, whatever its kind header says (a compacting cluster may keep only it).
@@ -92,4 +96,11 @@ internal static class RecordFold
             return false;
         }
     }
+
+    // The kind header as one of the known kinds (no string per record), or null for any other value.
+    private static string? KindOf(ReadOnlySpan<byte> kind)
+        => kind.SequenceEqual("claim"u8) ? RecurringWire.ClaimKind
+            : kind.SequenceEqual("definition"u8) ? RecurringWire.DefinitionKind
+            : kind.SequenceEqual("command"u8) ? RecurringWire.CommandKind
+            : null;
 }

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Text.Json;
 using Carillon.Kafka;
 using Carillon.Kafka.Transactions;
@@ -14,7 +15,11 @@ namespace Carillon.RecurringMessages.Firing.Ownership;
 /// <c>transactional.id</c> names the partition, so a new owner's <c>InitTransactions</c> fences the previous one and
 /// aborts what it left open. It loads the partition from its beginning up to the high watermark noted after fencing
 /// (so every claim the previous owner committed is applied) and only then fires: at each occurrence, the target record
-/// and the occurrence's claim go in one transaction. Runs on the owners' consumer thread only.
+/// and the occurrence's claim go in one transaction. Runs on the owners' consumer thread only; a transaction's records
+/// may be written on the producer's call thread, and while that round is in flight the records read for this
+/// partition are held and applied once its outcome is collected (<see cref="FinishFire"/>), so the book and the
+/// entries being written are never changed under the writer, and every change read is applied before the partition's
+/// next take: the race rule of docs/recurring-messages.md, per partition.
 /// </summary>
 internal sealed class PartitionOwner(TopicPartition partition, string instance, TimeSpan misfireThreshold, TimeProvider time, ILogger logger) : IDisposable
 {
@@ -26,6 +31,10 @@ internal sealed class PartitionOwner(TopicPartition partition, string instance, 
     // producer's call thread, in parallel with the other partitions (throughput; issue 11's benchmark).
     private const int MaxInlineFires = 500;
     private static readonly TimeSpan s_retryAfter = TimeSpan.FromSeconds(1);
+
+    // A commit still running after this long is awaited (bounded, blocking the loop) rather than polled: a call that
+    // never returns is given up by the producer's bound, not left in flight for good.
+    private static readonly TimeSpan s_awaitAfter = TimeSpan.FromSeconds(10);
     private static readonly byte[] s_claimKind = RecurringWire.Utf8(RecurringWire.ClaimKind);
     private static readonly byte[][] s_triggers = [.. Enum.GetValues<FireReason>().Select(r => RecurringWire.Utf8(r.ToString().ToLowerInvariant()))];
 
@@ -43,6 +52,10 @@ internal sealed class PartitionOwner(TopicPartition partition, string instance, 
     private DateTimeOffset _firingSince;
     private DateTimeOffset _committedAt;
     private bool _commitPending;
+    private long _handedAt;
+
+    // Records of this partition read while its round is in flight, applied in order once the outcome is collected.
+    private Queue<ConsumeResult<byte[]?, byte[]?>>? _held;
 
     public TopicPartition TopicPartition { get; } = partition;
 
@@ -53,6 +66,9 @@ internal sealed class PartitionOwner(TopicPartition partition, string instance, 
     public string DeadLetterTopic { get; init; } = "carillon_recurring_dlq";
 
     public RecurringMessagesStatus Status { get; init; } = new();
+
+    /// <summary>Runs on the producer's call thread once a commit handed off has returned: wakes the owners' loop.</summary>
+    public Action? CommitReturned { get; init; }
 
     public ScheduleBook Book { get; } = new(misfireThreshold);
 
@@ -66,8 +82,18 @@ internal sealed class PartitionOwner(TopicPartition partition, string instance, 
     /// <summary>True until the producer has fenced the previous owner and the load mark is known.</summary>
     public bool NeedsInit => _producer is null && !Fenced;
 
-    /// <summary>When this owner needs the loop again: its next due time, or a retry.</summary>
-    public DateTimeOffset? WakeAt => NeedsInit ? _initAfter : Loaded && !Fenced ? Book.NextDue : null;
+    /// <summary>When this owner needs the loop again: its next due time, or a retry; null while its round is in flight (the commit's return wakes the loop).</summary>
+    public DateTimeOffset? WakeAt => NeedsInit ? _initAfter : Loaded && !Fenced && _firing is null ? Book.NextDue : null;
+
+    /// <summary>A round (a transaction <see cref="Fire"/> started) is in flight until <see cref="FinishFire"/>.</summary>
+    public bool InFlight => _firing is not null;
+
+    /// <summary>
+    /// The round in flight can be collected without waiting: its commit returned (or failed before it was handed off).
+    /// Also true when the commit has run for long: <see cref="FinishFire"/> then waits for it, bounded.
+    /// </summary>
+    public bool Collectable => _firing is not null
+        && (_producer is null || _producer.CommitReturned || Stopwatch.GetElapsedTime(_handedAt) > s_awaitAfter);
 
     /// <summary>Fences the previous owner, then notes where the load ends. False (retried later) when the cluster refused.</summary>
     public bool TryInit(Func<TopicPartition, TransactionalProducer> createProducer, Func<TopicPartition, WatermarkOffsets> watermarks)
@@ -102,7 +128,19 @@ internal sealed class PartitionOwner(TopicPartition partition, string instance, 
         }
     }
 
+    /// <summary>Applies a record read from the partition, or holds it until the round in flight is collected.</summary>
     public void Apply(ConsumeResult<byte[]?, byte[]?> record)
+    {
+        if (_firing is not null)
+        {
+            (_held ??= new()).Enqueue(record);
+            return;
+        }
+
+        Fold(record);
+    }
+
+    private void Fold(ConsumeResult<byte[]?, byte[]?> record)
     {
         if (!RecordFold.Apply(Book, record.Message, record.Offset.Value))
         {
@@ -161,7 +199,8 @@ internal sealed class PartitionOwner(TopicPartition partition, string instance, 
         }
         else
         {
-            _producer.StartCommit(p => Write(p, fires, unknown), NoteCommitted, beginNext: true);
+            _handedAt = Stopwatch.GetTimestamp();
+            _producer.StartCommit(p => Write(p, fires, unknown), NoteCommitted, beginNext: true, CommitReturned);
         }
 
         return true;
@@ -173,28 +212,41 @@ internal sealed class PartitionOwner(TopicPartition partition, string instance, 
         if (_commitPending && _producer is not null)
         {
             _commitPending = false;
-            _producer.StartCommit(committed: NoteCommitted, beginNext: true);
+            _handedAt = Stopwatch.GetTimestamp();
+            _producer.StartCommit(committed: NoteCommitted, beginNext: true, returned: CommitReturned);
         }
     }
 
     /// <summary>
-    /// Waits for the transaction <see cref="Fire"/> started (if any) and applies its outcome to the book. Returns
-    /// false when the producer can no longer write (broken: the caller rebuilds); a fenced owner returns true and
-    /// stops firing.
+    /// Waits for the transaction <see cref="Fire"/> started (if any), applies its outcome to the book, then the records
+    /// held while it was in flight. Returns false when the producer can no longer write (broken: the caller rebuilds);
+    /// a fenced owner returns true and stops firing.
     /// </summary>
     public bool FinishFire()
     {
-        if (_firing is not { } fires || _producer is null)
+        if (_firing is null || _producer is null)
         {
             return true;
         }
 
+        var usable = Collect(_producer);
+        while (_held?.TryDequeue(out var record) == true)
+        {
+            Fold(record);
+        }
+
+        return usable;
+    }
+
+    private bool Collect(TransactionalProducer producer)
+    {
+        var fires = _firing!;
         var unknown = _firingUnknown;
         var now = _firingSince;
         StartCommit();
         _firing = null;
         _firingUnknown = null;
-        var outcome = _producer.AwaitCommit();
+        var outcome = producer.AwaitCommit();
         switch (outcome)
         {
             case TransactionOutcome.Committed:
@@ -207,10 +259,10 @@ internal sealed class PartitionOwner(TopicPartition partition, string instance, 
                 FireReport.Committed(fires, unknown, _committedAt, this, logger);
                 return true;
             case TransactionOutcome.Aborted:
-                FireReport.Failed(fires, _producer.LastError?.Reason, now, this);
-                OwnerLog.FireFailed(logger, TopicPartition.Partition.Value, fires.Count, outcome.ToString(), _producer.LastError?.Reason ?? "?");
+                FireReport.Failed(fires, producer.LastError?.Reason, now, this);
+                OwnerLog.FireFailed(logger, TopicPartition.Partition.Value, fires.Count, outcome.ToString(), producer.LastError?.Reason ?? "?");
                 Book.Retry(fires, now + s_retryAfter);
-                _producer.BeginAhead();
+                producer.BeginAhead();
                 return true;
             case TransactionOutcome.Fenced:
                 Fenced = true;
@@ -218,8 +270,8 @@ internal sealed class PartitionOwner(TopicPartition partition, string instance, 
                 OwnerLog.Fenced(logger, TopicPartition.Partition.Value);
                 return true;
             default:
-                FireReport.Failed(fires, _producer.LastError?.Reason, now, this);
-                OwnerLog.FireFailed(logger, TopicPartition.Partition.Value, fires.Count, outcome.ToString(), _producer.LastError?.Reason ?? "?");
+                FireReport.Failed(fires, producer.LastError?.Reason, now, this);
+                OwnerLog.FireFailed(logger, TopicPartition.Partition.Value, fires.Count, outcome.ToString(), producer.LastError?.Reason ?? "?");
                 return false;
         }
     }

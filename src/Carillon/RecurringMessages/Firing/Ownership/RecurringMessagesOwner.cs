@@ -12,8 +12,9 @@ namespace Carillon.RecurringMessages.Firing.Ownership;
 /// The owners of this instance (issue 11): one consumer in group <see cref="RecurringMessagesOptions.Group"/> on a
 /// dedicated thread (the group membership, its rebuild and close, and the fenced producers are
 /// <see cref="PartitionOwnershipService"/>'s, shared with the delayed dispatcher); each assigned partition gets a <see cref="PartitionOwner"/>. One thread reads, applies and fires,
-/// so records read are always applied before what is due is taken (the rule that settles races, docs/recurring-messages.md);
-/// only a burst's records are written on the partitions' producer threads, and this thread reads nothing until it has collected their commits.
+/// so records read for a partition are always applied before what is due on it is taken (the rule that settles races,
+/// docs/recurring-messages.md); a burst's records are written on the partitions' producer threads, and what is read for
+/// a partition while its round is in flight is held until this thread has collected that round's commit.
 /// The rebalance handlers only create and drop owners; fencing (<c>InitTransactions</c>) runs in the loop. A failure of
 /// the consumer or a broken producer rebuilds the consumer after a pause (the group reassigns, the next owner reloads).
 /// </summary>
@@ -23,15 +24,20 @@ internal sealed class RecurringMessagesOwner(OwnershipServices services, Recurri
     private static readonly TimeSpan s_callTimeout = TimeSpan.FromSeconds(10);
     private static readonly TimeSpan s_maxWait = TimeSpan.FromMilliseconds(100);
     private static readonly TimeSpan s_spinBefore = TimeSpan.FromMilliseconds(0.2);
+    private static readonly TimeSpan s_readEvery = TimeSpan.FromMilliseconds(10);
     private readonly RecurringMessagesOptions _options = services.Options.Value.RecurringMessages;
     private readonly CarillonOptions _carillon = services.Options.Value;
     private readonly Dictionary<int, PartitionOwner> _owners = [];
     private readonly TargetTopicDirectory _targets = new(() => services.Clients.CreateAdminClientBuilder().Build(), services.Time);
 
+    // Released by a producer's call thread each time a commit handed off returned: wakes the loop to collect it.
+    private readonly SemaphoreSlim _commitReturned = new(0);
+
     public override void Dispose()
     {
         _targets.Dispose();
         base.Dispose();
+        _commitReturned.Dispose();
     }
 
     protected override IDisposable? OnStarted()
@@ -46,10 +52,11 @@ internal sealed class RecurringMessagesOwner(OwnershipServices services, Recurri
         {
             lease.Beat();
             InitPending(consumer);
-            var result = Consume(consumer, WaitTime());
+            var result = Read(consumer);
             var read = 0;
             while (result is not null)
             {
+                // A partition with a round in flight holds what is read for it until the round is collected.
                 if (!result.IsPartitionEOF && _owners.TryGetValue(result.Partition.Value, out var owner))
                 {
                     owner.Apply(result);
@@ -58,11 +65,15 @@ internal sealed class RecurringMessagesOwner(OwnershipServices services, Recurri
                 result = ++read < 1_000 ? Consume(consumer, TimeSpan.Zero) : null;
             }
 
-            // Every due partition's records are produced before any commit is handed off, then every commit is
-            // handed off before any is waited for (issue 11, docs/benchmarks-recurring-messages.md): a commit in flight
-            // no longer competes for the CPU with the next partition's records, and the last partition's commit no
-            // longer waits for every other's. Still one transaction per partition at a time, and the book is only
-            // touched on this thread, between reads: the race rule (docs/recurring-messages.md) holds.
+            // Per-partition rounds (issue 11, docs/benchmarks-recurring-messages.md): each partition's round (take
+            // what is due, write it, commit) is collected as soon as its commit returned and the partition starts its
+            // next round in the same pass, without waiting for the other partitions' commits. Still one transaction per
+            // partition at a time, and every record read for a partition is applied before its next take: the race
+            // rule (docs/recurring-messages.md) holds per partition.
+            Collect(collectable: o => o.Collectable);
+
+            // Every due partition's records are produced before any commit is handed off (a commit in flight would
+            // compete for the CPU with the next partition's records); a burst is handed off whole at once.
             foreach (var owner in _owners.Values)
             {
                 if (!owner.Loaded && !owner.NeedsInit)
@@ -78,21 +89,6 @@ internal sealed class RecurringMessagesOwner(OwnershipServices services, Recurri
                 owner.StartCommit();
             }
 
-            // Every outcome is collected before a broken producer rebuilds the consumer: no commit is left in flight.
-            PartitionOwner? broken = null;
-            foreach (var owner in _owners.Values)
-            {
-                if (!owner.FinishFire())
-                {
-                    broken ??= owner;
-                }
-            }
-
-            if (broken is not null)
-            {
-                throw new KafkaException(new Error(ErrorCode.Local_Fatal, $"the transactional producer of partition {broken.TopicPartition.Partition.Value} broke"));
-            }
-
             foreach (var owner in _owners.Values)
             {
                 // On a real cluster a newer owner makes the group revoke a fenced partition within a session or
@@ -100,10 +96,12 @@ internal sealed class RecurringMessagesOwner(OwnershipServices services, Recurri
                 // instance rejoins and reloads (as the delayed dispatcher does).
                 if (owner.Fenced && Time.GetUtcNow() - owner.FencedAt > 2 * _carillon.SessionTimeout)
                 {
+                    Collect(collectable: _ => true);
                     throw new KafkaException(new Error(ErrorCode.Local_Fatal, $"partition {owner.TopicPartition.Partition.Value} stayed fenced without a revoke"));
                 }
 
-                // A removed schedule no longer counts as one that cannot fire.
+                // A removed schedule no longer counts as one that cannot fire (the book of a partition in flight is
+                // only read, here on the loop; the producer's call thread reads the entries it writes, not the book).
                 if (status.AnyCannotFire)
                 {
                     status.Forget(owner.TopicPartition.Partition.Value, name => owner.Book.TryGet(name, out _));
@@ -112,6 +110,69 @@ internal sealed class RecurringMessagesOwner(OwnershipServices services, Recurri
 
             status.Counts(_owners.Count, _owners.Values.Sum(o => o.Book.Count));
         }
+
+        // Stopping: no commit is left in flight (the owners are disposed next).
+        Collect(collectable: _ => true);
+    }
+
+    // Collects the rounds in flight that are ready (or all, waiting). A broken producer rebuilds the consumer, but only
+    // after every other round in flight was collected: no commit is left running.
+    private void Collect(Func<PartitionOwner, bool> collectable)
+    {
+        PartitionOwner? broken = null;
+        foreach (var owner in _owners.Values)
+        {
+            if (owner.InFlight && (broken is not null || collectable(owner)) && !owner.FinishFire())
+            {
+                broken ??= owner;
+                foreach (var other in _owners.Values)
+                {
+                    other.FinishFire();
+                }
+            }
+        }
+
+        if (broken is not null)
+        {
+            throw new KafkaException(new Error(ErrorCode.Local_Fatal, $"the transactional producer of partition {broken.TopicPartition.Partition.Value} broke"));
+        }
+    }
+
+    // Waits for records, the next due time, or a round's commit returning, whichever comes first. The consumer's poll
+    // cannot be woken by a commit returning: while rounds are in flight the loop waits on their signal instead and
+    // polls without waiting, at least every fetch wait (10 ms) so that changes are still read promptly.
+    private ConsumeResult<byte[]?, byte[]?>? Read(IConsumer<byte[]?, byte[]?> consumer)
+    {
+        var wait = WaitTime();
+        var inFlight = false;
+        var collectable = false;
+        foreach (var owner in _owners.Values)
+        {
+            inFlight |= owner.InFlight;
+            collectable |= owner.Collectable;
+        }
+
+        if (!inFlight)
+        {
+            return Consume(consumer, wait);
+        }
+
+        if (wait > s_readEvery)
+        {
+            wait = s_readEvery;
+        }
+
+        if (wait > TimeSpan.Zero && !collectable)
+        {
+            _commitReturned.Wait(wait);
+        }
+
+        while (_commitReturned.Wait(0))
+        {
+            // Several commits returned: one pass collects them all.
+        }
+
+        return Consume(consumer, TimeSpan.Zero);
     }
 
     protected override IEnumerable<TopicPartitionOffset> Assign(IConsumer<byte[]?, byte[]?> consumer, List<TopicPartition> partitions)
@@ -125,6 +186,7 @@ internal sealed class RecurringMessagesOwner(OwnershipServices services, Recurri
                 Targets = _targets,
                 DeadLetterTopic = _options.DeadLetterTopic,
                 Status = status,
+                CommitReturned = Wake,
             };
         }
 
@@ -173,6 +235,18 @@ internal sealed class RecurringMessagesOwner(OwnershipServices services, Recurri
         // Assign and Release already work partition by partition, so incremental handovers need nothing more.
         return new("recurring-messages", o.Enabled, o.Group, o.Topic, options.SessionTimeout, StallAfter: TimeSpan.FromSeconds(60), events,
             Assignment: PartitionAssignmentStrategy.CooperativeSticky);
+    }
+
+    private void Wake()
+    {
+        try
+        {
+            _commitReturned.Release();
+        }
+        catch (ObjectDisposedException)
+        {
+            // A commit that returned after the service was disposed: nobody is waiting.
+        }
     }
 
     private TimeSpan WaitTime()
