@@ -67,7 +67,15 @@ public sealed class DelayedBenchmark : IBenchmark
             var rows = new List<string>();
             foreach (var (valueBytes, _, _) in sizes)
             {
-                var child = new ProcessStartInfo(Environment.ProcessPath!, "delayed-dispatch-sizes") { RedirectStandardOutput = true };
+                var child = new ProcessStartInfo(Environment.ProcessPath!) { RedirectStandardOutput = true };
+
+                // Started as `dotnet Carillon.Benchmarks.dll`, the process is the dotnet host: it needs the assembly again.
+                if (!Path.GetFileNameWithoutExtension(Environment.ProcessPath!).Equals("Carillon.Benchmarks", StringComparison.Ordinal))
+                {
+                    child.ArgumentList.Add(typeof(DelayedBenchmark).Assembly.Location);
+                }
+
+                child.ArgumentList.Add("delayed-dispatch-sizes");
                 child.Environment["CARILLON_BENCH_SIZES"] = valueBytes.ToString(CultureInfo.InvariantCulture);
                 using var process = Process.Start(child)!;
                 var text = await process.StandardOutput.ReadToEndAsync();
