@@ -1,5 +1,6 @@
 using Carillon.Delayed.Envelope;
 using Carillon.Kafka;
+using Carillon.Kafka.Transactions;
 using Confluent.Kafka;
 using Microsoft.Extensions.Logging;
 
@@ -53,10 +54,11 @@ internal sealed class DispatchWriter(
 
                 producer.Produce(targetTopic, target);
             }
-            catch (ProduceException<byte[]?, byte[]?> e) when (e.Error.Code != ErrorCode.Local_QueueFull)
+            catch (ProduceException<byte[]?, byte[]?> e) when (ProduceRefusal.IsAboutTheMessage(e.Error))
             {
                 // Refused before it left this process (too large, …): it would fail every retry, so it becomes a
-                // dead letter after the reload instead of blocking the partition.
+                // dead letter after the reload instead of blocking the partition. A refusal of the producer's state
+                // propagates as is: the transaction fails and the reload retries the message.
                 reject(item.Offset);
 
                 DispatcherLog.TargetRejected(logger, partition, item.Offset, e.Error.Reason);
@@ -122,7 +124,7 @@ internal sealed class DispatchWriter(
             error = ErrorCode.NoError;
             return true;
         }
-        catch (ProduceException<byte[]?, byte[]?> e) when (e.Error.Code is not ErrorCode.Local_QueueFull && !e.Error.IsFatal)
+        catch (ProduceException<byte[]?, byte[]?> e) when (ProduceRefusal.IsAboutTheMessage(e.Error))
         {
             error = e.Error.Code;
             return false;
