@@ -14,8 +14,8 @@ namespace Carillon.Delayed.Dispatching;
 /// <para>
 /// Its own thread runs a supervised loop (issue 8, docs/liveness.md): <b>prepare</b> (build the producer if there is
 /// none, read the committed offset and the high watermark, every call bounded), then ask the consume thread to seek
-/// and <b>load</b>, then <b>dispatch</b> at due times. Every failure goes back to prepare, with backoff: an aborted
-/// transaction keeps the producer, a broken one is disposed and rebuilt, a fenced one stops writing and is rebuilt
+/// and <b>load</b>, then <b>dispatch</b> at due times. Every failure goes back to prepare, with backoff: an aborted or
+/// broken transaction's producer is disposed and rebuilt, a fenced one stops writing and is rebuilt
 /// only if the partition is still here a session timeout later. An exception out of a turn is logged and the loop
 /// goes on; waits are capped so that it beats its <see cref="LoopLease"/> while idle.
 /// </para>
@@ -710,8 +710,11 @@ internal sealed class PartitionWorker : IAsyncDisposable
         _offsetsSentAtMs = _time.GetUtcNow().ToUnixTimeMilliseconds();
     }
 
-    // A transaction that did not commit: an aborted one keeps the producer, a broken one loses it, and both reload the
-    // partition; a fenced one stops writing (see the class summary).
+    // A transaction that did not commit: an aborted or broken one loses its producer and reloads the partition; a fenced
+    // one stops writing (see the class summary). An aborted producer is not kept: after an error that left a gap in its
+    // sequence numbers without bumping its epoch (INVALID_TXN_STATE on a Produce), its next transaction to the same
+    // partition failed as well (OUT_OF_ORDER_SEQUENCE_NUMBER), a second reload up to seconds later, and then with
+    // messages published after the fault (CI, 3 Dec 2026). A new producer's InitTransactions starts clean.
     private bool Failed(TransactionOutcome outcome)
     {
         var partition = _tp.Partition.Value;
@@ -720,6 +723,7 @@ internal sealed class PartitionWorker : IAsyncDisposable
         {
             case TransactionOutcome.Aborted:
                 DispatcherLog.TransactionFailed(_logger, partition, reason, LastCommitted);
+                DisposeProducer();
                 EnterPreparing();
                 return false;
 
