@@ -124,7 +124,8 @@ internal sealed class DelayedDispatcher(OwnershipServices services, ILogger<Dela
             // docs/benchmarks-delayed.md, "Figures behind code choices").
             c.DeliveryReportFields = "none";
         },
-        PartitionWorker.CallTimeout);
+        PartitionWorker.CallTimeout,
+        PartitionWorker.CommitCalls);
 
     protected override void Release(IEnumerable<TopicPartition> partitions)
     {

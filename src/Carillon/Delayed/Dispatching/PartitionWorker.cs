@@ -25,6 +25,13 @@ internal sealed class PartitionWorker : IAsyncDisposable
     /// <summary>librdkafka's timeout for each blocking call; the producer and <see cref="BoundedCall"/> add a hard bound on top.</summary>
     internal static readonly TimeSpan CallTimeout = TimeSpan.FromSeconds(5);
 
+    /// <summary>
+    /// How many <see cref="CallTimeout"/> calls a dispatch commit may take before its producer is given up: a slow commit
+    /// (a thousand 1 KiB dispatches on each of 64 partitions at once, on a busy machine) is resumed, not broken, which
+    /// cost a rebuilt producer and a reload of the partition (issue 14, docs/benchmarks-delayed.md "The 1 KiB stall").
+    /// </summary>
+    internal const int CommitCalls = 6;
+
     /// <summary>The longest any wait lasts: timers beyond 49.7 days throw (issue 8), and an idle loop must still beat.</summary>
     internal static readonly TimeSpan MaxWait = TimeSpan.FromSeconds(30);
 
@@ -358,7 +365,8 @@ internal sealed class PartitionWorker : IAsyncDisposable
 
     private void Run(CancellationToken stop)
     {
-        using var lease = _monitor.Register($"delayed partition {_tp.Partition.Value}", MaxWait + (4 * s_callBound));
+        // A turn's longest bounded step is a transaction: the offsets and every call of its commit.
+        using var lease = _monitor.Register($"delayed partition {_tp.Partition.Value}", MaxWait + ((3 + CommitCalls) * s_callBound));
         var backoff = s_minBackoff;
         try
         {

@@ -83,9 +83,10 @@ internal abstract class PartitionOwnershipService(OwnershipServices services, Ow
 
     /// <summary>
     /// A transactional producer for one owned partition. Its <c>transactional.id</c> names the group and the partition:
-    /// the next owner of the partition fences this one and aborts what it left open.
+    /// the next owner of the partition fences this one and aborts what it left open. <paramref name="commitCalls"/>: see
+    /// <see cref="TransactionalProducer.Create(ProducerBuilder{byte[], byte[]}, TimeSpan, int)"/>.
     /// </summary>
-    protected TransactionalProducer CreateFencedProducer(TopicPartition partition, Action<ProducerConfig> configure, TimeSpan callTimeout)
+    protected TransactionalProducer CreateFencedProducer(TopicPartition partition, Action<ProducerConfig> configure, TimeSpan callTimeout, int commitCalls = 2)
     {
         var config = Clients.Producer(c =>
         {
@@ -110,7 +111,7 @@ internal abstract class PartitionOwnershipService(OwnershipServices services, Ow
         var builder = Clients.CreateProducerBuilder<byte[]?, byte[]?>(config)
             .SetKeySerializer(Serializers.ByteArray!)
             .SetValueSerializer(Serializers.ByteArray!);
-        return TransactionalProducer.Create(builder, callTimeout);
+        return TransactionalProducer.Create(builder, callTimeout, commitCalls);
     }
 
     /// <summary>

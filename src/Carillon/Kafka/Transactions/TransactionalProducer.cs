@@ -14,6 +14,7 @@ internal sealed class TransactionalProducer : IDisposable
     private readonly IProducer<byte[]?, byte[]?> _producer;
     private readonly TimeSpan _timeout;
     private readonly TimeSpan _bound;
+    private readonly int _commitCalls;
     private readonly BoundedCall _calls = new("carillon-transaction");
     private TransactionOutcome? _terminal;
     private bool _abandoned;
@@ -21,16 +22,22 @@ internal sealed class TransactionalProducer : IDisposable
     private bool _committing;
     private TransactionOutcome? _settled;
 
+    // The last commit ran out of calls while librdkafka still had it in progress: the client accepts nothing but that
+    // same commit from now on (an abort answers "Conflicting commit_transaction API call is already in progress").
+    private bool _commitUnfinished;
+
     // A transaction begun and not yet handed to a commit or aborted: begun ahead (BeginAhead, or right after the
     // previous commit on the call thread), so that a write at a due time does not first wait for BeginTransaction's
     // round trip through the client's main thread (issue 11, docs/benchmarks-recurring-messages.md). Written by the
     // call thread only while a commit is in flight; read once it was collected.
     private bool _open;
 
-    private TransactionalProducer(IProducer<byte[]?, byte[]?> producer, TimeSpan timeout)
+    private TransactionalProducer(IProducer<byte[]?, byte[]?> producer, TimeSpan timeout, int commitCalls)
     {
+        ArgumentOutOfRangeException.ThrowIfLessThan(commitCalls, 1);
         _producer = producer;
         _timeout = timeout;
+        _commitCalls = commitCalls;
 
         // librdkafka's own timeout first; the bound only catches the calls that ignore it.
         _bound = timeout + TimeSpan.FromSeconds(5);
@@ -49,9 +56,11 @@ internal sealed class TransactionalProducer : IDisposable
     /// Builds the client and runs <c>InitTransactions</c>, which fences any previous producer of the same
     /// <c>transactional.id</c> and aborts what it left open. Throws <see cref="KafkaException"/> when the cluster refuses,
     /// or <see cref="TimeoutException"/> when the call overran its bound; the client is then disposed.
+    /// <paramref name="commitCalls"/>: how many <c>CommitTransaction</c> calls of <paramref name="timeout"/> each a commit
+    /// may take, the first and its resumptions, before the producer is given up as broken (see <see cref="Commit"/>).
     /// </summary>
-    public static TransactionalProducer Create(ProducerBuilder<byte[]?, byte[]?> builder, TimeSpan timeout)
-        => Create(builder.Build(), timeout);
+    public static TransactionalProducer Create(ProducerBuilder<byte[]?, byte[]?> builder, TimeSpan timeout, int commitCalls = 2)
+        => Create(builder.Build(), timeout, commitCalls);
 
     /// <summary>
     /// Runs <c>InitTransactions</c> on a client built earlier (issue 14: a standby builds its client ahead, so that a
@@ -59,9 +68,9 @@ internal sealed class TransactionalProducer : IDisposable
     /// until <c>InitTransactions</c>, so building it ahead fences nobody. Takes ownership of <paramref name="client"/>:
     /// it is disposed when the call fails.
     /// </summary>
-    public static TransactionalProducer Create(IProducer<byte[]?, byte[]?> client, TimeSpan timeout)
+    public static TransactionalProducer Create(IProducer<byte[]?, byte[]?> client, TimeSpan timeout, int commitCalls = 2)
     {
-        var producer = new TransactionalProducer(client, timeout);
+        var producer = new TransactionalProducer(client, timeout, commitCalls);
         try
         {
             if (!producer.Control(p => p.InitTransactions(timeout)))
@@ -130,7 +139,7 @@ internal sealed class TransactionalProducer : IDisposable
                     step = nameof(IProducer<byte[], byte[]>.CommitTransaction);
                     _open = false;
                     Commit(p);
-                }, 3))
+                }, 1 + _commitCalls))
             {
                 return Stuck(step);
             }
@@ -299,8 +308,8 @@ internal sealed class TransactionalProducer : IDisposable
         bool finished;
         try
         {
-            // Two commits at most (a retriable failure is retried once), each bounded by librdkafka's own timeout.
-            finished = _calls.Await(_bound + _timeout, DisposeAbandoned(_producer));
+            // The commit's calls (a retriable failure is resumed), each bounded by librdkafka's own timeout.
+            finished = _calls.Await(_bound + ((_commitCalls - 1) * _timeout), DisposeAbandoned(_producer));
         }
         catch (KafkaException e)
         {
@@ -364,16 +373,29 @@ internal sealed class TransactionalProducer : IDisposable
         }
     };
 
+    // librdkafka: a commit that fails retriably (above all one whose flush of the transaction's records outlasts the
+    // call's timeout) goes on in the background, and only calling CommitTransaction again resumes it; an abort is
+    // refused meanwhile ("Conflicting commit_transaction API call is already in progress"). A commit that is slow, not
+    // stuck (a large transaction on a busy machine: 1,000 dispatches of 1 KiB on each of 64 partitions at once took
+    // over 10 s here), is therefore resumed up to _commitCalls calls; giving up earlier broke a healthy producer, and
+    // the partition was rebuilt and reloaded (issue 14, docs/benchmarks-delayed.md "The 1 KiB stall").
     private void Commit(IProducer<byte[]?, byte[]?> producer)
     {
-        try
+        for (var call = 1; ; call++)
         {
-            producer.CommitTransaction(_timeout);
-        }
-        catch (KafkaRetriableException)
-        {
-            // librdkafka: a retriable commit failure leaves the transaction as it was; committing again is allowed.
-            producer.CommitTransaction(_timeout);
+            try
+            {
+                producer.CommitTransaction(_timeout);
+                return;
+            }
+            catch (KafkaRetriableException) when (call < _commitCalls)
+            {
+            }
+            catch (KafkaRetriableException)
+            {
+                _commitUnfinished = true;
+                throw;
+            }
         }
     }
 
@@ -396,8 +418,9 @@ internal sealed class TransactionalProducer : IDisposable
             return TransactionOutcome.Fenced;
         }
 
-        if (e.Error.IsFatal)
+        if (e.Error.IsFatal || _commitUnfinished)
         {
+            // A commit still in progress cannot be aborted (see Commit): broken, with the commit's own error.
             _terminal = TransactionOutcome.Broken;
             return TransactionOutcome.Broken;
         }
