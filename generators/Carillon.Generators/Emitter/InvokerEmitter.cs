@@ -6,7 +6,7 @@ using Carillon.Generators.Models;
 namespace Carillon.Generators.Emitter
 {
     /// <summary>
-    /// Emits the invocation code: a switch of direct calls (no reflection). Instances come from one factory per declaring type,
+    /// Emits the invocation code: a chain of direct calls (no reflection). Instances come from one factory per declaring type,
     /// which takes the registered instance from the provider or, when the type is not registered, constructs it with
     /// its dependencies from the provider.
     /// </summary>
@@ -21,11 +21,14 @@ namespace Carillon.Generators.Emitter
         private const string DispatchParameters = "(int index, global::System.IServiceProvider services, global::Carillon.ScheduledActionContext context, global::System.Threading.CancellationToken cancellationToken)";
 
         /// <remarks>
-        /// The compiler's cost of a <c>switch</c> statement grows faster than its number of cases: 1,000 cases that only
-        /// returned cost about as much to compile as all the calls and factories they stand for (issue 14, see
-        /// docs/benchmarks-compile-time.md). So a registry of more than <see cref="BlockSize"/> tasks dispatches in two
-        /// steps, by block (<c>index &gt;&gt; 5</c>) and then by index within one method per block, which keeps every
-        /// switch small; a smaller registry keeps the single switch.
+        /// Dispatch is a chain of <c>if (index == n) return …;</c>, not a <c>switch</c> (issue 14, see
+        /// docs/benchmarks-compile-time.md). The compiler's cost of a <c>switch</c> statement grows faster than its number
+        /// of cases, and the first <c>switch</c> a compiler process meets costs it a few hundred methods of its own to
+        /// JIT-compile (the decision DAG builder and the jump-table emitter); job classes rarely contain one, so every
+        /// command-line build paid that for the generated code alone. An <c>if</c> per task binds and flows in linear
+        /// time with code paths every project already uses. A registry of more than <see cref="BlockSize"/> tasks
+        /// dispatches in two steps, by block (<c>index &gt;&gt; 5</c>) and then by index within one method per block, so
+        /// no method holds more than <see cref="BlockSize"/> tests and finding a task takes at most two short chains.
         /// </remarks>
         public static void EmitDispatch(SourceWriter w, IReadOnlyList<ScheduledTaskModel> tasks, Dictionary<string, string> factories)
         {
@@ -34,38 +37,33 @@ namespace Carillon.Generators.Emitter
             w.Line();
             if (tasks.Count <= BlockSize)
             {
-                EmitSwitch(w, "Invoke", tasks, 0, tasks.Count, factories);
+                EmitChain(w, "Invoke", tasks, 0, tasks.Count, factories);
                 return;
             }
 
             var blocks = (tasks.Count + BlockSize - 1) / BlockSize;
             w.Line("private static global::System.Threading.Tasks.ValueTask Invoke" + DispatchParameters);
             w.Open();
-            w.Line("switch (index >> " + SourceWriter.Number(BlockShift) + ")");
-            w.Open();
             for (var b = 0; b < blocks; b++)
             {
                 var block = SourceWriter.Number(b);
-                w.Line("case " + block + ": return Invoke" + block + "(index, services, context, cancellationToken);");
+                w.Line("if (index >> " + SourceWriter.Number(BlockShift) + " == " + block + ") return Invoke" + block + "(index, services, context, cancellationToken);");
             }
 
-            w.Line("default: throw new global::System.ArgumentOutOfRangeException(nameof(index));");
-            w.Close();
+            w.Line("throw new global::System.ArgumentOutOfRangeException(nameof(index));");
             w.Close();
             for (var b = 0; b < blocks; b++)
             {
                 w.Line();
                 var start = b * BlockSize;
-                EmitSwitch(w, "Invoke" + SourceWriter.Number(b), tasks, start, System.Math.Min(start + BlockSize, tasks.Count), factories);
+                EmitChain(w, "Invoke" + SourceWriter.Number(b), tasks, start, System.Math.Min(start + BlockSize, tasks.Count), factories);
             }
         }
 
-        /// <summary>One dispatch method: a switch of direct calls for the tasks <paramref name="start"/> to <paramref name="end"/> - 1.</summary>
-        private static void EmitSwitch(SourceWriter w, string name, IReadOnlyList<ScheduledTaskModel> tasks, int start, int end, Dictionary<string, string> factories)
+        /// <summary>One dispatch method: a chain of direct calls for the tasks <paramref name="start"/> to <paramref name="end"/> - 1.</summary>
+        private static void EmitChain(SourceWriter w, string name, IReadOnlyList<ScheduledTaskModel> tasks, int start, int end, Dictionary<string, string> factories)
         {
             w.Line("private static global::System.Threading.Tasks.ValueTask " + name + DispatchParameters);
-            w.Open();
-            w.Line("switch (index)");
             w.Open();
             for (var i = start; i < end; i++)
             {
@@ -86,27 +84,23 @@ namespace Carillon.Generators.Emitter
                 }
 
                 var call = target + "." + CodeText.Identifier(task.MethodName) + "(" + Arguments(task.Arguments) + ")";
-                w.Line("case " + SourceWriter.Number(i) + ":");
-                w.Indented(body =>
+                var test = "if (index == " + SourceWriter.Number(i) + ")";
+                switch (task.ReturnKind)
                 {
-                    switch (task.ReturnKind)
-                    {
-                        case ReturnKind.Void:
-                            body.Line(call + ";").Line("return default;");
-                            break;
-                        case ReturnKind.Task:
-                            body.Line("return new global::System.Threading.Tasks.ValueTask(" + call + ");");
-                            break;
-                        default:
-                            body.Line("return " + call + ";");
-                            break;
-                    }
-                });
+                    case ReturnKind.Void:
+                        w.Line(test);
+                        w.Open().Line(call + ";").Line("return default;").Close();
+                        break;
+                    case ReturnKind.Task:
+                        w.Line(test + " return new global::System.Threading.Tasks.ValueTask(" + call + ");");
+                        break;
+                    default:
+                        w.Line(test + " return " + call + ";");
+                        break;
+                }
             }
 
-            w.Line("default:");
-            w.Indented(body => body.Line("throw new global::System.ArgumentOutOfRangeException(nameof(index));"));
-            w.Close();
+            w.Line("throw new global::System.ArgumentOutOfRangeException(nameof(index));");
             w.Close();
         }
 

@@ -51,15 +51,19 @@ namespace Carillon.Generators.Emitter
             w.Line("if (services is null)");
             w.Open().Line("throw new global::System.ArgumentNullException(nameof(services));").Close();
             w.Line();
-            // The non-generic overload (issue 14): the same registration as TryAddScoped<T>(services), without binding a
-            // generic invocation per declaring type; typeof stays at the call site, so trimming still sees the type.
+            // One private, non-overloaded helper per file (issue 14): each line binds a call with a single candidate instead
+            // of overload resolution over TryAddScoped's generic and non-generic overloads. typeof stays at the call site
+            // and the helper's parameter carries the trimming annotation, so trimming still keeps each type's constructors.
             foreach (var type in tasks.Where(t => !t.IsStatic).Select(t => t.DeclaringTypeName).Distinct())
             {
-                w.Line(Descriptors + ".TryAddScoped(services, typeof(" + type + "));");
+                w.Line("Scoped(services, typeof(" + type + "));");
             }
 
             w.Line("return new " + registry + "();");
             w.Close();
+            w.Line();
+            w.Line("private static void Scoped(" + Services + " services, [global::System.Diagnostics.CodeAnalysis.DynamicallyAccessedMembers(global::System.Diagnostics.CodeAnalysis.DynamicallyAccessedMemberTypes.PublicConstructors)] global::System.Type type)");
+            w.Indented(i => i.Line("=> " + Descriptors + ".TryAddScoped(services, type);"));
             w.Close();
             w.Close();
             return w.ToString();
