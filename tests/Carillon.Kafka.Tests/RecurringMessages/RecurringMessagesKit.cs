@@ -32,9 +32,14 @@ internal sealed class RecurringMessagesKit : IDisposable
 
     public EmbeddedKafka Kafka { get; }
 
-    public async Task<IHost> StartHostAsync(Action<CarillonOptions>? configure = null, ILoggerProvider? logs = null)
+    public async Task<IHost> StartHostAsync(Action<CarillonOptions>? configure = null, ILoggerProvider? logs = null, TimeProvider? time = null)
     {
         var builder = Host.CreateApplicationBuilder();
+        if (time is not null)
+        {
+            builder.Services.AddSingleton(time);
+        }
+
         builder.Logging.ClearProviders();
         if (logs is not null)
         {

@@ -294,6 +294,54 @@ public sealed class ScheduleBookTests
         Assert.Equal([new DateTimeOffset(2026, 11, 1, 5, 30, 0, TimeSpan.Zero)], fires); // 01:30 EDT only
     }
 
+    [Fact]
+    public void Occurrences_taken_ahead_and_put_back_after_an_update_fire_the_updated_definition()
+    {
+        Define("nightly", "0 13 * * *", value: "v1");
+        _time.Advance(TimeSpan.FromMinutes(59)); // 12:59:30: taken ahead as of 13:00
+        var ahead = Assert.Single(_book.TakeDue(At(13, 0)));
+        var changes = _book.Changes;
+
+        Define("nightly", "0 13 * * *", value: "v2");
+        _book.Untake([ahead]);
+
+        Assert.NotEqual(changes, _book.Changes);
+        _time.Advance(TimeSpan.FromSeconds(31));
+        var fire = Assert.Single(_book.TakeDue(_time.GetUtcNow()));
+        Assert.Equal(At(13, 0), fire.Occurrence);
+        Assert.Equal("v2", System.Text.Encoding.UTF8.GetString(fire.Entry.Definition.Value!));
+    }
+
+    [Fact]
+    public void Occurrences_taken_ahead_and_put_back_after_a_removal_never_fire()
+    {
+        Define("nightly", "0 13 * * *");
+        _time.Advance(TimeSpan.FromMinutes(59));
+        var ahead = Assert.Single(_book.TakeDue(At(13, 0)));
+
+        _book.Remove("nightly");
+        _book.Untake([ahead]);
+
+        _time.Advance(TimeSpan.FromSeconds(31));
+        Assert.Empty(_book.TakeDue(_time.GetUtcNow()));
+        Assert.Null(_book.NextDue);
+    }
+
+    [Fact]
+    public void Occurrences_taken_ahead_and_put_back_unchanged_fire_once_at_their_time()
+    {
+        Define("nightly", "0 13 * * *");
+        _time.Advance(TimeSpan.FromMinutes(59));
+        var ahead = Assert.Single(_book.TakeDue(At(13, 0)));
+
+        _book.Untake([ahead]);
+
+        Assert.Equal(At(13, 0), _book.NextDue);
+        _time.Advance(TimeSpan.FromSeconds(31));
+        Assert.Equal(At(13, 0), Assert.Single(_book.TakeDue(_time.GetUtcNow())).Occurrence);
+        Assert.Empty(_book.TakeDue(_time.GetUtcNow()));
+    }
+
     private static DateTimeOffset At(int hour, int minute) => new(2026, 6, 1, hour, minute, 0, TimeSpan.Zero);
 
     private void Define(string name, string cron, MisfirePolicy misfire = MisfirePolicy.RunOnce, DateTimeOffset? start = null, DateTimeOffset? end = null, bool enabled = true, string value = "v")

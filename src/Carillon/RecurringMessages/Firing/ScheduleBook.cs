@@ -30,6 +30,12 @@ internal sealed class ScheduleBook(TimeSpan misfireThreshold)
 
     public int Count => _entries.Count;
 
+    /// <summary>
+    /// Bumped by every record that changed a schedule (definition, removal, enable, disable, trigger, another owner's
+    /// claim): a round built ahead of its due time is still what the book says while this has not moved (issue 11).
+    /// </summary>
+    public long Changes { get; private set; }
+
     public IEnumerable<ScheduleEntry> Entries => _entries.Values;
 
     /// <summary>Definitions that could not be scheduled (written by another client, or a zone this host lacks).</summary>
@@ -88,6 +94,7 @@ internal sealed class ScheduleBook(TimeSpan misfireThreshold)
             _entries[name] = entry;
         }
 
+        Changes++;
         Reschedule(entry);
         return true;
     }
@@ -99,6 +106,7 @@ internal sealed class ScheduleBook(TimeSpan misfireThreshold)
         {
             entry.Removed = true;
             entry.Version++;
+            Changes++;
         }
     }
 
@@ -116,6 +124,7 @@ internal sealed class ScheduleBook(TimeSpan misfireThreshold)
             }
 
             entry.Enabled = enabled;
+            Changes++;
             Reschedule(entry);
         }
     }
@@ -126,6 +135,7 @@ internal sealed class ScheduleBook(TimeSpan misfireThreshold)
         if (_entries.TryGetValue(name, out var entry))
         {
             entry.AddTrigger(offset, at);
+            Changes++;
             Reschedule(entry);
         }
     }
@@ -153,6 +163,7 @@ internal sealed class ScheduleBook(TimeSpan misfireThreshold)
 
         if (changed)
         {
+            Changes++;
             Reschedule(entry);
         }
     }
@@ -214,6 +225,25 @@ internal sealed class ScheduleBook(TimeSpan misfireThreshold)
         if (previous is { Removed: false })
         {
             Reschedule(previous);
+        }
+    }
+
+    /// <summary>
+    /// Puts back what <see cref="TakeDue"/> took and nothing produced (a round built ahead and then discarded, issue 11):
+    /// each schedule still held is due again at its next occurrence, as if it had never been taken.
+    /// </summary>
+    public void Untake(IEnumerable<Fire> fires)
+    {
+        ScheduleEntry? previous = null;
+        foreach (var fire in fires)
+        {
+            // A schedule's fires are adjacent (TakeDue plans one schedule at a time).
+            if (fire.Entry != previous && !fire.Entry.Removed)
+            {
+                Reschedule(fire.Entry);
+            }
+
+            previous = fire.Entry;
         }
     }
 

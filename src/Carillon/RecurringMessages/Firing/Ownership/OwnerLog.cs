@@ -44,4 +44,10 @@ internal static partial class OwnerLog
 
     [LoggerMessage(5012, LogLevel.Warning, "Recurring-messages partition {Partition}: schedule {Name} targets topic {Topic}, which the cluster does not have; occurrence {Occurrence:o} went to the dead-letter topic {DeadLetterTopic}, and so will the next ones until the topic exists")]
     public static partial void TargetTopicUnknown(ILogger logger, int partition, string name, string topic, DateTimeOffset occurrence, string deadLetterTopic);
+
+    [LoggerMessage(5013, LogLevel.Debug, "Recurring-messages partition {Partition}: built {Count} occurrences due at {Due:o} ahead")]
+    public static partial void BuiltAhead(ILogger logger, int partition, int count, DateTimeOffset due);
+
+    [LoggerMessage(5014, LogLevel.Debug, "Recurring-messages partition {Partition}: discarded the {Count} occurrences built ahead for {Due:o} (a schedule changed, or they are missed); taking them anew")]
+    public static partial void BuiltAheadDiscarded(ILogger logger, int partition, int count, DateTimeOffset due);
 }

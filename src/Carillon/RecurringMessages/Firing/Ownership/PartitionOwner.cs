@@ -44,6 +44,10 @@ internal sealed class PartitionOwner(TopicPartition partition, string instance, 
     private DateTimeOffset _sharedOccurrence = DateTimeOffset.MinValue;
     private byte[] _occurrenceDigits = [];
     private byte[] _scheduledClaim = [];
+
+    // Every claim carries the same single header; Produce only reads it.
+    private readonly Headers _claimHeaders = new() { { RecurringWire.Kind, s_claimKind } };
+    private PreparedRound? _prepared;
     private TransactionalProducer? _producer;
     private DateTimeOffset _initAfter = DateTimeOffset.MinValue;
     private long _loadMark = -1;
@@ -83,7 +87,7 @@ internal sealed class PartitionOwner(TopicPartition partition, string instance, 
     public bool NeedsInit => _producer is null && !Fenced;
 
     /// <summary>When this owner needs the loop again: its next due time, or a retry; null while its round is in flight (the commit's return wakes the loop).</summary>
-    public DateTimeOffset? WakeAt => NeedsInit ? _initAfter : Loaded && !Fenced && _firing is null ? Book.NextDue : null;
+    public DateTimeOffset? WakeAt => NeedsInit ? _initAfter : Loaded && !Fenced && _firing is null ? Earliest(_prepared?.Due, Book.NextDue) : null;
 
     /// <summary>A round (a transaction <see cref="Fire"/> started) is in flight until <see cref="FinishFire"/>.</summary>
     public bool InFlight => _firing is not null;
@@ -176,8 +180,24 @@ internal sealed class PartitionOwner(TopicPartition partition, string instance, 
             return false;
         }
 
-        // The loop polls with no wait in the last millisecond before a due time: take nothing, allocate nothing.
         var now = time.GetUtcNow();
+        if (_prepared is { } ready && ready.Due <= now)
+        {
+            _prepared = null;
+            if (ready.IsCurrent(Book, now, misfireThreshold))
+            {
+                Start(ready.Fires, ready.Unknown, now, p => ready.Produce(p, TopicPartition));
+                return true;
+            }
+
+            // A schedule of it changed after it was built (or the loop is so late that its occurrences are missed
+            // ones): the change wins, so the round is put back and taken anew below (docs/recurring-messages.md).
+            Book.Untake(ready.Fires);
+            OwnerLog.BuiltAheadDiscarded(logger, TopicPartition.Partition.Value, ready.Fires.Count, ready.Due);
+        }
+
+        // The loop polls with no wait in the last millisecond before a due time: take nothing, allocate nothing. With a
+        // round built ahead, only what falls due before it (a trigger) is taken here, in a round of its own.
         if (Book.NextDue is not { } due || due > now)
         {
             return false;
@@ -190,21 +210,76 @@ internal sealed class PartitionOwner(TopicPartition partition, string instance, 
         }
 
         var unknown = UnknownTargets(fires);
+        Start(fires, unknown, now, p => Write(p, fires, unknown));
+        return true;
+    }
+
+    /// <summary>
+    /// Builds the partition's next round ahead when its due time is at most <paramref name="ahead"/> away and nothing
+    /// is in flight (issue 11): the occurrences due then are taken as of the due time and their records made now, and
+    /// the transaction is begun, so that at the due time <see cref="Fire"/> only produces them and hands the commit
+    /// off. Runs on the owners' loop, between its waits. Returns true when it built one.
+    /// </summary>
+    public bool Prepare(TimeSpan ahead)
+    {
+        if (!Loaded || Fenced || _producer is null || _firing is not null || _prepared is not null)
+        {
+            return false;
+        }
+
+        var now = time.GetUtcNow();
+        if (Book.NextDue is not { } due || due <= now || due - now > ahead)
+        {
+            return false;
+        }
+
+        var fires = Book.TakeDue(due, MaxFiresPerTransaction);
+        if (fires.Count == 0)
+        {
+            return false;
+        }
+
+        var versions = new long[fires.Count];
+        var topics = new string[fires.Count];
+        var targets = new Message<byte[]?, byte[]?>[fires.Count];
+        var claims = new Message<byte[]?, byte[]?>[fires.Count];
+        var unknown = UnknownTargets(fires);
+        for (var i = 0; i < fires.Count; i++)
+        {
+            var fire = fires[i];
+            versions[i] = fire.Entry.Version;
+            var name = RecurringWire.Utf8(fire.Entry.Name);
+            Share(fire.Occurrence);
+            (topics[i], targets[i]) = TargetOf(fire, name, unknown);
+            claims[i] = Claim(fire, name);
+        }
+
+        _prepared = new PreparedRound(fires, unknown, due, Book.Changes, versions, topics, targets, claims);
+        _producer.BeginAhead();
+        OwnerLog.BuiltAhead(logger, TopicPartition.Partition.Value, fires.Count, due);
+        return true;
+    }
+
+    // Few occurrences are produced here, on the owners' loop, their commit handed off by StartCommit; many are handed
+    // off whole, records and commit, to the producer's call thread.
+    private void Start(List<Fire> fires, HashSet<string>? unknown, DateTimeOffset now, Action<IProducer<byte[]?, byte[]?>> write)
+    {
         _firing = fires;
         _firingUnknown = unknown;
         _firingSince = now;
         if (fires.Count <= MaxInlineFires)
         {
-            _commitPending = _producer.Write(p => Write(p, fires, unknown));
+            _commitPending = _producer!.Write(write);
         }
         else
         {
             _handedAt = Stopwatch.GetTimestamp();
-            _producer.StartCommit(p => Write(p, fires, unknown), NoteCommitted, beginNext: true, CommitReturned);
+            _producer!.StartCommit(write, NoteCommitted, beginNext: true, CommitReturned);
         }
-
-        return true;
     }
+
+    private static DateTimeOffset? Earliest(DateTimeOffset? a, DateTimeOffset? b)
+        => a is { } x && (b is not { } y || x <= y) ? a : b;
 
     /// <summary>Hands off the commit of what <see cref="Fire"/> produced on the loop, if it did.</summary>
     public void StartCommit()
@@ -290,18 +365,17 @@ internal sealed class PartitionOwner(TopicPartition partition, string instance, 
         {
             var name = RecurringWire.Utf8(fire.Entry.Name);
             Share(fire.Occurrence);
-            var target = fire.Entry.Definition.TargetTopic;
-            if (unknown?.Contains(target) == true)
-            {
-                p.Produce(DeadLetterTopic, DeadLetter(fire, name));
-            }
-            else
-            {
-                p.Produce(target, Target(fire, name));
-            }
-
+            var (topic, target) = TargetOf(fire, name, unknown);
+            p.Produce(topic, target);
             p.Produce(TopicPartition, Claim(fire, name));
         }
+    }
+
+    // The occurrence's record and where it goes: its target topic, or the dead-letter topic when the cluster lacks it.
+    private (string Topic, Message<byte[]?, byte[]?> Message) TargetOf(Fire fire, byte[] name, HashSet<string>? unknown)
+    {
+        var target = fire.Entry.Definition.TargetTopic;
+        return unknown?.Contains(target) == true ? (DeadLetterTopic, DeadLetter(fire, name)) : (target, Target(fire, name));
     }
 
     // On the producer's call thread when the commit returned: the end of the lateness metric.
@@ -387,7 +461,7 @@ internal sealed class PartitionOwner(TopicPartition partition, string instance, 
         {
             Key = name,
             Value = value,
-            Headers = new Headers { { RecurringWire.Kind, s_claimKind } },
+            Headers = _claimHeaders,
         };
     }
 }

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Carillon.Hosting.Liveness;
 using Carillon.Kafka;
 using Carillon.Kafka.Ownership;
@@ -23,7 +24,12 @@ internal sealed class RecurringMessagesOwner(OwnershipServices services, Recurri
 {
     private static readonly TimeSpan s_callTimeout = TimeSpan.FromSeconds(10);
     private static readonly TimeSpan s_maxWait = TimeSpan.FromMilliseconds(100);
-    private static readonly TimeSpan s_spinBefore = TimeSpan.FromMilliseconds(0.2);
+    private static readonly TimeSpan s_yieldBefore = TimeSpan.FromMilliseconds(1);
+
+    // A partition's next round is built this long before its due time at most (issue 11): long enough for a midnight
+    // of several thousand occurrences per partition to be built on a busy machine, short enough that the records are
+    // held briefly and a change read meanwhile (which discards the round) is rare.
+    private static readonly TimeSpan s_prepareAhead = TimeSpan.FromMilliseconds(500);
     private static readonly TimeSpan s_readEvery = TimeSpan.FromMilliseconds(10);
     private readonly RecurringMessagesOptions _options = services.Options.Value.RecurringMessages;
     private readonly CarillonOptions _carillon = services.Options.Value;
@@ -87,6 +93,13 @@ internal sealed class RecurringMessagesOwner(OwnershipServices services, Recurri
             foreach (var owner in _owners.Values)
             {
                 owner.StartCommit();
+            }
+
+            // Each partition's next round is built before its due time, its transaction begun: after the due time only
+            // the Produce calls and the commit remain (issue 11, docs/benchmarks-recurring-messages.md).
+            foreach (var owner in _owners.Values)
+            {
+                owner.Prepare(s_prepareAhead);
             }
 
             foreach (var owner in _owners.Values)
@@ -154,7 +167,13 @@ internal sealed class RecurringMessagesOwner(OwnershipServices services, Recurri
 
         if (!inFlight)
         {
-            return Consume(consumer, wait);
+            if (wait > s_yieldBefore)
+            {
+                return Consume(consumer, WholeMs(wait - s_yieldBefore));
+            }
+
+            YieldFor(wait);
+            return Consume(consumer, TimeSpan.Zero);
         }
 
         if (wait > s_readEvery)
@@ -162,9 +181,13 @@ internal sealed class RecurringMessagesOwner(OwnershipServices services, Recurri
             wait = s_readEvery;
         }
 
-        if (wait > TimeSpan.Zero && !collectable)
+        if (wait > s_yieldBefore && !collectable)
         {
-            _commitReturned.Wait(wait);
+            _commitReturned.Wait(WholeMs(wait - s_yieldBefore));
+        }
+        else if (!collectable)
+        {
+            YieldFor(wait);
         }
 
         while (_commitReturned.Wait(0))
@@ -265,16 +288,29 @@ internal sealed class RecurringMessagesOwner(OwnershipServices services, Recurri
             }
         }
 
-        // The consumer's poll takes whole milliseconds and truncates: rounded up, the loop sleeps until the due time
-        // and wakes just after it (as a timer would). Truncated, it woke up to 1 ms early and spun through zero-wait
-        // polls, and a thread that spins is the first the OS preempts on a busy machine, right at the due time
-        // (issue 11, docs/benchmarks-recurring-messages.md). Only the last moments before a due time are polled through.
-        if (wait <= s_spinBefore)
+        return wait;
+    }
+
+    // The consumer's poll and the semaphore take whole milliseconds and truncate: rounded up, a wait of what is left
+    // before the last millisecond ends within that millisecond, never after the due time.
+    private static TimeSpan WholeMs(TimeSpan wait) => TimeSpan.FromMilliseconds(Math.Ceiling(wait.TotalMilliseconds));
+
+    // The last millisecond before a due time is yielded away on this thread rather than slept: a thread still running
+    // at the due time produces at once, where one woken by a timer first waits for a core (what helped the delayed
+    // dispatcher, issue 14, docs/benchmarks-delayed.md). Bounded by real time, whatever the TimeProvider.
+    private static void YieldFor(TimeSpan wait)
+    {
+        if (wait <= TimeSpan.Zero)
         {
-            return TimeSpan.Zero;
+            return;
         }
 
-        return TimeSpan.FromMilliseconds(Math.Ceiling(wait.TotalMilliseconds));
+        var start = Stopwatch.GetTimestamp();
+        var spinner = default(SpinWait);
+        while (Stopwatch.GetElapsedTime(start) < wait)
+        {
+            spinner.SpinOnce(sleep1Threshold: -1);
+        }
     }
 
     private void InitPending(IConsumer<byte[]?, byte[]?> consumer)
