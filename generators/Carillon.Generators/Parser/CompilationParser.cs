@@ -5,6 +5,8 @@ using System.Threading;
 using Carillon.CompileTime;
 using Carillon.Generators.Models;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
 
 namespace Carillon.Generators.Parser
 {
@@ -15,7 +17,7 @@ namespace Carillon.Generators.Parser
         {
             var assemblyName = compilation.AssemblyName ?? "Assembly";
             var isReferenced = compilation.GetTypeByMetadataName(KnownNames.ScheduledActionAttribute) is not null;
-            var version = VersionResolver.Read(compilation.Assembly);
+            var version = MayDeclareAssemblyVersion(compilation, cancellationToken) ? VersionResolver.Read(compilation.Assembly) : null;
             var registries = new List<ReferencedRegistryModel>();
             if (isReferenced)
             {
@@ -37,6 +39,37 @@ namespace Carillon.Generators.Parser
                 VersionRules.IsValid(version) ? version! : KnownNames.DefaultVersion,
                 compilation.GetTypeByMetadataName(KnownNames.RuntimeServiceCollectionExtensions) is not null,
                 registries.ToEquatableArray());
+        }
+
+        /// <summary>
+        /// Whether an <c>[assembly: …]</c> attribute in source may be <c>[ScheduleVersion]</c>, by name. Binding the
+        /// assembly's attributes binds every one of them (the SDK writes several per project) in a compilation the
+        /// compiler then builds again with the generated files, so it is done only when one may be ours (issue 14).
+        /// </summary>
+        private static bool MayDeclareAssemblyVersion(Compilation compilation, CancellationToken cancellationToken)
+        {
+            AttributeNames? names = null;
+            foreach (var tree in compilation.SyntaxTrees)
+            {
+                foreach (var list in ((CompilationUnitSyntax)tree.GetRoot(cancellationToken)).AttributeLists)
+                {
+                    if (list.Target is not { } target || !target.Identifier.IsKind(SyntaxKind.AssemblyKeyword))
+                    {
+                        continue;
+                    }
+
+                    names ??= AttributeNames.For(compilation, "ScheduleVersion", cancellationToken);
+                    foreach (var attribute in list.Attributes)
+                    {
+                        if (names.MayBe(attribute))
+                        {
+                            return true;
+                        }
+                    }
+                }
+            }
+
+            return false;
         }
 
         /// <summary>The <c>[assembly: ScheduleRegistry(typeof(T), ids...)]</c> a referenced library's generator emitted.</summary>

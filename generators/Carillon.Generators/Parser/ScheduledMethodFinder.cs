@@ -20,12 +20,9 @@ namespace Carillon.Generators.Parser
     /// </summary>
     internal static class ScheduledMethodFinder
     {
-        private const string SimpleName = "ScheduledAction";
-        private const string AttributeSuffix = "Attribute";
-
         public static EquatableArray<ScheduledTaskModel> Find(Compilation compilation, CancellationToken cancellationToken)
         {
-            var names = AttributeNames(compilation, cancellationToken);
+            var names = AttributeNames.For(compilation, "ScheduledAction", cancellationToken);
             var trees = compilation.SyntaxTrees.ToArray();
             var found = new List<ScheduledTaskModel>?[trees.Length];
             if (compilation.Options.ConcurrentBuild && trees.Length > 1)
@@ -55,7 +52,7 @@ namespace Carillon.Generators.Parser
             return models.ToEquatableArray();
         }
 
-        private static List<ScheduledTaskModel>? FindIn(SyntaxTree tree, Compilation compilation, HashSet<string> names, CancellationToken cancellationToken)
+        private static List<ScheduledTaskModel>? FindIn(SyntaxTree tree, Compilation compilation, AttributeNames names, CancellationToken cancellationToken)
         {
             List<ScheduledTaskModel>? models = null;
             SemanticModel? semanticModel = null;
@@ -92,80 +89,8 @@ namespace Carillon.Generators.Parser
             }
         }
 
-        /// <summary>The attribute names that may mean <c>[ScheduledAction]</c>: its own, and every alias leading to it.</summary>
-        private static HashSet<string> AttributeNames(Compilation compilation, CancellationToken cancellationToken)
-        {
-            var names = new HashSet<string>(System.StringComparer.Ordinal) { SimpleName, SimpleName + AttributeSuffix };
-            var aliases = new List<(string Alias, string Target)>();
-            foreach (var tree in compilation.SyntaxTrees)
-            {
-                cancellationToken.ThrowIfCancellationRequested();
-                CollectAliases(((CompilationUnitSyntax)tree.GetRoot(cancellationToken)).Usings, aliases);
-                foreach (var ns in Namespaces(tree.GetRoot(cancellationToken)))
-                {
-                    CollectAliases(ns.Usings, aliases);
-                }
-            }
-
-            // An alias may name another alias (using A = B; where B is itself an alias): repeat until nothing is added.
-            for (var added = true; added;)
-            {
-                added = false;
-                foreach (var (alias, target) in aliases)
-                {
-                    if (!names.Contains(alias) && names.Contains(target))
-                    {
-                        names.Add(alias);
-                        added = true;
-                    }
-                }
-            }
-
-            return names;
-        }
-
-        private static void CollectAliases(SyntaxList<UsingDirectiveSyntax> usings, List<(string Alias, string Target)> aliases)
-        {
-            foreach (var directive in usings)
-            {
-                if (directive.Alias is { } alias && directive.Name is { } target)
-                {
-                    aliases.Add((alias.Name.Identifier.ValueText, RightmostName(target)));
-                }
-            }
-        }
-
-        private static IEnumerable<BaseNamespaceDeclarationSyntax> Namespaces(SyntaxNode root)
-        {
-            foreach (var member in ((CompilationUnitSyntax)root).Members)
-            {
-                if (member is BaseNamespaceDeclarationSyntax ns)
-                {
-                    foreach (var nested in NamespaceAndNested(ns))
-                    {
-                        yield return nested;
-                    }
-                }
-            }
-        }
-
-        private static IEnumerable<BaseNamespaceDeclarationSyntax> NamespaceAndNested(BaseNamespaceDeclarationSyntax ns)
-        {
-            yield return ns;
-            foreach (var member in ns.Members)
-            {
-                if (member is BaseNamespaceDeclarationSyntax nested)
-                {
-                    foreach (var inner in NamespaceAndNested(nested))
-                    {
-                        yield return inner;
-                    }
-                }
-            }
-        }
-
         /// <summary>Methods of types (at any nesting) with an attribute whose name may be <c>[ScheduledAction]</c>.</summary>
-        private static IEnumerable<MethodDeclarationSyntax> CandidateMethods(SyntaxNode root, HashSet<string> names)
+        private static IEnumerable<MethodDeclarationSyntax> CandidateMethods(SyntaxNode root, AttributeNames names)
         {
             var pending = new Stack<MemberDeclarationSyntax>();
             foreach (var member in ((CompilationUnitSyntax)root).Members)
@@ -203,14 +128,13 @@ namespace Carillon.Generators.Parser
             return found;
         }
 
-        private static bool HasCandidateAttribute(MethodDeclarationSyntax method, HashSet<string> names)
+        private static bool HasCandidateAttribute(MethodDeclarationSyntax method, AttributeNames names)
         {
             foreach (var list in method.AttributeLists)
             {
                 foreach (var attribute in list.Attributes)
                 {
-                    var name = RightmostName(attribute.Name);
-                    if (names.Contains(name) || names.Contains(name + AttributeSuffix))
+                    if (names.MayBe(attribute))
                     {
                         return true;
                     }
@@ -219,15 +143,6 @@ namespace Carillon.Generators.Parser
 
             return false;
         }
-
-        private static string RightmostName(NameSyntax name)
-            => name switch
-            {
-                QualifiedNameSyntax qualified => qualified.Right.Identifier.ValueText,
-                AliasQualifiedNameSyntax aliased => aliased.Name.Identifier.ValueText,
-                SimpleNameSyntax simple => simple.Identifier.ValueText,
-                _ => name.ToString(),
-            };
 
         /// <summary>
         /// Carillon's <c>[ScheduledAction]</c> attributes written on this declaration (a partial method's other part

@@ -105,6 +105,47 @@ public class AttributeLookupTests
         Assert.Equal(Compiler.GeneratedText(sequential, "ScheduleRegistry.g.cs"), Compiler.GeneratedText(concurrent, "ScheduleRegistry.g.cs"));
     }
 
+    [Fact]
+    public void Assembly_version_written_through_an_alias_in_another_file_applies()
+    {
+        var compilation = Compiler.Create("""public class Jobs { [ScheduledAction("@hourly")] public void Run() { } }""")
+            .AddSyntaxTrees(CSharpSyntaxTree.ParseText("""
+                using V = Carillon.ScheduleVersionAttribute;
+                [assembly: System.Reflection.AssemblyTitle("Jobs")]
+                [assembly: V("4.2.0")]
+                """, Compiler.ParseOptions, path: "AssemblyInfo.cs"));
+
+        Assert.Equal("4.2.0", RegistryVersion(compilation));
+    }
+
+    [Fact]
+    public void Assembly_version_written_fully_qualified_applies()
+    {
+        var compilation = Compiler.Create("""
+            [assembly: global::Carillon.ScheduleVersionAttribute("3.1.0")]
+            public class Jobs { [ScheduledAction("@hourly")] public void Run() { } }
+            """);
+
+        Assert.Equal("3.1.0", RegistryVersion(compilation));
+    }
+
+    [Fact]
+    public void Assembly_attributes_that_cannot_be_the_version_leave_the_default()
+    {
+        var compilation = Compiler.Create("""
+            [assembly: System.Reflection.AssemblyTitle("Jobs")]
+            public class Jobs { [ScheduledAction("@hourly")] public void Run() { } }
+            """);
+
+        Assert.Equal("0.0.0", RegistryVersion(compilation));
+    }
+
+    private static string RegistryVersion(CSharpCompilation compilation)
+    {
+        var (output, _) = Compiler.Generate(compilation);
+        return Compiler.LoadOwnRegistry(output).Version;
+    }
+
     private static string[] TaskIds(CSharpCompilation compilation)
     {
         var (output, _) = Compiler.Generate(compilation);
