@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using System.Linq;
+using System.Runtime.CompilerServices;
 using Microsoft.CodeAnalysis;
 
 namespace Carillon.CompileTime
@@ -16,8 +17,15 @@ namespace Carillon.CompileTime
                 .WithGlobalNamespaceStyle(SymbolDisplayGlobalNamespaceStyle.Omitted)
                 .RemoveMiscellaneousOptions(SymbolDisplayMiscellaneousOptions.EscapeKeywordIdentifiers);
 
+        /// <summary>
+        /// The types the rules compare with, looked up once per compilation rather than once per method and constructor
+        /// (issue 14): each lookup by metadata name searches every referenced assembly.
+        /// </summary>
+        private static readonly ConditionalWeakTable<Compilation, KnownTypes> s_knownTypes = new ConditionalWeakTable<Compilation, KnownTypes>();
+
         public static bool TryAnalyze(IMethodSymbol method, Compilation compilation, out MethodShape? shape, out string reason)
         {
+            var known = s_knownTypes.GetValue(compilation, c => new KnownTypes(c));
             shape = null;
             var within = compilation.Assembly;
             var type = method.ContainingType;
@@ -60,19 +68,19 @@ namespace Carillon.CompileTime
                 return false;
             }
 
-            if (!TryGetReturnKind(method, compilation, out var returnKind))
+            if (!TryGetReturnKind(method, known, out var returnKind))
             {
                 reason = $"it returns '{method.ReturnType.ToDisplayString()}'; only void, Task and ValueTask are supported";
                 return false;
             }
 
-            if (!TryBindParameters(method.Parameters, compilation, out var arguments, out reason))
+            if (!TryBindParameters(method.Parameters, compilation, known, out var arguments, out reason))
             {
                 return false;
             }
 
             var constructorArguments = ImmutableArray<ArgumentBinding>.Empty;
-            if (!method.IsStatic && !TryChooseConstructor(type, compilation, out constructorArguments))
+            if (!method.IsStatic && !TryChooseConstructor(type, compilation, known, out constructorArguments))
             {
                 reason = $"'{type.Name}' has no accessible constructor whose parameters can be resolved from services";
                 return false;
@@ -89,7 +97,7 @@ namespace Carillon.CompileTime
             return true;
         }
 
-        private static bool TryGetReturnKind(IMethodSymbol method, Compilation compilation, out ReturnKind kind)
+        private static bool TryGetReturnKind(IMethodSymbol method, KnownTypes known, out ReturnKind kind)
         {
             kind = ReturnKind.Void;
             if (method.ReturnsVoid)
@@ -103,13 +111,13 @@ namespace Carillon.CompileTime
             }
 
             var returnType = method.ReturnType;
-            if (SymbolEqualityComparer.Default.Equals(returnType, compilation.GetTypeByMetadataName(KnownNames.Task)))
+            if (SymbolEqualityComparer.Default.Equals(returnType, known.Task))
             {
                 kind = ReturnKind.Task;
                 return true;
             }
 
-            if (SymbolEqualityComparer.Default.Equals(returnType, compilation.GetTypeByMetadataName(KnownNames.ValueTask)))
+            if (SymbolEqualityComparer.Default.Equals(returnType, known.ValueTask))
             {
                 kind = ReturnKind.ValueTask;
                 return true;
@@ -118,10 +126,10 @@ namespace Carillon.CompileTime
             return false;
         }
 
-        private static bool TryBindParameters(ImmutableArray<IParameterSymbol> parameters, Compilation compilation, out ImmutableArray<ArgumentBinding> bindings, out string reason)
+        private static bool TryBindParameters(ImmutableArray<IParameterSymbol> parameters, Compilation compilation, KnownTypes known, out ImmutableArray<ArgumentBinding> bindings, out string reason)
         {
-            var cancellationToken = compilation.GetTypeByMetadataName(KnownNames.CancellationToken);
-            var context = compilation.GetTypeByMetadataName(KnownNames.ScheduledActionContext);
+            var cancellationToken = known.CancellationToken;
+            var context = known.Context;
             var builder = ImmutableArray.CreateBuilder<ArgumentBinding>(parameters.Length);
             foreach (var parameter in parameters)
             {
@@ -176,14 +184,14 @@ namespace Carillon.CompileTime
         }
 
         /// <summary>The accessible constructor with the most parameters that generated code can satisfy.</summary>
-        private static bool TryChooseConstructor(INamedTypeSymbol type, Compilation compilation, out ImmutableArray<ArgumentBinding> arguments)
+        private static bool TryChooseConstructor(INamedTypeSymbol type, Compilation compilation, KnownTypes known, out ImmutableArray<ArgumentBinding> arguments)
         {
             var candidates = type.InstanceConstructors
                 .Where(c => compilation.IsSymbolAccessibleWithin(c, compilation.Assembly))
                 .OrderByDescending(c => c.Parameters.Length);
             foreach (var constructor in candidates)
             {
-                if (TryBindParameters(constructor.Parameters, compilation, out var bindings, out _))
+                if (TryBindParameters(constructor.Parameters, compilation, known, out var bindings, out _))
                 {
                     arguments = bindings;
                     return true;
@@ -192,6 +200,25 @@ namespace Carillon.CompileTime
 
             arguments = default;
             return false;
+        }
+
+        private sealed class KnownTypes
+        {
+            public KnownTypes(Compilation compilation)
+            {
+                Task = compilation.GetTypeByMetadataName(KnownNames.Task);
+                ValueTask = compilation.GetTypeByMetadataName(KnownNames.ValueTask);
+                CancellationToken = compilation.GetTypeByMetadataName(KnownNames.CancellationToken);
+                Context = compilation.GetTypeByMetadataName(KnownNames.ScheduledActionContext);
+            }
+
+            public INamedTypeSymbol? Task { get; }
+
+            public INamedTypeSymbol? ValueTask { get; }
+
+            public INamedTypeSymbol? CancellationToken { get; }
+
+            public INamedTypeSymbol? Context { get; }
         }
     }
 }
