@@ -50,6 +50,44 @@ public sealed class RecurringMessagesBuiltAheadTests
         Assert.Equal(s_due.ToUnixTimeMilliseconds().ToString(System.Globalization.CultureInfo.InvariantCulture), Header(record, "carillon-recurring-occurrence"));
     }
 
+    [Fact]
+    public async Task A_round_larger_than_what_is_built_ahead_fires_each_occurrence_once_with_its_own_record()
+    {
+        // 600 on one partition: more than the owner builds ahead (256) and than it produces on its loop (500), so the
+        // records built ahead and those made as they are produced go out together, on the producer's call thread.
+        using var kit = new RecurringMessagesKit();
+        var clock = new HeldClock(s_due.AddMinutes(-1));
+        var logs = new CapturingLoggerProvider();
+        using var host = await kit.StartHostAsync(logs: logs, time: clock);
+        var api = host.Services.GetRequiredService<IRecurringMessages>();
+        var marker = NameOn(0, "marker");
+        var names = Enumerable.Range(0, 600).Select(i => NameOn(0, $"tenant{i:D3}")).ToList();
+        await api.AddOrUpdateAsync(marker, Never, Target, null, Encoding.UTF8.GetBytes("marker"));
+        await Task.WhenAll(names.Select(n => api.AddOrUpdateAsync(n, CronAt(s_due), Target, null, Encoding.UTF8.GetBytes(n))));
+        await api.TriggerAsync(marker);
+        kit.ReadUntil(r => Of(r, marker).Any());
+
+        clock.Now = s_due.AddMilliseconds(-300);
+        await EventuallyAsync(() => logs.Lines.Any(l => l.Message.StartsWith($"Recurring-messages partition 0: built {names.Count} occurrences", StringComparison.Ordinal)));
+        clock.Now = s_due.AddMilliseconds(100);
+
+        // Once every occurrence was read, a marker triggered is taken after the round: up to it, any repeat is in.
+        var set = names.ToHashSet(StringComparer.Ordinal);
+        kit.ReadUntil(r => r.Select(x => Header(x, "carillon-recurring-name")).Where(n => n is not null && set.Contains(n)).Distinct().Count() == names.Count);
+        await api.TriggerAsync(marker);
+        var all = kit.ReadUntil(r => Of(r, marker).Count() >= 2);
+        await host.StopAsync();
+
+        var due = s_due.ToUnixTimeMilliseconds().ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var byName = all.ToLookup(x => Header(x, "carillon-recurring-name"));
+        Assert.All(names, n =>
+        {
+            var record = Assert.Single(byName[n]);
+            Assert.Equal(n, Encoding.UTF8.GetString(record.Message.Value!));
+            Assert.Equal(due, Header(record, "carillon-recurring-occurrence"));
+        });
+    }
+
     // Two hours ahead on a whole minute: after every record's write time (a new series starts after it).
     private static readonly DateTimeOffset s_due = new DateTimeOffset(DateTime.UtcNow.Ticks / TimeSpan.TicksPerMinute * TimeSpan.TicksPerMinute, TimeSpan.Zero).AddHours(2);
 

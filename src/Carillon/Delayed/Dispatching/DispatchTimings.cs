@@ -1,3 +1,5 @@
+using Carillon.Kafka;
+
 namespace Carillon.Delayed.Dispatching;
 
 /// <summary>
@@ -20,5 +22,5 @@ internal static class DispatchTimings
         set => Volatile.Write(ref s_observer, value);
     }
 
-    public static double PreciseNowMs() => (DateTime.UtcNow - DateTime.UnixEpoch).TotalMilliseconds;
+    public static double PreciseNowMs() => PreciseTime.NowUnixMs();
 }

@@ -607,11 +607,7 @@ internal sealed class PartitionWorker : IAsyncDisposable
         }
         else
         {
-            var spinner = default(SpinWait);
-            while (PreciseNowMs() < wakeMs.Value && !_wake.IsSet && !stop.IsCancellationRequested)
-            {
-                spinner.SpinOnce(sleep1Threshold: -1);
-            }
+            PreciseTime.SpinFor(TimeSpan.FromMilliseconds(delayMs), _wake, stop);
         }
     }
 

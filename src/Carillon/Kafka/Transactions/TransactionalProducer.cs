@@ -117,7 +117,7 @@ internal sealed class TransactionalProducer : IDisposable
         {
             Begin();
             write(_producer);
-            var writtenMs = PreciseNowMs();
+            var writtenMs = PreciseTime.NowUnixMs();
             var offsetsSentMs = double.NaN;
             if (offsets is { Count: > 0 })
             {
@@ -133,7 +133,7 @@ internal sealed class TransactionalProducer : IDisposable
                     if (offsets is { Count: > 0 })
                     {
                         p.SendOffsetsToTransaction(offsets, group, _timeout);
-                        offsetsSentMs = PreciseNowMs();
+                        offsetsSentMs = PreciseTime.NowUnixMs();
                     }
 
                     step = nameof(IProducer<byte[], byte[]>.CommitTransaction);
@@ -359,8 +359,6 @@ internal sealed class TransactionalProducer : IDisposable
 
         _calls.Dispose();
     }
-
-    private static double PreciseNowMs() => (DateTime.UtcNow - DateTime.UnixEpoch).TotalMilliseconds;
 
     private static Action DisposeAbandoned(IProducer<byte[]?, byte[]?> producer) => () =>
     {

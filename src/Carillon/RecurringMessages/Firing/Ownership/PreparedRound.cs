@@ -4,8 +4,9 @@ namespace Carillon.RecurringMessages.Firing.Ownership;
 
 /// <summary>
 /// A partition's next round built before its due time (issue 11, docs/benchmarks-recurring-messages.md): the
-/// occurrences taken from the book as of the due time and every record of them (target or dead letter, and claim), so
-/// that after the due time only the <c>Produce</c> calls and the commit remain. It is only used if nothing it was built
+/// occurrences taken from the book as of the due time and the records (target or dead letter, and claim) of the first
+/// <see cref="Built"/> of them, so that after the due time only the <c>Produce</c> calls and the commit remain for
+/// those; the owner makes the rest's records as it produces them. It is only used if nothing it was built
 /// from changed (<see cref="IsCurrent"/>); otherwise it is put back and the round is taken anew (the race rule of
 /// docs/recurring-messages.md: a change read before the due time wins).
 /// </summary>
@@ -14,6 +15,9 @@ internal sealed class PreparedRound(List<Fire> fires, HashSet<string>? unknown, 
     public List<Fire> Fires { get; } = fires;
 
     public HashSet<string>? Unknown { get; } = unknown;
+
+    /// <summary>How many of <see cref="Fires"/>, from the first, have their records built.</summary>
+    public int Built => targets.Length;
 
     /// <summary>The due time every occurrence of the round was taken at.</summary>
     public DateTimeOffset Due { get; } = due;
@@ -47,7 +51,7 @@ internal sealed class PreparedRound(List<Fire> fires, HashSet<string>? unknown, 
         return true;
     }
 
-    /// <summary>Produces the round's records, each target before its claim (on the owners' loop or the producer's call thread).</summary>
+    /// <summary>Produces the records built, each target before its claim (on the owners' loop or the producer's call thread).</summary>
     public void Produce(IProducer<byte[]?, byte[]?> producer, TopicPartition partition)
     {
         for (var i = 0; i < targets.Length; i++)

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Carillon.Hosting.Liveness;
 using Carillon.Kafka;
 using Carillon.Kafka.Ownership;
@@ -24,6 +23,9 @@ internal sealed class RecurringMessagesOwner(OwnershipServices services, Recurri
 {
     private static readonly TimeSpan s_callTimeout = TimeSpan.FromSeconds(10);
     private static readonly TimeSpan s_maxWait = TimeSpan.FromMilliseconds(100);
+
+    // The last millisecond before a due time is spun away on the loop's thread rather than slept (PreciseTime.SpinFor):
+    // a thread still running at the due time produces at once, where one woken by a timer first waits for a core.
     private static readonly TimeSpan s_yieldBefore = TimeSpan.FromMilliseconds(1);
 
     // A partition's next round is built this long before its due time at most (issue 11): long enough for a midnight
@@ -172,7 +174,7 @@ internal sealed class RecurringMessagesOwner(OwnershipServices services, Recurri
                 return Consume(consumer, WholeMs(wait - s_yieldBefore));
             }
 
-            YieldFor(wait);
+            PreciseTime.SpinFor(wait);
             return Consume(consumer, TimeSpan.Zero);
         }
 
@@ -187,7 +189,7 @@ internal sealed class RecurringMessagesOwner(OwnershipServices services, Recurri
         }
         else if (!collectable)
         {
-            YieldFor(wait);
+            PreciseTime.SpinFor(wait);
         }
 
         while (_commitReturned.Wait(0))
@@ -294,24 +296,6 @@ internal sealed class RecurringMessagesOwner(OwnershipServices services, Recurri
     // The consumer's poll and the semaphore take whole milliseconds and truncate: rounded up, a wait of what is left
     // before the last millisecond ends within that millisecond, never after the due time.
     private static TimeSpan WholeMs(TimeSpan wait) => TimeSpan.FromMilliseconds(Math.Ceiling(wait.TotalMilliseconds));
-
-    // The last millisecond before a due time is yielded away on this thread rather than slept: a thread still running
-    // at the due time produces at once, where one woken by a timer first waits for a core (what helped the delayed
-    // dispatcher, issue 14, docs/benchmarks-delayed.md). Bounded by real time, whatever the TimeProvider.
-    private static void YieldFor(TimeSpan wait)
-    {
-        if (wait <= TimeSpan.Zero)
-        {
-            return;
-        }
-
-        var start = Stopwatch.GetTimestamp();
-        var spinner = default(SpinWait);
-        while (Stopwatch.GetElapsedTime(start) < wait)
-        {
-            spinner.SpinOnce(sleep1Threshold: -1);
-        }
-    }
 
     private void InitPending(IConsumer<byte[]?, byte[]?> consumer)
     {
