@@ -15,12 +15,6 @@ namespace Carillon.Kafka;
 /// </summary>
 internal sealed class KafkaClientFactory
 {
-    /// <summary>librdkafka's default <c>linger.ms</c>.</summary>
-    internal const double DefaultLingerMs = 5;
-
-    /// <summary>librdkafka's sticky-partition window at its default <c>linger.ms</c> (twice it).</summary>
-    internal const int DefaultStickyPartitioningLingerMs = 10;
-
     private readonly CarillonOptions _options;
     private readonly KafkaConnectivity _connectivity;
     private readonly LibrdkafkaLog _log;
@@ -53,24 +47,10 @@ internal sealed class KafkaClientFactory
     public string BootstrapServers => _options.BootstrapServers
         ?? throw new InvalidOperationException("Carillon:BootstrapServers is not set and no embedded broker was started.");
 
-    /// <summary>
-    /// A producer configuration. Where Carillon's <paramref name="defaults"/> raise <c>linger.ms</c> above librdkafka's
-    /// default, the sticky-partition window stays librdkafka's default (<see cref="DefaultStickyPartitioningLingerMs"/>):
-    /// librdkafka derives it as twice <c>linger.ms</c>, and records without a key would otherwise all go to one
-    /// partition for that long. Issue 14: the delayed dispatcher's <c>linger.ms</c> 100 made it 200 ms, which sent each
-    /// worker's whole transaction (1,000 targets, 1 MiB at 1 KiB values) to a single target partition, where its
-    /// client's broker threads spun through the commit, 4× the floor's CPU; 1 KiB dispatched at 0.6–0.7× its floor
-    /// (docs/benchmarks-delayed.md). A user's <c>sticky.partitioning.linger.ms</c>, set last, wins.
-    /// </summary>
     public ProducerConfig Producer(Action<ProducerConfig>? defaults = null)
     {
         var config = new ProducerConfig { BootstrapServers = BootstrapServers, ClientId = _options.InstanceId };
         defaults?.Invoke(config);
-        if (config.LingerMs > DefaultLingerMs && config.StickyPartitioningLingerMs is null)
-        {
-            config.StickyPartitioningLingerMs = DefaultStickyPartitioningLingerMs;
-        }
-
         return Apply(config);
     }
 

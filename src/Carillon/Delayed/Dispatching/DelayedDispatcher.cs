@@ -114,9 +114,7 @@ internal sealed class DelayedDispatcher(OwnershipServices services, ILogger<Dela
             // Nothing waits on the linger: the commit's flush sends at once whatever it is (issue 14: lateness p50 10 ms
             // with 100, as with 5). It only keeps a transaction's records from being "ready" while their partitions wait
             // to be added to the transaction: with 5 ms the client's broker threads spun through that wait, at 16 KiB
-            // for seconds (figures: docs/benchmarks-delayed.md, "Figures behind code choices"). Keyless targets still change
-            // partition as often as a plain producer's: KafkaClientFactory.Producer keeps the sticky-partition window
-            // librdkafka would otherwise derive from this linger (issue 14, 1 KiB values).
+            // for seconds (figures: docs/benchmarks-delayed.md, "Figures behind code choices").
             c.LingerMs = 100;
             c.QueueBufferingMaxMessages = 1_000_000;
 
