@@ -1,5 +1,3 @@
-using Carillon.Kafka;
-
 namespace Carillon.Delayed.Dispatching;
 
 /// <summary>
@@ -21,6 +19,4 @@ internal static class DispatchTimings
         get => Volatile.Read(ref s_observer);
         set => Volatile.Write(ref s_observer, value);
     }
-
-    public static double PreciseNowMs() => PreciseTime.NowUnixMs();
 }

@@ -637,7 +637,7 @@ internal sealed class PartitionWorker : IAsyncDisposable
     {
         var partition = _tp.Partition.Value;
         var observer = DispatchTimings.Observer;
-        var awakeMs = observer is null ? 0 : DispatchTimings.PreciseNowMs();
+        var awakeMs = observer is null ? 0 : PreciseTime.NowUnixMs();
         var slept = _slept;
         _slept = false;
         var unknownTargets = UnknownTargets(batch);
@@ -669,7 +669,7 @@ internal sealed class PartitionWorker : IAsyncDisposable
         if (observer is not null && batch.Items.Count > 0)
         {
             var (writtenMs, offsetsSentMs) = _producer.LastSteps;
-            observer(new DispatchTiming(batch.Items[0].DueMs, batch.Items.Count, slept, awakeMs, writtenMs, offsetsSentMs, DispatchTimings.PreciseNowMs()));
+            observer(new DispatchTiming(batch.Items[0].DueMs, batch.Items.Count, slept, awakeMs, writtenMs, offsetsSentMs, PreciseTime.NowUnixMs()));
         }
 
         var committedMs = _time.GetUtcNow().ToUnixTimeMilliseconds();
