@@ -222,7 +222,6 @@ internal sealed class PartitionOwner(TopicPartition partition, string instance, 
 
         var unknown = UnknownTargets(fires);
         Start(fires, unknown, now, p => Write(p, fires, unknown));
-
         return true;
     }
 
