@@ -110,7 +110,12 @@ namespace Carillon.CompileTime
                 return false;
             }
 
-            var returnType = method.ReturnType;
+            return TryGetReturnKind(method.ReturnType, known, out kind);
+        }
+
+        private static bool TryGetReturnKind(ITypeSymbol returnType, KnownTypes known, out ReturnKind kind)
+        {
+            kind = ReturnKind.Void;
             if (SymbolEqualityComparer.Default.Equals(returnType, known.Task))
             {
                 kind = ReturnKind.Task;
@@ -128,57 +133,79 @@ namespace Carillon.CompileTime
 
         private static bool TryBindParameters(ImmutableArray<IParameterSymbol> parameters, Compilation compilation, KnownTypes known, out ImmutableArray<ArgumentBinding> bindings, out string reason)
         {
-            var cancellationToken = known.CancellationToken;
-            var context = known.Context;
             var builder = ImmutableArray.CreateBuilder<ArgumentBinding>(parameters.Length);
             foreach (var parameter in parameters)
             {
-                var type = parameter.Type;
-                if (parameter.RefKind != RefKind.None)
+                var defaultsToNull = parameter.HasExplicitDefaultValue && parameter.ExplicitDefaultValue is null;
+                if (!TryBindParameter(parameter.Name, parameter.RefKind, parameter.Type, defaultsToNull, compilation, known, out var binding, out reason))
                 {
-                    reason = $"parameter '{parameter.Name}' is passed by reference (ref, out or in)";
                     bindings = default;
                     return false;
                 }
 
-                if (type.TypeKind == TypeKind.Pointer || type.TypeKind == TypeKind.FunctionPointer || type.IsRefLikeType || type.TypeKind == TypeKind.Error)
-                {
-                    reason = $"parameter '{parameter.Name}' has a type that cannot be resolved from services";
-                    bindings = default;
-                    return false;
-                }
-
-                if (!compilation.IsSymbolAccessibleWithin(type, compilation.Assembly))
-                {
-                    reason = $"parameter '{parameter.Name}' has a type not accessible from generated code";
-                    bindings = default;
-                    return false;
-                }
-
-                var typeName = type.WithNullableAnnotation(NullableAnnotation.NotAnnotated).ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat);
-                ArgumentKind kind;
-                if (SymbolEqualityComparer.Default.Equals(type, cancellationToken))
-                {
-                    kind = ArgumentKind.CancellationToken;
-                }
-                else if (SymbolEqualityComparer.Default.Equals(type.WithNullableAnnotation(NullableAnnotation.NotAnnotated), context))
-                {
-                    kind = ArgumentKind.Context;
-                }
-                else if (type.IsReferenceType && (type.NullableAnnotation == NullableAnnotation.Annotated || (parameter.HasExplicitDefaultValue && parameter.ExplicitDefaultValue is null)))
-                {
-                    // A nullable or defaulted-to-null service is optional: resolved with GetService, null when absent.
-                    kind = ArgumentKind.OptionalService;
-                }
-                else
-                {
-                    kind = ArgumentKind.RequiredService;
-                }
-
-                builder.Add(new ArgumentBinding(kind, typeName));
+                builder.Add(binding);
             }
 
             bindings = builder.MoveToImmutable();
+            reason = string.Empty;
+            return true;
+        }
+
+        /// <summary>
+        /// How generated code supplies one parameter of a scheduled method or of its type's constructor, or why it
+        /// cannot. Shared by the bound rules and the generator's syntax fast path (issue 14), which binds only the
+        /// parameter's type.
+        /// </summary>
+        /// <param name="defaultsToNull">Whether the parameter's default value is <c>null</c>.</param>
+        public static bool TryBindParameter(string name, RefKind refKind, ITypeSymbol type, bool defaultsToNull, Compilation compilation, out ArgumentBinding binding, out string reason)
+            => TryBindParameter(name, refKind, type, defaultsToNull, compilation, s_knownTypes.GetValue(compilation, c => new KnownTypes(c)), out binding, out reason);
+
+        /// <summary>The kind a bound non-void return type gives, or false when it is neither Task nor ValueTask.</summary>
+        public static bool TryGetReturnKind(ITypeSymbol returnType, Compilation compilation, out ReturnKind kind)
+            => TryGetReturnKind(returnType, s_knownTypes.GetValue(compilation, c => new KnownTypes(c)), out kind);
+
+        private static bool TryBindParameter(string name, RefKind refKind, ITypeSymbol type, bool defaultsToNull, Compilation compilation, KnownTypes known, out ArgumentBinding binding, out string reason)
+        {
+            binding = default;
+            if (refKind != RefKind.None)
+            {
+                reason = $"parameter '{name}' is passed by reference (ref, out or in)";
+                return false;
+            }
+
+            if (type.TypeKind == TypeKind.Pointer || type.TypeKind == TypeKind.FunctionPointer || type.IsRefLikeType || type.TypeKind == TypeKind.Error)
+            {
+                reason = $"parameter '{name}' has a type that cannot be resolved from services";
+                return false;
+            }
+
+            if (!compilation.IsSymbolAccessibleWithin(type, compilation.Assembly))
+            {
+                reason = $"parameter '{name}' has a type not accessible from generated code";
+                return false;
+            }
+
+            var typeName = type.WithNullableAnnotation(NullableAnnotation.NotAnnotated).ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat);
+            ArgumentKind kind;
+            if (SymbolEqualityComparer.Default.Equals(type, known.CancellationToken))
+            {
+                kind = ArgumentKind.CancellationToken;
+            }
+            else if (SymbolEqualityComparer.Default.Equals(type.WithNullableAnnotation(NullableAnnotation.NotAnnotated), known.Context))
+            {
+                kind = ArgumentKind.Context;
+            }
+            else if (type.IsReferenceType && (type.NullableAnnotation == NullableAnnotation.Annotated || defaultsToNull))
+            {
+                // A nullable or defaulted-to-null service is optional: resolved with GetService, null when absent.
+                kind = ArgumentKind.OptionalService;
+            }
+            else
+            {
+                kind = ArgumentKind.RequiredService;
+            }
+
+            binding = new ArgumentBinding(kind, typeName);
             reason = string.Empty;
             return true;
         }

@@ -23,16 +23,28 @@ namespace Carillon.CompileTime
         /// <summary>The problem of each attribute, in order; all None when the method has a single attribute.</summary>
         public static RepeatedActionProblem[] Check(IReadOnlyList<AttributeData> attributes)
         {
-            var problems = new RepeatedActionProblem[attributes.Count];
-            if (attributes.Count < 2)
+            var ids = new string?[attributes.Count];
+            for (var i = 0; i < ids.Length && attributes.Count > 1; i++)
+            {
+                ids[i] = ScheduledActionArguments.Read(attributes[i]).Id;
+            }
+
+            return CheckIds(ids);
+        }
+
+        /// <summary>The problem of each attribute from its explicit <c>Id</c> (null when it sets none), in order.</summary>
+        public static RepeatedActionProblem[] CheckIds(IReadOnlyList<string?> ids)
+        {
+            var problems = new RepeatedActionProblem[ids.Count];
+            if (ids.Count < 2)
             {
                 return problems;
             }
 
             var seen = new HashSet<string>(StringComparer.Ordinal);
-            for (var i = 0; i < attributes.Count; i++)
+            for (var i = 0; i < ids.Count; i++)
             {
-                var id = ScheduledActionArguments.Read(attributes[i]).Id;
+                var id = ids[i];
                 if (id is null)
                 {
                     problems[i] = RepeatedActionProblem.MissingId;

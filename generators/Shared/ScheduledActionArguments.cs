@@ -1,3 +1,4 @@
+using System.Collections.Generic;
 using Microsoft.CodeAnalysis;
 
 namespace Carillon.CompileTime
@@ -32,12 +33,26 @@ namespace Carillon.CompileTime
                 return result;
             }
 
-            result.Cron = attribute.ConstructorArguments[0].Value as string;
-            result.IsComplete = true;
-            foreach (var named in attribute.NamedArguments)
+            var named = new (string Name, object? Value)[attribute.NamedArguments.Length];
+            for (var i = 0; i < named.Length; i++)
             {
-                var value = named.Value.Value;
-                switch (named.Key)
+                named[i] = (attribute.NamedArguments[i].Key, attribute.NamedArguments[i].Value.Value);
+            }
+
+            return FromValues(attribute.ConstructorArguments[0].Value as string, named);
+        }
+
+        /// <summary>
+        /// The arguments from their constant values: the cron, and each named argument's name and value (an enum's
+        /// underlying value), as written. The one reading of the values for the bound attribute and for the
+        /// generator's syntax fast path (issue 14), so the two cannot disagree.
+        /// </summary>
+        public static ScheduledActionArguments FromValues(string? cron, IReadOnlyList<(string Name, object? Value)> named)
+        {
+            var result = new ScheduledActionArguments { Cron = cron, IsComplete = true };
+            foreach (var (name, value) in named)
+            {
+                switch (name)
                 {
                     case "Id":
                         result.Id = value as string;
@@ -80,7 +95,9 @@ namespace Carillon.CompileTime
         }
 
         /// <summary>The effective task ID: the explicit one, or <c>{TypeName}.{MethodName}</c>.</summary>
-        public string EffectiveId(IMethodSymbol method)
-            => Id ?? TaskIdRules.DefaultId(method.ContainingType?.Name ?? string.Empty, method.Name);
+        public string EffectiveId(IMethodSymbol method) => EffectiveId(method.ContainingType?.Name ?? string.Empty, method.Name);
+
+        /// <summary>The effective task ID from the declaring type's and the method's simple names.</summary>
+        public string EffectiveId(string typeName, string methodName) => Id ?? TaskIdRules.DefaultId(typeName, methodName);
     }
 }

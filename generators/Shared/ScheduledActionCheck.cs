@@ -81,8 +81,29 @@ namespace Carillon.CompileTime
         /// </summary>
         public static ScheduledActionCheck Run(IMethodSymbol method, ScheduledActionArguments arguments, Compilation compilation, bool includeWarnings)
         {
-            var problems = new List<ScheduledActionProblem>();
             var methodName = method.ContainingType is null ? method.Name : method.ContainingType.Name + "." + method.Name;
+            var id = arguments.EffectiveId(method);
+            var problems = CheckArguments(arguments, id, methodName, includeWarnings);
+            if (!MethodRules.TryAnalyze(method, compilation, out var shape, out var reason))
+            {
+                problems.Add(new ScheduledActionProblem(ScheduledActionProblemKind.UnsupportedMethod, true, methodName, reason));
+            }
+            else if (includeWarnings && method.IsAsync && method.ReturnsVoid)
+            {
+                problems.Add(new ScheduledActionProblem(ScheduledActionProblemKind.AsyncVoid, false, methodName));
+            }
+
+            return new ScheduledActionCheck(arguments, id, shape, problems.ToImmutableArray());
+        }
+
+        /// <summary>
+        /// The problems of the attribute's own values (cron, ID, timeout, retries), which do not depend on the method:
+        /// the bound check above and the generator's syntax fast path (issue 14) both use it.
+        /// </summary>
+        /// <param name="methodName"><c>{TypeName}.{MethodName}</c>, for the messages.</param>
+        public static List<ScheduledActionProblem> CheckArguments(ScheduledActionArguments arguments, string id, string methodName, bool includeWarnings)
+        {
+            var problems = new List<ScheduledActionProblem>();
             switch (CronVerdicts.Check(arguments.Cron, out var cronError))
             {
                 case CronVerdict.Invalid:
@@ -96,7 +117,6 @@ namespace Carillon.CompileTime
                     break;
             }
 
-            var id = arguments.EffectiveId(method);
             if (!TaskIdRules.IsValid(id))
             {
                 problems.Add(new ScheduledActionProblem(ScheduledActionProblemKind.InvalidTaskId, true, id));
@@ -129,16 +149,21 @@ namespace Carillon.CompileTime
                 problems.Add(new ScheduledActionProblem(ScheduledActionProblemKind.UnknownTimeZone, false, arguments.TimeZone));
             }
 
-            if (!MethodRules.TryAnalyze(method, compilation, out var shape, out var reason))
+            return problems;
+        }
+
+        /// <summary>True when none of <paramref name="problems"/> stops generation.</summary>
+        public static bool NoneBlocks(IReadOnlyList<ScheduledActionProblem> problems)
+        {
+            foreach (var problem in problems)
             {
-                problems.Add(new ScheduledActionProblem(ScheduledActionProblemKind.UnsupportedMethod, true, methodName, reason));
-            }
-            else if (includeWarnings && method.IsAsync && method.ReturnsVoid)
-            {
-                problems.Add(new ScheduledActionProblem(ScheduledActionProblemKind.AsyncVoid, false, methodName));
+                if (problem.Blocks)
+                {
+                    return false;
+                }
             }
 
-            return new ScheduledActionCheck(arguments, id, shape, problems.ToImmutableArray());
+            return true;
         }
     }
 }

@@ -23,6 +23,7 @@ namespace Carillon.Generators.Parser
         public static EquatableArray<ScheduledTaskModel> Find(Compilation compilation, CancellationToken cancellationToken)
         {
             var names = AttributeNames.For(compilation, "ScheduledAction", cancellationToken);
+            var scope = SyntaxScope.For(compilation, cancellationToken);
             var trees = compilation.SyntaxTrees.ToArray();
             var found = new List<ScheduledTaskModel>?[trees.Length];
             if (compilation.Options.ConcurrentBuild && trees.Length > 1)
@@ -30,13 +31,13 @@ namespace Carillon.Generators.Parser
                 // The binding below is most of a build's generator time, and the compiler runs generators on one thread
                 // while the other cores wait (issue 14). Roslyn's symbols are thread-safe; each tree's results keep
                 // their slot, so the order (and the generated text) is the same as the sequential loop's.
-                ForEachTree(trees.Length, i => found[i] = FindIn(trees[i], compilation, names, cancellationToken), cancellationToken);
+                ForEachTree(trees.Length, i => found[i] = FindIn(trees[i], compilation, names, scope, cancellationToken), cancellationToken);
             }
             else
             {
                 for (var i = 0; i < trees.Length; i++)
                 {
-                    found[i] = FindIn(trees[i], compilation, names, cancellationToken);
+                    found[i] = FindIn(trees[i], compilation, names, scope, cancellationToken);
                 }
             }
 
@@ -52,13 +53,26 @@ namespace Carillon.Generators.Parser
             return models.ToEquatableArray();
         }
 
-        private static List<ScheduledTaskModel>? FindIn(SyntaxTree tree, Compilation compilation, AttributeNames names, CancellationToken cancellationToken)
+        private static List<ScheduledTaskModel>? FindIn(SyntaxTree tree, Compilation compilation, AttributeNames names, SyntaxScope? scope, CancellationToken cancellationToken)
         {
             List<ScheduledTaskModel>? models = null;
             SemanticModel? semanticModel = null;
+            SemanticModel Model() => semanticModel ??= compilation.GetSemanticModel(tree);
             foreach (var method in CandidateMethods(tree.GetRoot(cancellationToken), names))
             {
                 cancellationToken.ThrowIfCancellationRequested();
+
+                // Read from syntax when that settles everything (issue 14); the bound path below otherwise.
+                if (scope is not null && SyntaxTaskReader.TryRead(method, scope, compilation, Model, names, cancellationToken, out var read))
+                {
+                    if (read.Count > 0)
+                    {
+                        (models ??= new List<ScheduledTaskModel>()).AddRange(read);
+                    }
+
+                    continue;
+                }
+
                 semanticModel ??= compilation.GetSemanticModel(tree);
                 if (semanticModel.GetDeclaredSymbol(method, cancellationToken) is not { } symbol)
                 {
