@@ -349,7 +349,7 @@ namespace Carillon.Generators.Parser
                 return true;
             }
 
-            return semanticModel().GetTypeInfo(returnType).Type is { } bound && MethodRules.TryGetReturnKind(bound, compilation, out kind);
+            return BindType(semanticModel, returnType) is { } bound && MethodRules.TryGetReturnKind(bound, compilation, out kind);
         }
 
         /// <summary>
@@ -376,7 +376,7 @@ namespace Carillon.Generators.Parser
                 {
                     builder.Add(new ArgumentBinding(ArgumentKind.Context, "global::Carillon.ScheduledActionContext"));
                 }
-                else if (semanticModel().GetTypeInfo(parameter.Type).Type is { } type
+                else if (BindType(semanticModel, parameter.Type) is { } type
                     && MethodRules.TryBindParameter(parameter.Identifier.ValueText, RefKind.None, type, defaultsToNull: false, compilation, out var binding, out _))
                 {
                     builder.Add(binding);
@@ -463,6 +463,24 @@ namespace Carillon.Generators.Parser
             }
 
             return topLevel && !HasModifier(modifiers, SyntaxKind.ProtectedKeyword);
+        }
+
+        /// <summary>
+        /// Binds a type written in a member's signature as it binds there, without the member's symbol: at the start of
+        /// the declaring class's body, where the same names are in scope (the member is not generic). Binding it in
+        /// place would build the member's symbol, and with it every member of the class (issue 14).
+        /// </summary>
+        private static ITypeSymbol? BindType(Func<SemanticModel> semanticModel, TypeSyntax type)
+        {
+            for (var node = type.Parent; node is not null; node = node.Parent)
+            {
+                if (node is ClassDeclarationSyntax declaring)
+                {
+                    return semanticModel().GetSpeculativeTypeInfo(declaring.OpenBraceToken.Span.End, type, SpeculativeBindingOption.BindAsTypeOrNamespace).Type;
+                }
+            }
+
+            return null;
         }
 
         private static bool HasModifier(SyntaxTokenList modifiers, SyntaxKind kind)
