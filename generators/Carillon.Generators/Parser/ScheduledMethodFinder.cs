@@ -14,7 +14,8 @@ namespace Carillon.Generators.Parser
     /// <summary>
     /// Finds every <c>[ScheduledAction]</c> method of a compilation and parses it, the way Roslyn's attribute lookup
     /// would: a syntactic filter on the attribute's name (its simple name, or any <c>using</c> alias that names it,
-    /// directly or through another alias), then binding only the methods that pass. Methods inside bodies (local
+    /// directly or through another alias), then reading the methods that pass from syntax where that settles them
+    /// (<see cref="SyntaxTaskReader"/>) and binding the others. Methods inside bodies (local
     /// functions) are not looked at: they can never be scheduled, so nothing would be generated for them anyway.
     /// It runs only when <see cref="DeclaredCompilation"/> says the declarations changed (issue 14).
     /// </summary>
@@ -23,7 +24,9 @@ namespace Carillon.Generators.Parser
         public static EquatableArray<ScheduledTaskModel> Find(Compilation compilation, CancellationToken cancellationToken)
         {
             var names = AttributeNames.For(compilation, "ScheduledAction", cancellationToken);
-            var scope = SyntaxScope.For(compilation, cancellationToken);
+
+            // Built on the first candidate method only: an assembly without scheduled methods pays nothing for it.
+            var scope = new Lazy<SyntaxScope?>(() => SyntaxScope.For(compilation, cancellationToken), LazyThreadSafetyMode.ExecutionAndPublication);
             var trees = compilation.SyntaxTrees.ToArray();
             var found = new List<ScheduledTaskModel>?[trees.Length];
             if (compilation.Options.ConcurrentBuild && trees.Length > 1)
@@ -53,7 +56,7 @@ namespace Carillon.Generators.Parser
             return models.ToEquatableArray();
         }
 
-        private static List<ScheduledTaskModel>? FindIn(SyntaxTree tree, Compilation compilation, AttributeNames names, SyntaxScope? scope, CancellationToken cancellationToken)
+        private static List<ScheduledTaskModel>? FindIn(SyntaxTree tree, Compilation compilation, AttributeNames names, Lazy<SyntaxScope?> scope, CancellationToken cancellationToken)
         {
             List<ScheduledTaskModel>? models = null;
             SemanticModel? semanticModel = null;
@@ -63,7 +66,7 @@ namespace Carillon.Generators.Parser
                 cancellationToken.ThrowIfCancellationRequested();
 
                 // Read from syntax when that settles everything (issue 14); the bound path below otherwise.
-                if (scope is not null && SyntaxTaskReader.TryRead(method, scope, compilation, Model, names, cancellationToken, out var read))
+                if (scope.Value is { } syntaxScope && SyntaxTaskReader.TryRead(method, syntaxScope, compilation, Model, names, cancellationToken, out var read))
                 {
                     if (read.Count > 0)
                     {

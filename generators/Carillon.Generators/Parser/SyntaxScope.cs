@@ -120,6 +120,71 @@ namespace Carillon.Generators.Parser
             }
         }
 
+        /// <summary>
+        /// The <c>global::</c> name of a service type written as a plain name (<c>IClock</c> with its namespace in
+        /// scope, or <c>Bench.IClock</c>), when <see cref="TypeNameIndex"/> says nothing else can have that name; null
+        /// when it must be bound. Such a type is a class or an interface, public or declared in source, not generic.
+        /// </summary>
+        public string? ServiceTypeName(TypeSyntax type)
+        {
+            if (Names.Index is not { } index)
+            {
+                return null;
+            }
+
+            string name;
+            string? ns;
+            switch (type)
+            {
+                case IdentifierNameSyntax identifier:
+                    name = identifier.Identifier.ValueText;
+                    ns = index.OnlyType(name);
+                    if (ns is null || (ns.Length > 0 && !Imports(type, ns)))
+                    {
+                        return null;
+                    }
+
+                    break;
+                case QualifiedNameSyntax qualified when qualified.Right is IdentifierNameSyntax right:
+                    name = right.Identifier.ValueText;
+                    ns = index.OnlyType(name);
+                    if (ns is null || ns.Length == 0 || Normalize(qualified.Left) != ns || Leftmost(qualified.Left) is not { } leftmost || !index.OnlyTopLevelNamespace(leftmost))
+                    {
+                        return null;
+                    }
+
+                    break;
+                default:
+                    return null;
+            }
+
+            var full = ns.Length == 0 ? name : ns + "." + name;
+            if (full is "System.Threading.CancellationToken" or "Carillon.ScheduledActionContext")
+            {
+                return null;
+            }
+
+            foreach (var part in full.Split('.'))
+            {
+                // A keyword would be escaped with '@' in the bound type's name.
+                if (SyntaxFacts.GetKeywordKind(part) != SyntaxKind.None || SyntaxFacts.GetContextualKeywordKind(part) != SyntaxKind.None)
+                {
+                    return null;
+                }
+            }
+
+            return "global::" + full;
+        }
+
+        private static string? Leftmost(NameSyntax name)
+            => name switch
+            {
+                IdentifierNameSyntax identifier => identifier.Identifier.ValueText,
+                QualifiedNameSyntax qualified => Leftmost(qualified.Left),
+                AliasQualifiedNameSyntax aliased when aliased.Alias.Identifier.IsKind(SyntaxKind.GlobalKeyword) => aliased.Name.Identifier.ValueText,
+                _ => null,
+            };
+
         /// <summary>A namespace or type name as dotted text without <c>global::</c>; null for any other alias qualifier or a generic name.</summary>
         public static string? Normalize(NameSyntax? name)
         {

@@ -14,8 +14,9 @@ namespace Carillon.Generators.Parser
     /// The syntax fast path (issue 14): the models of a <c>[ScheduledAction]</c> method read from its declaration,
     /// for the common shape (literal arguments, a non-generic, non-partial class, parameters without modifiers or
     /// defaults), without the method's symbol or its attributes. The compiler binds all of that again for the
-    /// compilation with the generated files, so the bound path paid for it twice. Only the types syntax cannot name
-    /// (a constructor's service parameters, an unusual return type) are bound, each alone. Whenever a part is not one
+    /// compilation with the generated files, so the bound path paid for it twice. A type in a signature is read from
+    /// its name when only one thing anywhere has that name (<see cref="UniqueTypeNames"/>, <see cref="TypeNameIndex"/>);
+    /// any other is bound, alone, in the class body's scope. Whenever a part is not one
     /// of the shapes read here, <see cref="TryRead"/> returns false and the method is bound as before, so what is
     /// generated is always what the bound path generates (docs/benchmarks-compile-time.md).
     /// </summary>
@@ -375,6 +376,10 @@ namespace Carillon.Generators.Parser
                 else if (scope.Means(parameter.Type, "ScheduledActionContext", CarillonNamespace, scope.Names.Context))
                 {
                     builder.Add(new ArgumentBinding(ArgumentKind.Context, "global::Carillon.ScheduledActionContext"));
+                }
+                else if (scope.ServiceTypeName(parameter.Type) is { } service)
+                {
+                    builder.Add(new ArgumentBinding(ArgumentKind.RequiredService, service));
                 }
                 else if (BindType(semanticModel, parameter.Type) is { } type
                     && MethodRules.TryBindParameter(parameter.Identifier.ValueText, RefKind.None, type, defaultsToNull: false, compilation, out var binding, out _))

@@ -182,6 +182,38 @@ public class SyntaxFastPathTests
         Assert.Contains("Service<global::Lib.CancellationToken>(services)", Compiler.GeneratedText(run, "ScheduleRegistry.g.cs"), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void Service_type_whose_name_two_types_share_is_the_one_binding_finds()
+    {
+        // Lib.IClock (in an enclosing namespace) hides Shop.IClock, which the file imports: a name two types share is bound.
+        var library = Compiler.Create("namespace Lib { public interface IClock { } }", assemblyName: "Lib");
+        var compilation = Compiler.Create(
+            """
+            using Shop;
+            namespace Shop { public interface IClock { } }
+            namespace Lib.Jobs
+            {
+                public class Jobs { public Jobs(IClock clock) { } [ScheduledAction("@hourly")] public void Run() { } }
+            }
+            """,
+            references: new[] { MetadataReference.CreateFromImage(Compiler.Emit(library)) });
+
+        var (_, run) = Compiler.Generate(compilation);
+
+        Assert.Contains("new global::Lib.Jobs.Jobs(Service<global::Lib.IClock>(services))", Compiler.GeneratedText(run, "ScheduleRegistry.g.cs"), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Service_type_written_qualified_is_the_one_binding_finds()
+    {
+        var compilation = Compiler.Create("""
+            namespace Shop.Services { public interface IClock { } }
+            namespace Shop.Jobs { public class Jobs { public Jobs(Shop.Services.IClock clock) { } [ScheduledAction("@hourly")] public void Run() { } } }
+            """);
+
+        Assert.Equal(GeneratedTexts(compilation.AddSyntaxTrees(Tree(BindEverything))), GeneratedTexts(compilation));
+    }
+
     private static SyntaxTree Tree(string source) => CSharpSyntaxTree.ParseText(source, Compiler.ParseOptions, path: "Unrelated.cs");
 
     private static string[] GeneratedTexts(CSharpCompilation compilation)
