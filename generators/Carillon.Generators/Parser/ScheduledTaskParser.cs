@@ -56,7 +56,13 @@ namespace Carillon.Generators.Parser
             cancellationToken.ThrowIfCancellationRequested();
 
             // An unknown time zone is only a warning (CRL007): the task is still generated and the runtime decides.
-            return new ScheduledTaskModel(
+            return Model(id, arguments, memberVersion, shape, method.Name);
+        }
+
+        /// <summary>The task's model from its checked arguments and shape; the bound path and the syntax fast path
+        /// (<see cref="SyntaxTaskReader"/>) both build it here, so the two cannot disagree on a field.</summary>
+        internal static ScheduledTaskModel Model(string id, ScheduledActionArguments arguments, string? version, MethodShape shape, string methodName)
+            => new ScheduledTaskModel(
                 id,
                 arguments.Cron!,
                 arguments.TimeZone,
@@ -65,16 +71,15 @@ namespace Carillon.Generators.Parser
                 arguments.Exclusive,
                 arguments.Enabled,
                 arguments.Misfire,
-                memberVersion,
+                version,
                 shape.DeclaringTypeName,
                 shape.DeclaringTypeDisplayName,
-                method.Name,
+                methodName,
                 shape.IsStatic,
                 shape.ReturnKind,
                 shape.Arguments.ToEquatableArray(),
                 shape.ConstructorArguments.ToEquatableArray(),
                 arguments.ConfigurationKey,
                 new RetryModel(arguments.Retries, arguments.RetryDelay, arguments.RetryOnTimeout));
-        }
     }
 }

@@ -66,25 +66,7 @@ namespace Carillon.Generators.Parser
                     return false;
                 }
 
-                models.Add(new ScheduledTaskModel(
-                    id,
-                    arguments.Cron!,
-                    arguments.TimeZone,
-                    arguments.AllowOverlap,
-                    arguments.Timeout,
-                    arguments.Exclusive,
-                    arguments.Enabled,
-                    arguments.Misfire,
-                    null,
-                    shape!.DeclaringTypeName,
-                    shape.DeclaringTypeDisplayName,
-                    methodName,
-                    shape.IsStatic,
-                    shape.ReturnKind,
-                    shape.Arguments.ToEquatableArray(),
-                    shape.ConstructorArguments.ToEquatableArray(),
-                    arguments.ConfigurationKey,
-                    new RetryModel(arguments.Retries, arguments.RetryDelay, arguments.RetryOnTimeout)));
+                models.Add(ScheduledTaskParser.Model(id, arguments, null, shape!, methodName));
             }
 
             return true;
