@@ -6,8 +6,10 @@ using Carillon.Generators.Benchmarks;
 // "analyzers" runs only (d): the analyzers on UTC tasks versus the same tasks in Europe/Paris (issue 12's DST analysis).
 // "incremental" runs only (b), timed by the generator driver, with the steps' reasons and own times, for an edit in a
 // file with scheduled methods and one in a file without.
-// "build-vs-quartz [jobs] [--report]" writes three real projects (Carillon, Quartz.NET, neither) and times
-// `dotnet build --no-incremental` of each, interleaved (issue 14); --report adds the compiler's per-analyzer timing.
+// "build-vs-quartz [jobs] [--report] [--server]" writes three real projects (Carillon, Quartz.NET, neither) and times
+// `dotnet build --no-incremental` of each, interleaved (issue 14); --report adds the compiler's per-analyzer timing;
+// --server measures the same builds again with the compiler server (as a developer's default build runs) and prints
+// both ratios.
 // "build-vs-quartz-breakdown" measures in-process where Carillon's part goes, on the project that mode wrote, and saves
 // the generated sources beside it; "build-vs-quartz-write [jobs]" only writes and restores the projects;
 // "build-vs-quartz-shapes dir…" compiles that project with each directory's generated sources instead, interleaved.
@@ -36,7 +38,7 @@ if (args.Length >= 2 && args[1] == "build-vs-quartz")
 {
     var jobs = args.Length >= 3 && int.TryParse(args[2], out var j) ? j : 1000;
     var root = Path.Combine(Path.GetTempPath(), "carillon-build-vs-quartz");
-    Carillon.Generators.Benchmarks.BuildVsQuartz.BuildVsQuartzBenchmark.Run(runs, jobs, root, args.Contains("--report"), Console.Out);
+    Carillon.Generators.Benchmarks.BuildVsQuartz.BuildVsQuartzBenchmark.Run(runs, jobs, root, args.Contains("--report"), args.Contains("--server"), Console.Out);
     return;
 }
 
