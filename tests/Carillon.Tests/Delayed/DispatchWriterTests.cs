@@ -27,7 +27,7 @@ public sealed class DispatchWriterTests
         var rejected = new List<long>();
         var writer = new DispatchWriter(
             new TopicPartition("carillon_delayed", 0), new DelayedOptions(), TimeProvider.System, NullLogger.Instance,
-            rejected.Add, batch, null, new DispatchRecords());
+            rejected.Add, batch, null, new DispatchRecords(), new KeylessTargets(_ => 0));
         Assert.Throws<ProduceException<byte[]?, byte[]?>>(() => writer.Write(producer));
         return rejected;
     }

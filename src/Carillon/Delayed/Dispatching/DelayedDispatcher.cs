@@ -114,10 +114,9 @@ internal sealed class DelayedDispatcher(OwnershipServices services, ILogger<Dela
             // Nothing waits on the linger: the commit's flush sends at once whatever it is (issue 14: lateness p50 10 ms
             // with 100, as with 5). It only keeps a transaction's records from being "ready" while their partitions wait
             // to be added to the transaction: with 5 ms the client's broker threads spun through that wait, at 16 KiB
-            // for seconds (figures: docs/benchmarks-delayed.md, "Figures behind code choices"). Unless set, librdkafka
-            // also makes the sticky-partition window for keyless targets twice the linger (200 ms here, 10 ms with its
-            // defaults): likely the real cause of that 16 KiB gain, and of the 1 KiB gap (docs/benchmarks-delayed.md,
-            // "Issue 14: the sticky-partition window", sixth session).
+            // for seconds (figures: docs/benchmarks-delayed.md, "Figures behind code choices"). The sticky-partition
+            // window librdkafka derives from the linger (twice it, 200 ms) no longer places keyless targets: the worker
+            // picks their partitions (KeylessTargets, issue 14); it applies only while a topic's partition count is unknown.
             c.LingerMs = 100;
             c.QueueBufferingMaxMessages = 1_000_000;
 

@@ -18,7 +18,8 @@ internal sealed class DispatchWriter(
     Action<long> reject,
     DispatchBatch batch,
     HashSet<string>? unknownTargets,
-    DispatchRecords records)
+    DispatchRecords records,
+    KeylessTargets keyless)
 {
     public int Misdirected { get; private set; }
 
@@ -47,12 +48,21 @@ internal sealed class DispatchWriter(
             var target = records.Target(item, partitionAscii, out var scheduleKey, out var offsetAscii);
             try
             {
-                if (!ReferenceEquals(targetTopic?.Topic, item.TargetTopic))
+                if (target.Key is null)
                 {
-                    targetTopic = new TopicPartition(item.TargetTopic, Partition.Any);
+                    // Keyless: a partition chosen here, so that a transaction's targets spread (issue 14, KeylessTargets).
+                    producer.Produce(keyless.For(item.TargetTopic, target.Value?.Length ?? 0), target);
                 }
+                else
+                {
+                    // Keyed: the producer's murmur2 partitioner, the partition any Kafka producer picks for the key.
+                    if (!ReferenceEquals(targetTopic?.Topic, item.TargetTopic))
+                    {
+                        targetTopic = new TopicPartition(item.TargetTopic, Partition.Any);
+                    }
 
-                producer.Produce(targetTopic, target);
+                    producer.Produce(targetTopic, target);
+                }
             }
             catch (ProduceException<byte[]?, byte[]?> e) when (ProduceRefusal.IsAboutTheMessage(e.Error))
             {

@@ -1,0 +1,75 @@
+using Confluent.Kafka;
+
+namespace Carillon.Delayed.Dispatching;
+
+/// <summary>
+/// The partition of each keyless target message of a partition worker's dispatches: consecutive keyless messages to a
+/// topic fill one partition up to <see cref="ChunkBytes"/>, then the next (from a random partition per worker, as
+/// librdkafka's sticky partitioner starts). Keyed messages are not chosen here: the producer's murmur2 partitioner places
+/// them where any Kafka producer would.
+/// <para>
+/// Why not the sticky partitioner (issue 14, docs/benchmarks-delayed.md): it changes partition by time
+/// (<c>sticky.partitioning.linger.ms</c>, twice the dispatch producers' 100 ms linger), so a transaction's targets,
+/// written within milliseconds, all went to one partition. An idempotent producer sends one produce request at a time
+/// per partition (rdkafka_broker.c, <c>rd_kafka_toppar_producer_serve</c>: <c>max_requests</c> is capped at
+/// <c>RD_KAFKA_IDEMP_MAX_INFLIGHT</c> (5) minus the partition's <em>messages</em> in flight), so 1,000 × 16 KiB went as
+/// 17 requests of <c>batch.size</c>, each sent when the previous one was answered (librdkafka's "msg" debug log), and
+/// meanwhile the broker thread found the queue ready and looped without waiting: 64 such producers woke their broker
+/// threads 0.8 M times for 192,000 1 KiB records, against 20–140 k with the targets chunked (11 s of CPU against 5 s).
+/// In chunks below <c>batch.size</c> (1,000,000 bytes by default) each partition's share of a transaction is one
+/// request, and a transaction's requests run side by side (up to the connection's 5 in flight). No single sticky window
+/// did that for all sizes: 10 ms helped 1 KiB and hurt 16 KiB.
+/// </para>
+/// One per partition worker; not thread safe.
+/// </summary>
+internal sealed class KeylessTargets(Func<string, int> partitionCount)
+{
+    /// <summary>The keyless bytes one partition takes before the next is used: half of librdkafka's default <c>batch.size</c>.</summary>
+    internal const int ChunkBytes = 512 * 1024;
+
+    // What a record costs beyond its key and value (record header, trace headers): enough to bound tiny values' chunks.
+    private const int RecordOverhead = 128;
+
+    private readonly Dictionary<string, Cursor> _cursors = new(StringComparer.Ordinal);
+
+    /// <summary>The target partition of a keyless message of <paramref name="bytes"/> (key and value) to <paramref name="topic"/>.</summary>
+    public TopicPartition For(string topic, int bytes)
+    {
+        if (!_cursors.TryGetValue(topic, out var cursor))
+        {
+            cursor = new Cursor(topic);
+            _cursors[topic] = cursor;
+        }
+
+        return cursor.Next(partitionCount(topic), bytes + RecordOverhead);
+    }
+
+    /// <summary>Where keyless messages to a topic go; with no partition count known (yet), wherever the partitioner says.</summary>
+    private sealed class Cursor(string topic)
+    {
+        private TopicPartition? _any;
+        private TopicPartition? _current;
+        private int _partition = -1;
+        private int _partitions;
+        private long _bytes;
+
+        public TopicPartition Next(int partitions, int bytes)
+        {
+            if (partitions <= 0)
+            {
+                return _any ??= new TopicPartition(topic, Partition.Any);
+            }
+
+            if (_current is null || _bytes >= ChunkBytes || partitions != _partitions)
+            {
+                _partition = _partition < 0 ? Random.Shared.Next(partitions) : (_partition + 1) % partitions;
+                _partitions = partitions;
+                _bytes = 0;
+                _current = new TopicPartition(topic, new Partition(_partition));
+            }
+
+            _bytes += bytes;
+            return _current;
+        }
+    }
+}
