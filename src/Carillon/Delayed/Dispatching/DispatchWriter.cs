@@ -46,9 +46,10 @@ internal sealed class DispatchWriter(
             }
 
             var target = records.Target(item, partitionAscii, out var scheduleKey, out var offsetAscii);
+            var keylessChosen = target.Key is null;
             try
             {
-                if (target.Key is null)
+                if (keylessChosen)
                 {
                     // Keyless: a partition chosen here, so that a transaction's targets spread (issue 14, KeylessTargets).
                     producer.Produce(keyless.For(item.TargetTopic, target.Value?.Length ?? 0), target);
@@ -64,11 +65,14 @@ internal sealed class DispatchWriter(
                     producer.Produce(targetTopic, target);
                 }
             }
-            catch (ProduceException<byte[]?, byte[]?> e) when (ProduceRefusal.IsAboutTheMessage(e.Error))
+            catch (ProduceException<byte[]?, byte[]?> e) when (ProduceRefusal.IsAboutTheMessage(e.Error)
+                && !(keylessChosen && e.Error.Code == ErrorCode.Local_UnknownPartition))
             {
                 // Refused before it left this process (too large, …): it would fail every retry, so it becomes a
-                // dead letter after the reload instead of blocking the partition. A refusal of the producer's state
-                // propagates as is: the transaction fails and the reload retries the message.
+                // dead letter after the reload instead of blocking the partition. A partition this worker chose from a
+                // stale partition count is not the message's fault: the transaction fails, the count is asked again
+                // (PartitionWorker forgets the topic) and the reload retries the message. A refusal of the producer's
+                // state propagates as is too.
                 reject(item.Offset);
 
                 DispatcherLog.TargetRejected(logger, partition, item.Offset, e.Error.Reason);
