@@ -9,16 +9,17 @@ namespace Carillon.Delayed.Dispatching;
 /// them where any Kafka producer would.
 /// <para>
 /// Why not the sticky partitioner (issue 14, docs/benchmarks-delayed.md): it changes partition by time
-/// (<c>sticky.partitioning.linger.ms</c>, twice the dispatch producers' 100 ms linger), so a transaction's targets,
-/// written within milliseconds, all went to one partition. An idempotent producer sends one produce request at a time
+/// (<c>sticky.partitioning.linger.ms</c>, 200 ms with the dispatch producers' former 100 ms linger), so a
+/// transaction's targets, written within milliseconds, all went to one partition. An idempotent producer sends one produce request at a time
 /// per partition (rdkafka_broker.c, <c>rd_kafka_toppar_producer_serve</c>: <c>max_requests</c> is capped at
 /// <c>RD_KAFKA_IDEMP_MAX_INFLIGHT</c> (5) minus the partition's <em>messages</em> in flight), so 1,000 × 16 KiB went as
 /// 17 requests of <c>batch.size</c>, each sent when the previous one was answered (librdkafka's "msg" debug log), and
 /// meanwhile the broker thread found the queue ready and looped without waiting: 64 such producers woke their broker
 /// threads 0.8 M times for 192,000 1 KiB records, against 20–140 k with the targets chunked (11 s of CPU against 5 s).
 /// In chunks below <c>batch.size</c> (1,000,000 bytes by default) each partition's share of a transaction is one
-/// request, and a transaction's requests run side by side (up to the connection's 5 in flight). No single sticky window
-/// did that for all sizes: 10 ms helped 1 KiB and hurt 16 KiB.
+/// request (provided nothing is sent before the commit's flush: the producers' long linger, DelayedDispatcher), and a
+/// transaction's requests run side by side (up to the connection's 5 in flight). No single sticky window did that for
+/// all sizes: 10 ms helped 1 KiB and hurt 16 KiB.
 /// </para>
 /// One per partition worker; not thread safe.
 /// </summary>
