@@ -48,11 +48,13 @@ internal sealed class TargetTopicDirectory(Func<IAdminClient> createAdmin, TimeP
     }
 
     /// <summary>
-    /// The topic's partition count from the cached answer, or 0 when there is none yet (or the cluster did not give one).
+    /// The topic's partitions that had a leader in the cached answer, in ascending order, or none when there is no answer
+    /// yet (or the cluster did not give one). A partition without a leader would hold a chosen message until the
+    /// transaction times out, so it is left out, as librdkafka's own partitioners skip unavailable partitions.
     /// Never blocks, never asks.
     /// </summary>
-    public int Partitions(string topic)
-        => _topics.TryGetValue(topic, out var lookup) && lookup.Answer.IsCompletedSuccessfully ? lookup.Partitions : 0;
+    public IReadOnlyList<int> Partitions(string topic)
+        => _topics.TryGetValue(topic, out var lookup) && lookup.Answer.IsCompletedSuccessfully ? lookup.Partitions : [];
 
     /// <summary>
     /// Starts the question about <paramref name="topic"/> in the background unless it is answered or asked already,
@@ -121,7 +123,7 @@ internal sealed class TargetTopicDirectory(Func<IAdminClient> createAdmin, TimeP
             lookup.Answered(exists, partitions, time.GetUtcNow());
         });
 
-    private (bool Exists, int Partitions) Ask(string topic)
+    private (bool Exists, int[] Partitions) Ask(string topic)
     {
         try
         {
@@ -130,7 +132,7 @@ internal sealed class TargetTopicDirectory(Func<IAdminClient> createAdmin, TimeP
             {
                 if (_disposed)
                 {
-                    return (true, 0);
+                    return (true, []);
                 }
 
                 admin = _admin ??= createAdmin();
@@ -138,12 +140,15 @@ internal sealed class TargetTopicDirectory(Func<IAdminClient> createAdmin, TimeP
 
             var metadata = admin.GetMetadata(topic, s_timeout);
             var answer = metadata.Topics.FirstOrDefault(t => t.Topic == topic);
-            return (answer?.Error.Code is not ErrorCode.UnknownTopicOrPart, answer is { Error.Code: ErrorCode.NoError } ? answer.Partitions.Count : 0);
+            var led = answer is { Error.Code: ErrorCode.NoError }
+                ? answer.Partitions.Where(p => p.Leader >= 0).Select(p => p.PartitionId).Order().ToArray()
+                : [];
+            return (answer?.Error.Code is not ErrorCode.UnknownTopicOrPart, led);
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
             // No answer (the client refused, timed out or was disposed): the dispatch goes ahead, as the rule says.
-            return (true, 0);
+            return (true, []);
         }
     }
 
@@ -155,9 +160,9 @@ internal sealed class TargetTopicDirectory(Func<IAdminClient> createAdmin, TimeP
         public Task<bool> Answer => _answer.Task;
 
         // Set before the answer, read only once it is complete.
-        public int Partitions { get; private set; }
+        public int[] Partitions { get; private set; } = [];
 
-        public void Answered(bool exists, int partitions, DateTimeOffset at)
+        public void Answered(bool exists, int[] partitions, DateTimeOffset at)
         {
             _answeredAt = at;
             Partitions = partitions;

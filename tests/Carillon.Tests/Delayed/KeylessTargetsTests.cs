@@ -6,10 +6,23 @@ namespace Carillon.Tests.Delayed;
 /// <summary>The partitions keyless dispatches go to (issue 14): chunks of about <see cref="KeylessTargets.ChunkBytes"/> per partition.</summary>
 public sealed class KeylessTargetsTests
 {
+    private static readonly int[] FourPartitions = [0, 1, 2, 3];
+
+    [Fact]
+    public void Keyless_messages_go_only_to_the_partitions_that_have_a_leader()
+    {
+        int[] led = [1, 3];
+        var keyless = new KeylessTargets(_ => led);
+
+        var partitions = Enumerable.Range(0, 64).Select(_ => keyless.For("t", KeylessTargets.ChunkBytes / 4).Partition.Value).ToHashSet();
+
+        Assert.Equal(led, partitions.Order());
+    }
+
     [Fact]
     public void Keyless_messages_fill_one_partition_up_to_a_chunk_then_take_the_next()
     {
-        var keyless = new KeylessTargets(_ => 4);
+        var keyless = new KeylessTargets(_ => FourPartitions);
         var bytes = KeylessTargets.ChunkBytes / 8;
 
         var partitions = Enumerable.Range(0, 32).Select(_ => keyless.For("t", bytes).Partition.Value).ToList();
@@ -24,7 +37,7 @@ public sealed class KeylessTargetsTests
     [Fact]
     public void Each_topic_has_its_own_chunk()
     {
-        var keyless = new KeylessTargets(_ => 4);
+        var keyless = new KeylessTargets(_ => FourPartitions);
         var first = keyless.For("a", KeylessTargets.ChunkBytes - 1_000).Partition;
 
         keyless.For("b", KeylessTargets.ChunkBytes);
@@ -35,7 +48,7 @@ public sealed class KeylessTargetsTests
     [Fact]
     public void Without_a_partition_count_keyless_messages_are_left_to_the_partitioner()
     {
-        var keyless = new KeylessTargets(_ => 0);
+        var keyless = new KeylessTargets(_ => []);
 
         Assert.Equal(Partition.Any, keyless.For("t", 100).Partition);
     }

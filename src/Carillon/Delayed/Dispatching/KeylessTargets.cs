@@ -23,7 +23,7 @@ namespace Carillon.Delayed.Dispatching;
 /// </para>
 /// One per partition worker; not thread safe.
 /// </summary>
-internal sealed class KeylessTargets(Func<string, int> partitionCount)
+internal sealed class KeylessTargets(Func<string, IReadOnlyList<int>> partitions)
 {
     /// <summary>The keyless bytes one partition takes before the next is used: half of librdkafka's default <c>batch.size</c>.</summary>
     internal const int ChunkBytes = 512 * 1024;
@@ -42,31 +42,34 @@ internal sealed class KeylessTargets(Func<string, int> partitionCount)
             _cursors[topic] = cursor;
         }
 
-        return cursor.Next(partitionCount(topic), bytes + RecordOverhead);
+        return cursor.Next(partitions(topic), bytes + RecordOverhead);
     }
 
-    /// <summary>Where keyless messages to a topic go; with no partition count known (yet), wherever the partitioner says.</summary>
+    /// <summary>
+    /// Where keyless messages to a topic go: the partitions with a leader in turn; with none known (yet), wherever the
+    /// partitioner says.
+    /// </summary>
     private sealed class Cursor(string topic)
     {
         private TopicPartition? _any;
         private TopicPartition? _current;
-        private int _partition = -1;
-        private int _partitions;
+        private IReadOnlyList<int>? _partitions;
+        private int _index = -1;
         private long _bytes;
 
-        public TopicPartition Next(int partitions, int bytes)
+        public TopicPartition Next(IReadOnlyList<int> partitions, int bytes)
         {
-            if (partitions <= 0)
+            if (partitions.Count == 0)
             {
                 return _any ??= new TopicPartition(topic, Partition.Any);
             }
 
-            if (_current is null || _bytes >= ChunkBytes || partitions != _partitions)
+            if (_current is null || _bytes >= ChunkBytes || !ReferenceEquals(partitions, _partitions))
             {
-                _partition = _partition < 0 ? Random.Shared.Next(partitions) : (_partition + 1) % partitions;
+                _index = _index < 0 ? Random.Shared.Next(partitions.Count) : (_index + 1) % partitions.Count;
                 _partitions = partitions;
                 _bytes = 0;
-                _current = new TopicPartition(topic, new Partition(_partition));
+                _current = new TopicPartition(topic, new Partition(partitions[_index]));
             }
 
             _bytes += bytes;
