@@ -17,6 +17,11 @@ namespace Carillon.Kafka;
 /// the cluster about the same topic at that instant, about 100 ms before its first produce (issue 14,
 /// docs/benchmarks-delayed.md).
 /// </para>
+/// <para>
+/// The same answer gives the topic's partition count, from which the delayed dispatcher picks the partitions of keyless
+/// targets (<see cref="Carillon.Delayed.Dispatching.KeylessTargets"/>); forgotten with the answer, so a failed
+/// transaction also refreshes it (issue 14).
+/// </para>
 /// </summary>
 internal sealed class TargetTopicDirectory(Func<IAdminClient> createAdmin, TimeProvider time) : IDisposable
 {
@@ -41,6 +46,15 @@ internal sealed class TargetTopicDirectory(Func<IAdminClient> createAdmin, TimeP
         var lookup = Current(topic);
         return !lookup.Answer.Wait(s_waitBound) || lookup.Answer.Result;
     }
+
+    /// <summary>
+    /// The topic's partitions that had a leader in the cached answer, in ascending order, or none when there is no answer
+    /// yet (or the cluster did not give one). A partition without a leader would hold a chosen message until the
+    /// transaction times out, so it is left out, as librdkafka's own partitioners skip unavailable partitions.
+    /// Never blocks, never asks.
+    /// </summary>
+    public IReadOnlyList<int> Partitions(string topic)
+        => _topics.TryGetValue(topic, out var lookup) && lookup.Answer.IsCompletedSuccessfully ? lookup.Partitions : [];
 
     /// <summary>
     /// Starts the question about <paramref name="topic"/> in the background unless it is answered or asked already,
@@ -103,9 +117,13 @@ internal sealed class TargetTopicDirectory(Func<IAdminClient> createAdmin, TimeP
 
     // On a thread of its own: a blocking client call never runs on the thread pool (DedicatedThread).
     private void Start(string topic, Lookup lookup)
-        => _ = DedicatedThread.Start("carillon-topic-lookup", () => lookup.Answered(Ask(topic), time.GetUtcNow()));
+        => _ = DedicatedThread.Start("carillon-topic-lookup", () =>
+        {
+            var (exists, partitions) = Ask(topic);
+            lookup.Answered(exists, partitions, time.GetUtcNow());
+        });
 
-    private bool Ask(string topic)
+    private (bool Exists, int[] Partitions) Ask(string topic)
     {
         try
         {
@@ -114,19 +132,23 @@ internal sealed class TargetTopicDirectory(Func<IAdminClient> createAdmin, TimeP
             {
                 if (_disposed)
                 {
-                    return true;
+                    return (true, []);
                 }
 
                 admin = _admin ??= createAdmin();
             }
 
             var metadata = admin.GetMetadata(topic, s_timeout);
-            return metadata.Topics.FirstOrDefault(t => t.Topic == topic)?.Error.Code is not ErrorCode.UnknownTopicOrPart;
+            var answer = metadata.Topics.FirstOrDefault(t => t.Topic == topic);
+            var led = answer is { Error.Code: ErrorCode.NoError }
+                ? answer.Partitions.Where(p => p.Leader >= 0).Select(p => p.PartitionId).Order().ToArray()
+                : [];
+            return (answer?.Error.Code is not ErrorCode.UnknownTopicOrPart, led);
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
             // No answer (the client refused, timed out or was disposed): the dispatch goes ahead, as the rule says.
-            return true;
+            return (true, []);
         }
     }
 
@@ -137,9 +159,13 @@ internal sealed class TargetTopicDirectory(Func<IAdminClient> createAdmin, TimeP
 
         public Task<bool> Answer => _answer.Task;
 
-        public void Answered(bool exists, DateTimeOffset at)
+        // Set before the answer, read only once it is complete.
+        public int[] Partitions { get; private set; } = [];
+
+        public void Answered(bool exists, int[] partitions, DateTimeOffset at)
         {
             _answeredAt = at;
+            Partitions = partitions;
             _answer.SetResult(exists);
         }
 

@@ -163,8 +163,10 @@ public sealed class DelayedBenchmark : IBenchmark
         GC.Collect();
         GC.WaitForPendingFinalizers();
         var oursGc = GcMark.Now();
+        var oursThreads = ThreadCpu.Now();
         var total = await dispatched.WaitForAsync(backlog, TimeSpan.FromMinutes(5)) - dueAt;
         var oursGcText = oursGc.Since();
+        Console.Error.WriteLine($"ours: {backlog / total.TotalSeconds:N0} msg/s, {oursGcText}; {oursThreads.Since()}");
         var incomplete = dispatched.Total < backlog ? $" (WARNING: only {dispatched.Total:N0} dispatched within 5 min)" : "";
         if (dispatched.Total < backlog)
         {
@@ -218,7 +220,7 @@ public sealed class DelayedBenchmark : IBenchmark
     // GC pause time, collections and allocated bytes (process-wide) since a mark, and the process's CPU time: on a
     // machine shared with other work the rates move with the load, the CPU a phase took for the same records much less
     // (issue 14).
-    private readonly record struct GcMark(TimeSpan Paused, long Allocated, int Gen0, int Gen1, int Gen2, TimeSpan Cpu)
+    internal readonly record struct GcMark(TimeSpan Paused, long Allocated, int Gen0, int Gen1, int Gen2, TimeSpan Cpu)
     {
         public static GcMark Now() => new(GC.GetTotalPauseDuration(), GC.GetTotalAllocatedBytes(precise: true), GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2), ProcessCpu());
 
@@ -278,7 +280,7 @@ public sealed class DelayedBenchmark : IBenchmark
         return Task.CompletedTask;
     }
 
-    private static Headers TraceHeaders(byte[] key)
+    internal static Headers TraceHeaders(byte[] key)
     {
         var digits = Encoding.ASCII.GetBytes("1795000000000");
         return new Headers
@@ -314,6 +316,8 @@ public sealed class DelayedBenchmark : IBenchmark
             return producer;
         }).ToArray();
         var offsetDigits = Encoding.ASCII.GetBytes("1795");
+        var floorThreads = ThreadCpu.Now();
+        var floorCpu = GcMark.Now();
         var sw = Stopwatch.StartNew();
         var threads = producers.Select((producer, p) => new Thread(() =>
         {
@@ -350,6 +354,7 @@ public sealed class DelayedBenchmark : IBenchmark
         }
 
         var rate = backlog / sw.Elapsed.TotalSeconds;
+        Console.Error.WriteLine($"{prefix}: {rate:N0} msg/s, {floorCpu.Since()}; {floorThreads.Since()}");
         foreach (var producer in producers)
         {
             producer.Dispose();

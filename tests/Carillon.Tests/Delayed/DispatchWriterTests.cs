@@ -22,12 +22,12 @@ public sealed class DispatchWriterTests
         return new DispatchBatch(0, [new DispatchItem(Offset, 1_000, 900, "target", blob)], [], Offset + 1);
     }
 
-    private static List<long> WriteWith(IProducer<byte[]?, byte[]?> producer, DispatchBatch batch)
+    private static List<long> WriteWith(IProducer<byte[]?, byte[]?> producer, DispatchBatch batch, KeylessTargets? keyless = null)
     {
         var rejected = new List<long>();
         var writer = new DispatchWriter(
             new TopicPartition("carillon_delayed", 0), new DelayedOptions(), TimeProvider.System, NullLogger.Instance,
-            rejected.Add, batch, null, new DispatchRecords());
+            rejected.Add, batch, null, new DispatchRecords(), keyless ?? new KeylessTargets(_ => []));
         Assert.Throws<ProduceException<byte[]?, byte[]?>>(() => writer.Write(producer));
         return rejected;
     }
@@ -51,5 +51,21 @@ public sealed class DispatchWriterTests
         var rejected = WriteWith(producer, Batch(valueBytes: 5_000));
 
         Assert.Equal([Offset], rejected);
+    }
+
+    [Fact]
+    public void A_keyless_target_refused_for_a_partition_chosen_from_a_stale_count_is_retried_not_dead_lettered()
+    {
+        // The client's own mock cluster creates "target" (4 partitions) on the first produce; the writer is told it has a
+        // partition 999,999, as a stale answer would (issue 14: keyless targets' partitions are chosen by the worker).
+        var config = new ProducerConfig { BootstrapServers = "unused:9092" };
+        config.Set("test.mock.num.brokers", "1");
+        using var producer = new ProducerBuilder<byte[]?, byte[]?>(config).Build();
+        producer.Produce("target", new Message<byte[]?, byte[]?> { Value = [1] });
+        Assert.Equal(0, producer.Flush(TimeSpan.FromSeconds(30)));
+
+        var rejected = WriteWith(producer, Batch(valueBytes: 10), new KeylessTargets(_ => [999_999]));
+
+        Assert.Empty(rejected);
     }
 }

@@ -108,27 +108,38 @@ internal sealed class DelayedDispatcher(OwnershipServices services, ILogger<Dela
 
     private TransactionalProducer CreateProducer(TopicPartition tp) => CreateFencedProducer(
         tp,
-        c =>
-        {
-            c.Partitioner = Confluent.Kafka.Partitioner.Murmur2Random;
-            // Nothing waits on the linger: the commit's flush sends at once whatever it is (issue 14: lateness p50 10 ms
-            // with 100, as with 5). It only keeps a transaction's records from being "ready" while their partitions wait
-            // to be added to the transaction: with 5 ms the client's broker threads spun through that wait, at 16 KiB
-            // for seconds (figures: docs/benchmarks-delayed.md, "Figures behind code choices"). Unless set, librdkafka
-            // also makes the sticky-partition window for keyless targets twice the linger (200 ms here, 10 ms with its
-            // defaults): likely the real cause of that 16 KiB gain, and of the 1 KiB gap (docs/benchmarks-delayed.md,
-            // "Issue 14: the sticky-partition window", sixth session).
-            c.LingerMs = 100;
-            c.QueueBufferingMaxMessages = 1_000_000;
-
-            // Nothing reads these producers' delivery reports (the commit's flush only needs them served). With the default
-            // "all", Confluent.Kafka's report for each message keeps its key and value arrays, which DispatchRecords writes
-            // again for the next message; "none" keeps nothing of them. It did not change the bytes allocated (issue 14;
-            // docs/benchmarks-delayed.md, "Figures behind code choices").
-            c.DeliveryReportFields = "none";
-        },
+        ConfigureDispatchProducer,
         PartitionWorker.CallTimeout,
         PartitionWorker.CommitCalls);
+
+    /// <summary>The delayed dispatcher's own settings of its workers' transactional producers (before the user's).</summary>
+    internal static void ConfigureDispatchProducer(ProducerConfig c)
+    {
+        c.Partitioner = Confluent.Kafka.Partitioner.Murmur2Random;
+
+        // Nothing waits on the linger: every write step is followed by a commit, whose flush sends at once whatever is
+        // queued. A linger shorter than the write step made part of a partition's records "ready" and sent early; an
+        // idempotent producer then holds the rest of that partition back until the response (it caps a partition's
+        // in-flight requests by its count of messages in flight, rdkafka_broker.c rd_kafka_toppar_producer_serve), and
+        // through the commit's flush its broker thread polled with a zero timeout until then: the spin that cost the
+        // 1 KiB dispatch its rate. With 100 ms the write steps of 64 workers at a due instant outlasted it on a busy
+        // machine; with 1 s each partition's share of a transaction (at most a KeylessTargets chunk, below batch.size)
+        // goes as one request at the commit (issue 14, docs/benchmarks-delayed.md). At 5 ms the broker threads also
+        // spun while partitions waited to be added to the transaction ("Figures behind code choices").
+        c.LingerMs = 1_000;
+
+        // Keyless targets are placed by KeylessTargets; the sticky window only places them while a topic's partition
+        // count is unknown. Unless set, librdkafka makes it twice the linger (2 s), which would pile every keyless
+        // target of those seconds onto one partition: its default window instead.
+        c.StickyPartitioningLingerMs = 10;
+        c.QueueBufferingMaxMessages = 1_000_000;
+
+        // Nothing reads these producers' delivery reports (the commit's flush only needs them served). With the default
+        // "all", Confluent.Kafka's report for each message keeps its key and value arrays, which DispatchRecords writes
+        // again for the next message; "none" keeps nothing of them. It did not change the bytes allocated (issue 14;
+        // docs/benchmarks-delayed.md, "Figures behind code choices").
+        c.DeliveryReportFields = "none";
+    }
 
     protected override void Release(IEnumerable<TopicPartition> partitions)
     {

@@ -18,7 +18,8 @@ internal sealed class DispatchWriter(
     Action<long> reject,
     DispatchBatch batch,
     HashSet<string>? unknownTargets,
-    DispatchRecords records)
+    DispatchRecords records,
+    KeylessTargets keyless)
 {
     public int Misdirected { get; private set; }
 
@@ -45,20 +46,33 @@ internal sealed class DispatchWriter(
             }
 
             var target = records.Target(item, partitionAscii, out var scheduleKey, out var offsetAscii);
+            var keylessChosen = target.Key is null;
             try
             {
-                if (!ReferenceEquals(targetTopic?.Topic, item.TargetTopic))
+                if (keylessChosen)
                 {
-                    targetTopic = new TopicPartition(item.TargetTopic, Partition.Any);
+                    // Keyless: a partition chosen here, so that a transaction's targets spread (issue 14, KeylessTargets).
+                    producer.Produce(keyless.For(item.TargetTopic, target.Value?.Length ?? 0), target);
                 }
+                else
+                {
+                    // Keyed: the producer's murmur2 partitioner, the partition any Kafka producer picks for the key.
+                    if (!ReferenceEquals(targetTopic?.Topic, item.TargetTopic))
+                    {
+                        targetTopic = new TopicPartition(item.TargetTopic, Partition.Any);
+                    }
 
-                producer.Produce(targetTopic, target);
+                    producer.Produce(targetTopic, target);
+                }
             }
-            catch (ProduceException<byte[]?, byte[]?> e) when (ProduceRefusal.IsAboutTheMessage(e.Error))
+            catch (ProduceException<byte[]?, byte[]?> e) when (ProduceRefusal.IsAboutTheMessage(e.Error)
+                && !(keylessChosen && e.Error.Code == ErrorCode.Local_UnknownPartition))
             {
                 // Refused before it left this process (too large, …): it would fail every retry, so it becomes a
-                // dead letter after the reload instead of blocking the partition. A refusal of the producer's state
-                // propagates as is: the transaction fails and the reload retries the message.
+                // dead letter after the reload instead of blocking the partition. A partition this worker chose from a
+                // stale partition count is not the message's fault: the transaction fails, the count is asked again
+                // (PartitionWorker forgets the topic) and the reload retries the message. A refusal of the producer's
+                // state propagates as is too.
                 reject(item.Offset);
 
                 DispatcherLog.TargetRejected(logger, partition, item.Offset, e.Error.Reason);

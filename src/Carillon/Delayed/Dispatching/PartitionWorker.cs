@@ -72,6 +72,7 @@ internal sealed class PartitionWorker : IAsyncDisposable
     private readonly CancellationTokenSource _stop = new();
     private readonly ManualResetEventSlim _wake = new();
     private readonly DispatchRecords _records = new(); // the loop thread's only
+    private readonly KeylessTargets _keyless; // the loop thread's only
     private readonly List<DispatchItem> _items = new(MaxBatch); // each batch's items; the loop thread's only
     private Task? _predecessor;
     private TransactionalProducer? _producer; // the loop thread's only
@@ -112,6 +113,7 @@ internal sealed class PartitionWorker : IAsyncDisposable
         _monitor = monitor;
         _requestLoad = requestLoad;
         _targets = targets;
+        _keyless = new KeylessTargets(targets.Partitions);
         _fencedWait = sessionTimeout;
         _predecessor = predecessor;
         State = new PartitionState(tp.Partition.Value, options.LoadHorizon, options.MaxLateness, policy, options.MaxDeliverAhead)
@@ -641,7 +643,7 @@ internal sealed class PartitionWorker : IAsyncDisposable
         var slept = _slept;
         _slept = false;
         var unknownTargets = UnknownTargets(batch);
-        var written = new DispatchWriter(_tp, _options, _time, _logger, Reject, batch, unknownTargets, _records);
+        var written = new DispatchWriter(_tp, _options, _time, _logger, Reject, batch, unknownTargets, _records, _keyless);
         var withOffsets = _time.GetUtcNow().ToUnixTimeMilliseconds() - _offsetsSentAtMs >= s_offsetsInterval.TotalMilliseconds;
         var outcome = _producer!.Execute(
             written.Write,
