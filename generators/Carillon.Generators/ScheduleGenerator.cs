@@ -57,7 +57,7 @@ namespace Carillon.Generators
 
             context.CancellationToken.ThrowIfCancellationRequested();
             context.AddSource("Carillon.ScheduleRegistry.g.cs", RegistryEmitter.Emit(compilation, tasks));
-            context.AddSource("Carillon.ServiceCollectionExtensions.g.cs", ServiceCollectionEmitter.Emit(compilation, tasks));
+            context.AddSource("Carillon.ServiceCollectionExtensions.g.cs", ServiceCollectionEmitter.Emit(compilation));
         }
     }
 }

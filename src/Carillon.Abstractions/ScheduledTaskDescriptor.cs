@@ -1,3 +1,5 @@
+using System.Diagnostics.CodeAnalysis;
+
 namespace Carillon;
 
 /// <summary>
@@ -39,6 +41,28 @@ public sealed class ScheduledTaskDescriptor
         _invoker = invoker ?? throw new ArgumentNullException(nameof(invoker));
     }
 
+    /// <summary>A copy of <paramref name="source"/> with another cron: every other value, set or initialized, is kept.</summary>
+    private ScheduledTaskDescriptor(ScheduledTaskDescriptor source, string cron)
+    {
+        Id = source.Id;
+        Cron = cron ?? throw new ArgumentNullException(nameof(cron));
+        TimeZone = source.TimeZone;
+        AllowOverlap = source.AllowOverlap;
+        Timeout = source.Timeout;
+        Exclusive = source.Exclusive;
+        Enabled = source.Enabled;
+        Misfire = source.Misfire;
+        Version = source.Version;
+        DeclaringType = source.DeclaringType;
+        MethodName = source.MethodName;
+        _invoker = source._invoker;
+        ConfigurationKey = source.ConfigurationKey;
+        ServiceType = source.ServiceType;
+        Retries = source.Retries;
+        RetryDelay = source.RetryDelay;
+        RetryOnTimeout = source.RetryOnTimeout;
+    }
+
     /// <summary>The task ID, unique in the application.</summary>
     public string Id { get; }
 
@@ -71,6 +95,14 @@ public sealed class ScheduledTaskDescriptor
 
     /// <summary>Name of the scheduled method.</summary>
     public string MethodName { get; }
+
+    /// <summary>
+    /// The declaring type of an instance method, which each run takes from its service provider; null for a static
+    /// method. <c>AddCarillon</c> registers it as scoped unless the application registered it already
+    /// (<see cref="Microsoft.Extensions.DependencyInjection.ScheduledTaskServiceCollectionExtensions.AddScheduledTaskServices"/>).
+    /// </summary>
+    [DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicConstructors)]
+    public Type? ServiceType { get; init; }
 
     /// <summary>
     /// The configuration key whose value, when set, replaces <see cref="Cron"/> at startup
@@ -109,13 +141,17 @@ public sealed class ScheduledTaskDescriptor
             throw new ArgumentOutOfRangeException(nameof(retryDelaySeconds), retryDelaySeconds, "RetryDelay must be 0 or more seconds.");
         }
 
-        return new ScheduledTaskDescriptor(Id, Cron, TimeZone, AllowOverlap, (int)(Timeout?.TotalSeconds ?? 0), Exclusive, Enabled, Misfire, Version, DeclaringType, MethodName, _invoker)
+        return new ScheduledTaskDescriptor(this, Cron)
         {
             Retries = retries,
             RetryDelay = TimeSpan.FromSeconds(retryDelaySeconds),
             RetryOnTimeout = retryOnTimeout,
         };
     }
+
+    /// <summary>A copy of this descriptor with another cron (a configured one replacing the attribute's); every other value is kept.</summary>
+    /// <param name="cron">The cron expression.</param>
+    public ScheduledTaskDescriptor WithCron(string cron) => new(this, cron);
 
     /// <summary>Runs the method with the given context.</summary>
     public ValueTask InvokeAsync(IServiceProvider services, ScheduledActionContext context, CancellationToken cancellationToken)

@@ -19,14 +19,22 @@ namespace Carillon.Generators.Emitter
     /// </remarks>
     internal static class DescriptorTableEmitter
     {
-        /// <summary>Integers per task in the row table; the order of the columns is the descriptor's constructor's.</summary>
+        /// <summary>Integers per task in the row table for the descriptor's constructor, in its order.</summary>
         private const int ConstructorColumns = 11;
+
+        private const string TrimmingJustification = "Each declaring type's public constructors are kept by Instance<T>, whose type parameter carries the same annotation and which the dispatch calls for every one of these types.";
 
         public static void Emit(SourceWriter w, CompilationModel compilation, IReadOnlyList<ScheduledTaskModel> tasks)
         {
-            // The configuration-key column only when a task has one: the table of every other assembly stays as it was.
+            // The service-type column only when a task is an instance method, the configuration-key column only when a
+            // task has a key: the table of an assembly without them has no column for them.
+            var types = tasks.Where(t => !t.IsStatic).Select(t => t.DeclaringTypeName).Distinct(StringComparer.Ordinal).ToList();
+            var typeIndexes = types.Select((type, index) => (type, index)).ToDictionary(p => p.type, p => p.index, StringComparer.Ordinal);
+            var withTypes = types.Count > 0;
             var withKeys = tasks.Any(t => t.ConfigurationKey is not null);
-            var columns = withKeys ? ConstructorColumns + 1 : ConstructorColumns;
+            var typeColumn = ConstructorColumns;
+            var keyColumn = withTypes ? ConstructorColumns + 1 : ConstructorColumns;
+            var columns = keyColumn + (withKeys ? 1 : 0);
             var pool = new StringPool();
             var rows = new List<string>(tasks.Count);
             foreach (var t in tasks)
@@ -45,6 +53,11 @@ namespace Carillon.Generators.Emitter
                     pool.IndexOf(t.DeclaringTypeDisplayName),
                     pool.IndexOf(t.MethodName),
                 };
+                if (withTypes)
+                {
+                    row = row.Concat(new[] { t.IsStatic ? -1 : typeIndexes[t.DeclaringTypeName] }).ToArray();
+                }
+
                 if (withKeys)
                 {
                     row = row.Concat(new[] { t.ConfigurationKey is null ? -1 : pool.IndexOf(t.ConfigurationKey) }).ToArray();
@@ -60,7 +73,8 @@ namespace Carillon.Generators.Emitter
             w.Line("private static global::System.ReadOnlySpan<int> StringEnds => new int[] { " + string.Join(", ", pool.Ends.Select(SourceWriter.Number)) + " };");
             w.Line();
             w.Line("// One row per task, in declaration order: ID, cron, time zone (-1: none), allow overlap, timeout (s), exclusive,");
-            w.Line("// enabled, misfire, version, declaring type, method" + (withKeys ? ", configuration key (-1: none)" : string.Empty) + ". Strings are indexes into StringEnds.");
+            w.Line("// enabled, misfire, version, declaring type, method" + (withTypes ? ", service type (index into types; -1: static)" : string.Empty)
+                + (withKeys ? ", configuration key (-1: none)" : string.Empty) + ". Strings are indexes into StringEnds.");
             w.Line("private static global::System.ReadOnlySpan<int> Rows => new int[]");
             w.Open();
             foreach (var row in rows)
@@ -70,8 +84,19 @@ namespace Carillon.Generators.Emitter
 
             w.Close(";");
             w.Line();
+            if (withTypes)
+            {
+                w.Line("[global::System.Diagnostics.CodeAnalysis.UnconditionalSuppressMessage(\"Trimming\", \"IL2072\", Justification = " + CodeText.Literal(TrimmingJustification) + ")]");
+            }
+
             w.Line("private static global::Carillon.ScheduledTaskDescriptor[] CreateTasks()");
             w.Open();
+            if (withTypes)
+            {
+                // Each run resolves an instance method's declaring type from its scope; AddCarillon registers them (issue 14).
+                w.Line("var types = new global::System.Type[] { " + string.Join(", ", types.Select(t => "typeof(" + t + ")")) + " };");
+            }
+
             w.Line("var ends = StringEnds;");
             w.Line("var strings = new string[ends.Length];");
             w.Line("for (int i = 0, start = 0; i < strings.Length; start = ends[i], i++)");
@@ -85,11 +110,22 @@ namespace Carillon.Generators.Emitter
             w.Indented(i => i
                 .Line("strings[rows[r]], strings[rows[r + 1]], rows[r + 2] < 0 ? null : strings[rows[r + 2]], rows[r + 3] != 0, rows[r + 4],")
                 .Line("rows[r + 5] != 0, rows[r + 6] != 0, (global::Carillon.MisfirePolicy)rows[r + 7], strings[rows[r + 8]], strings[rows[r + 9]],")
-                .Line("strings[rows[r + 10]], Invoker(i))" + (withKeys ? "" : ";")));
-            if (withKeys)
+                .Line("strings[rows[r + 10]], Invoker(i))" + (withTypes || withKeys ? "" : ";")));
+            if (withTypes || withKeys)
             {
                 w.Line("{");
-                w.Indented(i => i.Line("ConfigurationKey = rows[r + 11] < 0 ? null : strings[rows[r + 11]],"));
+                w.Indented(i =>
+                {
+                    if (withTypes)
+                    {
+                        i.Line("ServiceType = rows[r + " + SourceWriter.Number(typeColumn) + "] < 0 ? null : types[rows[r + " + SourceWriter.Number(typeColumn) + "]],");
+                    }
+
+                    if (withKeys)
+                    {
+                        i.Line("ConfigurationKey = rows[r + " + SourceWriter.Number(keyColumn) + "] < 0 ? null : strings[rows[r + " + SourceWriter.Number(keyColumn) + "]],");
+                    }
+                });
                 w.Line("};");
             }
 

@@ -6,9 +6,9 @@ using Carillon.Generators.Models;
 namespace Carillon.Generators.Emitter
 {
     /// <summary>
-    /// Emits the invocation code: a chain of direct calls (no reflection). Instances come from one factory per declaring type,
-    /// which takes the registered instance from the provider or, when the type is not registered, constructs it with
-    /// its dependencies from the provider.
+    /// Emits the invocation code: a chain of direct calls (no reflection in the call). An instance method's target is the
+    /// run's instance of its declaring type from the service provider (<c>AddCarillon</c> registers each one as scoped), or,
+    /// for a provider it was not registered with, one constructed with its dependencies from it.
     /// </summary>
     internal static class InvokerEmitter
     {
@@ -30,14 +30,14 @@ namespace Carillon.Generators.Emitter
         /// dispatches in two steps, by block (<c>index &gt;&gt; 5</c>) and then by index within one method per block, so
         /// no method holds more than <see cref="BlockSize"/> tests and finding a task takes at most two short chains.
         /// </remarks>
-        public static void EmitDispatch(SourceWriter w, IReadOnlyList<ScheduledTaskModel> tasks, Dictionary<string, string> factories)
+        public static void EmitDispatch(SourceWriter w, IReadOnlyList<ScheduledTaskModel> tasks)
         {
             w.Line("private static global::Carillon.ScheduledTaskInvoker Invoker(int index)");
             w.Indented(i => i.Line("=> (services, context, cancellationToken) => Invoke(index, services, context, cancellationToken);"));
             w.Line();
             if (tasks.Count <= BlockSize)
             {
-                EmitChain(w, "Invoke", tasks, 0, tasks.Count, factories);
+                EmitChain(w, "Invoke", tasks, 0, tasks.Count);
                 return;
             }
 
@@ -56,32 +56,19 @@ namespace Carillon.Generators.Emitter
             {
                 w.Line();
                 var start = b * BlockSize;
-                EmitChain(w, "Invoke" + SourceWriter.Number(b), tasks, start, System.Math.Min(start + BlockSize, tasks.Count), factories);
+                EmitChain(w, "Invoke" + SourceWriter.Number(b), tasks, start, System.Math.Min(start + BlockSize, tasks.Count));
             }
         }
 
         /// <summary>One dispatch method: a chain of direct calls for the tasks <paramref name="start"/> to <paramref name="end"/> - 1.</summary>
-        private static void EmitChain(SourceWriter w, string name, IReadOnlyList<ScheduledTaskModel> tasks, int start, int end, Dictionary<string, string> factories)
+        private static void EmitChain(SourceWriter w, string name, IReadOnlyList<ScheduledTaskModel> tasks, int start, int end)
         {
             w.Line("private static global::System.Threading.Tasks.ValueTask " + name + DispatchParameters);
             w.Open();
             for (var i = start; i < end; i++)
             {
                 var task = tasks[i];
-                string target;
-                if (task.IsStatic)
-                {
-                    target = task.DeclaringTypeName;
-                }
-                else
-                {
-                    if (!factories.TryGetValue(task.DeclaringTypeName, out var factory))
-                    {
-                        factories[task.DeclaringTypeName] = factory = "Create" + SourceWriter.Number(factories.Count);
-                    }
-
-                    target = factory + "(services)";
-                }
+                var target = task.IsStatic ? task.DeclaringTypeName : "Instance<" + task.DeclaringTypeName + ">(services)";
 
                 var call = target + "." + CodeText.Identifier(task.MethodName) + "(" + Arguments(task.Arguments) + ")";
                 var test = "if (index == " + SourceWriter.Number(i) + ")";
@@ -104,13 +91,19 @@ namespace Carillon.Generators.Emitter
             w.Close();
         }
 
-        public static void EmitFactory(SourceWriter w, string name, ScheduledTaskModel task)
+        /// <remarks>
+        /// One generic helper instead of a factory method per declaring type (issue 14): the compiler binds a call per task
+        /// either way, but a thousand factories (each a method with a type test, a coalescing and a constructor call to
+        /// bind, flow-analyse and emit) were most of what the generated code cost a cold compiler; see
+        /// docs/benchmarks-compile-time.md. The annotation keeps each type's public constructors when trimming, which the
+        /// provider's registration and the fallback below both use.
+        /// </remarks>
+        public static void EmitInstanceHelper(SourceWriter w)
         {
-            var type = task.DeclaringTypeName;
-            w.Line("private static " + type + " " + name + "(global::System.IServiceProvider services)");
+            w.Line("private static T Instance<[global::System.Diagnostics.CodeAnalysis.DynamicallyAccessedMembers(global::System.Diagnostics.CodeAnalysis.DynamicallyAccessedMemberTypes.PublicConstructors)] T>(global::System.IServiceProvider services)");
             w.Indented(i => i
-                .Line("=> services.GetService(typeof(" + type + ")) as " + type)
-                .Indented(j => j.Line("?? new " + type + "(" + Arguments(task.ConstructorArguments) + ");")));
+                .Line("where T : class")
+                .Line("=> services.GetService(typeof(T)) as T ?? global::Microsoft.Extensions.DependencyInjection.ActivatorUtilities.CreateInstance<T>(services);"));
         }
 
         public static void EmitServiceHelper(SourceWriter w)

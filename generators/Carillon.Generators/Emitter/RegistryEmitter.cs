@@ -51,25 +51,22 @@ namespace Carillon.Generators.Emitter
             w.Line();
 
             // The descriptors are a data table decoded by one loop, one dispatch method serves every task (instead
-            // of a method and a delegate creation per task), and there is one factory per declaring type: with
+            // of a method and a delegate creation per task), and instances come from one generic helper: with
             // 1,000 tasks this compiles and starts noticeably faster (see docs/benchmarks-compile-time.md). The
             // dispatch is only compiled by the JIT when the first task runs, not at startup.
             // Nullable analysis of the dispatch (one case per task) was half the cost of compiling the registry for
             // 1,000 tasks; it only passes services and literals, so it is switched off there.
             w.Directive("#nullable disable");
             DescriptorTableEmitter.Emit(w, compilation, tasks);
-            var factories = new Dictionary<string, string>(StringComparer.Ordinal);
             w.Line();
-            InvokerEmitter.EmitDispatch(w, tasks, factories);
-
-            // The factories too (issue 14): their nullable analysis is of no use either (services and constructors only).
-            foreach (var task in tasks.Where(t => !t.IsStatic).GroupBy(t => t.DeclaringTypeName, StringComparer.Ordinal).Select(g => g.First()))
+            InvokerEmitter.EmitDispatch(w, tasks);
+            if (tasks.Any(t => !t.IsStatic))
             {
                 w.Line();
-                InvokerEmitter.EmitFactory(w, factories[task.DeclaringTypeName], task);
+                InvokerEmitter.EmitInstanceHelper(w);
             }
 
-            if (tasks.Any(t => t.Arguments.Any(a => a.Kind == ArgumentKind.RequiredService) || (!t.IsStatic && t.ConstructorArguments.Any(a => a.Kind == ArgumentKind.RequiredService))))
+            if (tasks.Any(t => t.Arguments.Any(a => a.Kind == ArgumentKind.RequiredService)))
             {
                 w.Line();
                 InvokerEmitter.EmitServiceHelper(w);

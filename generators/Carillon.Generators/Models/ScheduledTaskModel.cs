@@ -24,7 +24,6 @@ namespace Carillon.Generators.Models
         bool IsStatic,
         ReturnKind ReturnKind,
         EquatableArray<ArgumentBinding> Arguments,
-        EquatableArray<ArgumentBinding> ConstructorArguments,
         string? ConfigurationKey,
         RetryModel Retries);
 

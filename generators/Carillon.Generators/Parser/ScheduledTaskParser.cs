@@ -78,7 +78,6 @@ namespace Carillon.Generators.Parser
                 shape.IsStatic,
                 shape.ReturnKind,
                 shape.Arguments.ToEquatableArray(),
-                shape.ConstructorArguments.ToEquatableArray(),
                 arguments.ConfigurationKey,
                 new RetryModel(arguments.Retries, arguments.RetryDelay, arguments.RetryOnTimeout));
     }

@@ -22,7 +22,10 @@ namespace Microsoft.Extensions.DependencyInjection;
 /// </summary>
 public static class CarillonServiceCollectionExtensions
 {
-    /// <summary>Registers the runtime for <paramref name="registry"/>; options bind from the <c>Carillon</c> section.</summary>
+    /// <summary>
+    /// Registers the runtime for <paramref name="registry"/> and its tasks' declaring types (scoped, unless registered already);
+    /// options bind from the <c>Carillon</c> section.
+    /// </summary>
     public static IServiceCollection AddCarillon(this IServiceCollection services, IScheduleRegistry registry, Action<CarillonOptions>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(services);
@@ -30,6 +33,7 @@ public static class CarillonServiceCollectionExtensions
 
         // Crons may come from configuration (issue 12): everything downstream reads the registry with them applied.
         services.TryAddSingleton(new DeclaredSchedule(registry));
+        services.AddScheduledTaskServices(registry);
         services.TryAddSingleton<IScheduleRegistry>(sp => ConfiguredCrons.Apply(sp.GetRequiredService<DeclaredSchedule>().Registry, sp.GetService<IConfiguration>()));
         var options = services.AddOptions<CarillonOptions>();
         // A value that does not convert (Carillon:GroupProtocol=Fastest) fails validation like any other bad value.

@@ -45,7 +45,7 @@ internal static class ConfiguredCrons
             throw new InvalidOperationException(string.Join(" ", failures));
         }
 
-        var tasks = registry.Tasks.Select(t => overrides.TryGetValue(t.Id, out var cron) ? WithCron(t, cron) : t);
+        var tasks = registry.Tasks.Select(t => overrides.TryGetValue(t.Id, out var cron) ? t.WithCron(cron.Trim()) : t);
         return new ScheduleRegistry(registry.Version, tasks);
     }
 
@@ -82,24 +82,6 @@ internal static class ConfiguredCrons
             return $"cannot run in time zone '{task.TimeZone}': {e.Message}";
         }
     }
-
-    private static ScheduledTaskDescriptor WithCron(ScheduledTaskDescriptor task, string cron)
-        => new(
-            task.Id,
-            cron.Trim(),
-            task.TimeZone,
-            task.AllowOverlap,
-            task.Timeout is { } timeout ? (int)timeout.TotalSeconds : 0,
-            task.Exclusive,
-            task.Enabled,
-            task.Misfire,
-            task.Version,
-            task.DeclaringType,
-            task.MethodName,
-            task.InvokeAsync)
-        {
-            ConfigurationKey = task.ConfigurationKey,
-        };
 }
 
 /// <summary>Stops the host at start when a configured cron is invalid (<c>ValidateOnStart</c>), like every Carillon setting.</summary>

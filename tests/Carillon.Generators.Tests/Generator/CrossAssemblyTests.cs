@@ -42,6 +42,20 @@ public class CrossAssemblyTests
     }
 
     [Fact]
+    public void AddGeneratedSchedules_registers_the_declaring_types_of_libraries_instance_tasks_as_scoped()
+    {
+        var lib = Library("Billing", """public class Billing { [ScheduledAction("* * * * *")] public void Charge() { } }""");
+        var (output, _) = Compiler.Generate(Compiler.Create("public class Empty { }", references: new[] { lib.Reference }));
+        var assembly = Compiler.Load(Compiler.Emit(output), lib.Image);
+
+        var services = new ServiceCollection();
+        InvocationTests.AddGeneratedSchedules(assembly, services);
+
+        var registration = Assert.Single(services, d => d.ServiceType.FullName == "Billing");
+        Assert.Equal(ServiceLifetime.Scoped, registration.Lifetime);
+    }
+
+    [Fact]
     public void Library_registry_lists_only_its_own_tasks_so_an_application_never_lists_them_twice()
     {
         var core = Library("Core", """public static class Core { [ScheduledAction("* * * * *")] public static void A() { } }""");

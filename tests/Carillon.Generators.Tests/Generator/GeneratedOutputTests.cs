@@ -90,9 +90,9 @@ public class GeneratedOutputTests
 
         var text = Compiler.GeneratedText(run, "ServiceCollectionExtensions.g.cs");
         Baseline.Match(text, "WithRuntime.ServiceCollectionExtensions");
-        Assert.Contains("=> global::Microsoft.Extensions.DependencyInjection.CarillonServiceCollectionExtensions.AddCarillon(services, RegisterSchedule(services));", text, StringComparison.Ordinal);
+        Assert.Contains("=> global::Microsoft.Extensions.DependencyInjection.CarillonServiceCollectionExtensions.AddCarillon(services, new global::Carillon.Generated.AppApplicationScheduleRegistry());", text, StringComparison.Ordinal);
         Assert.Contains("global::System.Action<global::Carillon.CarillonOptions> configure)", text, StringComparison.Ordinal);
-        Assert.Contains("AddCarillon(services, RegisterSchedule(services), configure);", text, StringComparison.Ordinal);
+        Assert.Contains("AddCarillon(services, new global::Carillon.Generated.AppApplicationScheduleRegistry(), configure);", text, StringComparison.Ordinal);
         Assert.Empty(output.GetDiagnostics().Where(d => d.Severity >= DiagnosticSeverity.Warning));
     }
 

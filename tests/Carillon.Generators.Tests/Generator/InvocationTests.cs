@@ -74,6 +74,41 @@ public class InvocationTests
     }
 
     [Fact]
+    public async Task Instance_task_runs_on_its_scopes_own_instance_which_the_scope_disposes()
+    {
+        var key = Guid.NewGuid().ToString("N");
+        var registry = BuildRegistry($$"""
+            public sealed class Jobs : System.IDisposable
+            {
+                private static int s_next;
+                private readonly int _number = System.Threading.Interlocked.Increment(ref s_next);
+                [ScheduledAction("* * * * *")]
+                public void Run() => {{Probe}}.Record("{{key}}:run:" + _number);
+                public void Dispose() => {{Probe}}.Record("{{key}}:disposed:" + _number);
+            }
+            """, out var assembly);
+
+        var services = new ServiceCollection();
+        AddGeneratedSchedules(assembly, services);
+        using var provider = services.BuildServiceProvider();
+        var task = registry.Tasks.Single();
+        using (var scope = provider.CreateScope())
+        {
+            await task.InvokeAsync(scope.ServiceProvider, CancellationToken.None);
+            await task.InvokeAsync(scope.ServiceProvider, CancellationToken.None);
+        }
+
+        using (var scope = provider.CreateScope())
+        {
+            await task.InvokeAsync(scope.ServiceProvider, CancellationToken.None);
+        }
+
+        Assert.Equal(
+            new[] { "run:1", "run:1", "disposed:1", "run:2", "disposed:2" },
+            GeneratorProbe.Calls.Where(c => c.StartsWith(key, StringComparison.Ordinal)).Select(c => c[(key.Length + 1)..]));
+    }
+
+    [Fact]
     public async Task Optional_service_parameter_gets_null_when_not_registered()
     {
         var key = Guid.NewGuid().ToString("N");

@@ -193,14 +193,14 @@ public class SyntaxFastPathTests
             namespace Shop { public interface IClock { } }
             namespace Lib.Jobs
             {
-                public class Jobs { public Jobs(IClock clock) { } [ScheduledAction("@hourly")] public void Run() { } }
+                public static class Jobs { [ScheduledAction("@hourly")] public static void Run(IClock clock) { } }
             }
             """,
             references: new[] { MetadataReference.CreateFromImage(Compiler.Emit(library)) });
 
         var (_, run) = Compiler.Generate(compilation);
 
-        Assert.Contains("new global::Lib.Jobs.Jobs(Service<global::Lib.IClock>(services))", Compiler.GeneratedText(run, "ScheduleRegistry.g.cs"), StringComparison.Ordinal);
+        Assert.Contains("global::Lib.Jobs.Jobs.Run(Service<global::Lib.IClock>(services))", Compiler.GeneratedText(run, "ScheduleRegistry.g.cs"), StringComparison.Ordinal);
     }
 
     [Fact]

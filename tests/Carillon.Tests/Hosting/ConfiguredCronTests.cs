@@ -67,7 +67,24 @@ public sealed class ConfiguredCronTests
         Assert.Contains("never fires", error.Message, StringComparison.Ordinal);
     }
 
-    private static IHost Build(params (string Key, string Value)[] settings)
+    [Fact]
+    public void Configured_cron_keeps_the_tasks_retry_policy_and_service_type()
+    {
+        using var host = Build(t => t.WithRetries(3, 30, retryOnTimeout: true), (Key, "0 3 * * *"));
+
+        var task = Assert.Single(host.Services.GetRequiredService<IScheduleRegistry>().Tasks);
+
+        Assert.Equal("0 3 * * *", task.Cron);
+        Assert.Equal(Key, task.ConfigurationKey);
+        Assert.Equal(3, task.Retries);
+        Assert.Equal(TimeSpan.FromSeconds(30), task.RetryDelay);
+        Assert.True(task.RetryOnTimeout);
+        Assert.Equal(typeof(ReportJobs), task.ServiceType);
+    }
+
+    private static IHost Build(params (string Key, string Value)[] settings) => Build(t => t, settings);
+
+    private static IHost Build(Func<ScheduledTaskDescriptor, ScheduledTaskDescriptor> shape, params (string Key, string Value)[] settings)
     {
         // DisableDefaults: no environment variables or appsettings of the machine running the tests.
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
@@ -81,8 +98,14 @@ public sealed class ConfiguredCronTests
         var task = new ScheduledTaskDescriptor("report.nightly", "0 2 * * *", "Europe/Paris", false, 90, true, true, MisfirePolicy.RunOnce, "1.0.0", "Jobs", "Report", (_, _, _) => ValueTask.CompletedTask)
         {
             ConfigurationKey = Key,
+            ServiceType = typeof(ReportJobs),
         };
-        builder.Services.AddCarillon(new ScheduleRegistry("1.0.0", [task]));
+        builder.Services.AddCarillon(new ScheduleRegistry("1.0.0", [shape(task)]));
         return builder.Build();
     }
+}
+
+/// <summary>The declaring type of the task above.</summary>
+public sealed class ReportJobs
+{
 }
