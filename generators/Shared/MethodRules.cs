@@ -82,7 +82,7 @@ namespace Carillon.CompileTime
             var constructorArguments = ImmutableArray<ArgumentBinding>.Empty;
             if (!method.IsStatic && !TryChooseConstructor(type, compilation, known, out constructorArguments))
             {
-                reason = $"'{type.Name}' has no accessible constructor whose parameters can be resolved from services";
+                reason = $"'{type.Name}' has no public constructor whose parameters can be resolved from services";
                 return false;
             }
 
@@ -210,11 +210,14 @@ namespace Carillon.CompileTime
             return true;
         }
 
-        /// <summary>The accessible constructor with the most parameters that generated code can satisfy.</summary>
+        /// <summary>
+        /// The public constructor with the most parameters that can be satisfied from services. Public only: the service
+        /// provider constructs the type (it is registered as scoped), and the container calls public constructors only.
+        /// </summary>
         private static bool TryChooseConstructor(INamedTypeSymbol type, Compilation compilation, KnownTypes known, out ImmutableArray<ArgumentBinding> arguments)
         {
             var candidates = type.InstanceConstructors
-                .Where(c => compilation.IsSymbolAccessibleWithin(c, compilation.Assembly))
+                .Where(c => c.DeclaredAccessibility == Accessibility.Public)
                 .OrderByDescending(c => c.Parameters.Length);
             foreach (var constructor in candidates)
             {

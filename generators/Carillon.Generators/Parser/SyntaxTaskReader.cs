@@ -381,8 +381,8 @@ namespace Carillon.Generators.Parser
 
         /// <summary>
         /// The rules' choice among the constructors declared in the class (the implicit one when there are none): the
-        /// accessible one with the most parameters that generated code can supply. Two accessible constructors with
-        /// the same number of parameters are left to the bound path, which orders them by symbol.
+        /// public one with the most parameters that services can supply. Two public constructors with the same number
+        /// of parameters are left to the bound path, which orders them by symbol.
         /// </summary>
         private static bool TryChooseConstructor(ClassDeclarationSyntax type, SyntaxScope scope, Compilation compilation, Func<SemanticModel> semanticModel, out ImmutableArray<ArgumentBinding> arguments)
         {
@@ -394,7 +394,7 @@ namespace Carillon.Generators.Parser
                 if (member is ConstructorDeclarationSyntax constructor && !HasModifier(constructor.Modifiers, SyntaxKind.StaticKeyword))
                 {
                     declared = true;
-                    if (IsAccessible(constructor.Modifiers, topLevel: false))
+                    if (HasModifier(constructor.Modifiers, SyntaxKind.PublicKeyword))
                     {
                         candidates.Add(constructor);
                     }

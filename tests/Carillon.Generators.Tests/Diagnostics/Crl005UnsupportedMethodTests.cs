@@ -84,6 +84,11 @@ public class Crl005UnsupportedMethodTests
         """);
 
     [Fact]
+    public Task Type_whose_constructors_are_internal_is_reported() => Verify.VerifyAsync("""
+        public class Jobs { internal Jobs() { } [ScheduledAction("* * * * *")] public void {|CRL005:Run|}() { } }
+        """);
+
+    [Fact]
     public Task Local_function_is_reported_on_its_name() => Verify.VerifyAsync("""
         public class Jobs
         {

@@ -42,8 +42,9 @@ public class SyntaxFastPathTests
                 {
                     public class Inner
                     {
-                        public Inner(Span<int> notAService) { }
-                        protected internal Inner(IClock clock) { }
+                        public Inner(Span<int> notAService, IClock clock) { }
+                        protected internal Inner(IClock clock, IStore store, IStore other) { }
+                        public Inner(IClock clock) { }
 
                         [ScheduledAction("*/5 * * * *")] public void Tick() { }
                     }
