@@ -86,7 +86,7 @@ namespace Carillon.Generators.Emitter
             w.Line();
             if (withTypes)
             {
-                w.Line("[global::System.Diagnostics.CodeAnalysis.UnconditionalSuppressMessage(\"Trimming\", \"IL2072\", Justification = " + CodeText.Literal(TrimmingJustification) + ")]");
+                w.Line("[global::System.Diagnostics.CodeAnalysis.UnconditionalSuppressMessage(\"Trimming\", \"IL2062\", Justification = " + CodeText.Literal(TrimmingJustification) + ")]");
             }
 
             w.Line("private static global::Carillon.ScheduledTaskDescriptor[] CreateTasks()");
