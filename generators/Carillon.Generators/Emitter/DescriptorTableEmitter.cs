@@ -7,34 +7,27 @@ using Carillon.Generators.Models;
 namespace Carillon.Generators.Emitter
 {
     /// <summary>
-    /// Emits the descriptors of the own registry as data plus one small loop, instead of one statement per task.
+    /// Emits the descriptors of the own registry as data, decoded by <c>Carillon.ScheduleTable.Read</c>, instead of one
+    /// statement per task.
     /// </summary>
     /// <remarks>
     /// With one <c>new ScheduledTaskDescriptor(…)</c> statement per task, the JIT compiled a method of about 20 IL
     /// instructions and 6 string literals per task at startup: 28 ms for 1,000 tasks, slower than a reflection scan.
     /// Here every distinct string is a slice of one string literal and the per-task values are integer constants,
     /// which the compiler stores as a static data blob (no IL per element), so the JIT compiles the same small loop
-    /// whatever the number of tasks. The values each descriptor receives are exactly those of the statements before
-    /// (see docs/benchmarks-compile-time.md).
+    /// whatever the number of tasks. That loop is <c>ScheduleTable.Read</c>, compiled once with Carillon: generated into
+    /// every registry, it and its lambda were part of the fixed cost of compiling the generated code (issue 14). The
+    /// values each descriptor receives are exactly those of the statements before (see docs/benchmarks-compile-time.md).
     /// </remarks>
     internal static class DescriptorTableEmitter
     {
-        /// <summary>Integers per task in the row table for the descriptor's constructor, in its order.</summary>
-        private const int ConstructorColumns = 11;
-
-        private const string TrimmingJustification = "Each declaring type's public constructors are kept by Instance<T>, whose type parameter carries the same annotation and which the dispatch calls for every one of these types.";
+        /// <summary>Integers per task in the row table: <c>Carillon.ScheduleTable.Columns</c>, which decodes it.</summary>
+        private const int Columns = 13;
 
         public static void Emit(SourceWriter w, CompilationModel compilation, IReadOnlyList<ScheduledTaskModel> tasks)
         {
-            // The service-type column only when a task is an instance method, the configuration-key column only when a
-            // task has a key: the table of an assembly without them has no column for them.
             var types = tasks.Where(t => !t.IsStatic).Select(t => t.DeclaringTypeName).Distinct(StringComparer.Ordinal).ToList();
             var typeIndexes = types.Select((type, index) => (type, index)).ToDictionary(p => p.type, p => p.index, StringComparer.Ordinal);
-            var withTypes = types.Count > 0;
-            var withKeys = tasks.Any(t => t.ConfigurationKey is not null);
-            var typeColumn = ConstructorColumns;
-            var keyColumn = withTypes ? ConstructorColumns + 1 : ConstructorColumns;
-            var columns = keyColumn + (withKeys ? 1 : 0);
             var pool = new StringPool();
             var rows = new List<string>(tasks.Count);
             foreach (var t in tasks)
@@ -52,16 +45,9 @@ namespace Carillon.Generators.Emitter
                     pool.IndexOf(t.MemberVersion ?? compilation.ScheduleVersion),
                     pool.IndexOf(t.DeclaringTypeDisplayName),
                     pool.IndexOf(t.MethodName),
+                    t.IsStatic ? -1 : typeIndexes[t.DeclaringTypeName],
+                    t.ConfigurationKey is null ? -1 : pool.IndexOf(t.ConfigurationKey),
                 };
-                if (withTypes)
-                {
-                    row = row.Concat(new[] { t.IsStatic ? -1 : typeIndexes[t.DeclaringTypeName] }).ToArray();
-                }
-
-                if (withKeys)
-                {
-                    row = row.Concat(new[] { t.ConfigurationKey is null ? -1 : pool.IndexOf(t.ConfigurationKey) }).ToArray();
-                }
 
                 // IDs are [A-Za-z0-9_.-]: safe in a comment.
                 rows.Add(string.Join(", ", row.Select(SourceWriter.Number)) + ", // " + t.Id);
@@ -72,9 +58,9 @@ namespace Carillon.Generators.Emitter
             w.Line();
             w.Line("private static global::System.ReadOnlySpan<int> StringEnds => new int[] { " + string.Join(", ", pool.Ends.Select(SourceWriter.Number)) + " };");
             w.Line();
-            w.Line("// One row per task, in declaration order: ID, cron, time zone (-1: none), allow overlap, timeout (s), exclusive,");
-            w.Line("// enabled, misfire, version, declaring type, method" + (withTypes ? ", service type (index into types; -1: static)" : string.Empty)
-                + (withKeys ? ", configuration key (-1: none)" : string.Empty) + ". Strings are indexes into StringEnds.");
+            w.Line("// One row of " + SourceWriter.Number(Columns) + " per task, in declaration order, decoded by global::Carillon.ScheduleTable.Read: ID, cron, time");
+            w.Line("// zone (-1: none), allow overlap, timeout (s), exclusive, enabled, misfire, version, declaring type, method, service");
+            w.Line("// type (-1: static), configuration key (-1: none). Strings are indexes into StringEnds, service types into the array below.");
             w.Line("private static global::System.ReadOnlySpan<int> Rows => new int[]");
             w.Open();
             foreach (var row in rows)
@@ -84,54 +70,13 @@ namespace Carillon.Generators.Emitter
 
             w.Close(";");
             w.Line();
-            if (withTypes)
-            {
-                w.Line("[global::System.Diagnostics.CodeAnalysis.UnconditionalSuppressMessage(\"Trimming\", \"IL2062\", Justification = " + CodeText.Literal(TrimmingJustification) + ")]");
-            }
-
             w.Line("private static global::Carillon.ScheduledTaskDescriptor[] CreateTasks()");
             w.Open();
-            if (withTypes)
-            {
-                // Each run resolves an instance method's declaring type from its scope; AddCarillon registers them (issue 14).
-                w.Line("var types = new global::System.Type[] { " + string.Join(", ", types.Select(t => "typeof(" + t + ")")) + " };");
-            }
-
-            w.Line("var ends = StringEnds;");
-            w.Line("var strings = new string[ends.Length];");
-            w.Line("for (int i = 0, start = 0; i < strings.Length; start = ends[i], i++)");
-            w.Open().Line("strings[i] = Strings.Substring(start, ends[i] - start);").Close();
-            w.Line();
-            w.Line("var rows = Rows;");
-            w.Line("var tasks = new global::Carillon.ScheduledTaskDescriptor[" + SourceWriter.Number(tasks.Count) + "];");
-            w.Line("for (int i = 0, r = 0; i < tasks.Length; i++, r += " + SourceWriter.Number(columns) + ")");
-            w.Open();
-            w.Line("tasks[i] = new global::Carillon.ScheduledTaskDescriptor(");
-            w.Indented(i => i
-                .Line("strings[rows[r]], strings[rows[r + 1]], rows[r + 2] < 0 ? null : strings[rows[r + 2]], rows[r + 3] != 0, rows[r + 4],")
-                .Line("rows[r + 5] != 0, rows[r + 6] != 0, (global::Carillon.MisfirePolicy)rows[r + 7], strings[rows[r + 8]], strings[rows[r + 9]],")
-                .Line("strings[rows[r + 10]], Invoker(i))" + (withTypes || withKeys ? "" : ";")));
-            if (withTypes || withKeys)
-            {
-                w.Line("{");
-                w.Indented(i =>
-                {
-                    if (withTypes)
-                    {
-                        i.Line("ServiceType = rows[r + " + SourceWriter.Number(typeColumn) + "] < 0 ? null : types[rows[r + " + SourceWriter.Number(typeColumn) + "]],");
-                    }
-
-                    if (withKeys)
-                    {
-                        i.Line("ConfigurationKey = rows[r + " + SourceWriter.Number(keyColumn) + "] < 0 ? null : strings[rows[r + " + SourceWriter.Number(keyColumn) + "]],");
-                    }
-                });
-                w.Line("};");
-            }
-
-            w.Close();
+            var serviceTypes = types.Count == 0
+                ? "global::System.Type.EmptyTypes"
+                : "new global::System.Type[] { " + string.Join(", ", types.Select(t => "typeof(" + t + ")")) + " }";
+            w.Line("var tasks = global::Carillon.ScheduleTable.Read(Strings, StringEnds, Rows, " + serviceTypes + ", Invoke);");
             EmitRetries(w, tasks);
-            w.Line();
             w.Line("return tasks;");
             w.Close();
         }

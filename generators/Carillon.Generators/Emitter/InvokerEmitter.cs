@@ -32,9 +32,6 @@ namespace Carillon.Generators.Emitter
         /// </remarks>
         public static void EmitDispatch(SourceWriter w, IReadOnlyList<ScheduledTaskModel> tasks)
         {
-            w.Line("private static global::Carillon.ScheduledTaskInvoker Invoker(int index)");
-            w.Indented(i => i.Line("=> (services, context, cancellationToken) => Invoke(index, services, context, cancellationToken);"));
-            w.Line();
             if (tasks.Count <= BlockSize)
             {
                 EmitChain(w, "Invoke", tasks, 0, tasks.Count);

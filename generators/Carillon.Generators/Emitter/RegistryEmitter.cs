@@ -50,7 +50,7 @@ namespace Carillon.Generators.Emitter
             w.Open().Close();
             w.Line();
 
-            // The descriptors are a data table decoded by one loop, one dispatch method serves every task (instead
+            // The descriptors are a data table decoded by ScheduleTable.Read, one dispatch method serves every task (instead
             // of a method and a delegate creation per task), and instances come from one generic helper: with
             // 1,000 tasks this compiles and starts noticeably faster (see docs/benchmarks-compile-time.md). The
             // dispatch is only compiled by the JIT when the first task runs, not at startup.
