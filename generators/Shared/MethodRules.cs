@@ -79,8 +79,7 @@ namespace Carillon.CompileTime
                 return false;
             }
 
-            var constructorArguments = ImmutableArray<ArgumentBinding>.Empty;
-            if (!method.IsStatic && !TryChooseConstructor(type, compilation, known, out constructorArguments))
+            if (!method.IsStatic && !HasServiceConstructor(type, compilation, known))
             {
                 reason = $"'{type.Name}' has no public constructor whose parameters can be resolved from services";
                 return false;
@@ -91,8 +90,7 @@ namespace Carillon.CompileTime
                 method.IsStatic,
                 type.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat),
                 type.ToDisplayString(DisplayFormat),
-                arguments,
-                constructorArguments);
+                arguments);
             reason = string.Empty;
             return true;
         }
@@ -211,26 +209,13 @@ namespace Carillon.CompileTime
         }
 
         /// <summary>
-        /// The public constructor with the most parameters that can be satisfied from services. Public only: the service
-        /// provider constructs the type (it is registered as scoped), and the container calls public constructors only.
+        /// Whether the type has a public constructor whose parameters can all be satisfied from services. Public only: the
+        /// service provider constructs the type (it is registered as scoped), and the container calls public constructors only.
         /// </summary>
-        private static bool TryChooseConstructor(INamedTypeSymbol type, Compilation compilation, KnownTypes known, out ImmutableArray<ArgumentBinding> arguments)
-        {
-            var candidates = type.InstanceConstructors
+        private static bool HasServiceConstructor(INamedTypeSymbol type, Compilation compilation, KnownTypes known)
+            => type.InstanceConstructors
                 .Where(c => c.DeclaredAccessibility == Accessibility.Public)
-                .OrderByDescending(c => c.Parameters.Length);
-            foreach (var constructor in candidates)
-            {
-                if (TryBindParameters(constructor.Parameters, compilation, known, out var bindings, out _))
-                {
-                    arguments = bindings;
-                    return true;
-                }
-            }
-
-            arguments = default;
-            return false;
-        }
+                .Any(c => TryBindParameters(c.Parameters, compilation, known, out _, out _));
 
         private sealed class KnownTypes
         {

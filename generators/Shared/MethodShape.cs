@@ -17,21 +17,20 @@ namespace Carillon.CompileTime
         OptionalService,
     }
 
-    /// <summary>How generated code supplies one method or constructor parameter.</summary>
+    /// <summary>How generated code supplies one parameter of a scheduled method.</summary>
     /// <param name="TypeName">Fully qualified (<c>global::</c>) type name without nullable annotation.</param>
     internal readonly record struct ArgumentBinding(ArgumentKind Kind, string TypeName);
 
     /// <summary>What the generator needs to call a scheduled method; produced only for supported methods.</summary>
     internal sealed class MethodShape
     {
-        public MethodShape(ReturnKind returnKind, bool isStatic, string declaringTypeName, string declaringTypeDisplayName, ImmutableArray<ArgumentBinding> arguments, ImmutableArray<ArgumentBinding> constructorArguments)
+        public MethodShape(ReturnKind returnKind, bool isStatic, string declaringTypeName, string declaringTypeDisplayName, ImmutableArray<ArgumentBinding> arguments)
         {
             ReturnKind = returnKind;
             IsStatic = isStatic;
             DeclaringTypeName = declaringTypeName;
             DeclaringTypeDisplayName = declaringTypeDisplayName;
             Arguments = arguments;
-            ConstructorArguments = constructorArguments;
         }
 
         public ReturnKind ReturnKind { get; }
@@ -43,8 +42,5 @@ namespace Carillon.CompileTime
         /// <summary>Namespace-qualified name for the descriptor and messages.</summary>
         public string DeclaringTypeDisplayName { get; }
         public ImmutableArray<ArgumentBinding> Arguments { get; }
-
-        /// <summary>Parameters of the constructor used when the type is not registered (instance methods only).</summary>
-        public ImmutableArray<ArgumentBinding> ConstructorArguments { get; }
     }
 }

@@ -297,13 +297,12 @@ namespace Carillon.Generators.Parser
                 return false;
             }
 
-            var constructorArguments = ImmutableArray<ArgumentBinding>.Empty;
-            if (!isStatic && !TryChooseConstructor(type, scope, compilation, semanticModel, out constructorArguments))
+            if (!isStatic && !HasServiceConstructor(type, scope, compilation, semanticModel))
             {
                 return false;
             }
 
-            shape = new MethodShape(returnKind, isStatic, "global::" + qualifiedName, qualifiedName, arguments, constructorArguments);
+            shape = new MethodShape(returnKind, isStatic, "global::" + qualifiedName, qualifiedName, arguments);
             return true;
         }
 
@@ -380,13 +379,12 @@ namespace Carillon.Generators.Parser
         }
 
         /// <summary>
-        /// The rules' choice among the constructors declared in the class (the implicit one when there are none): the
-        /// public one with the most parameters that services can supply. Two public constructors with the same number
-        /// of parameters are left to the bound path, which orders them by symbol.
+        /// The rules' check of the constructors declared in the class (the implicit one when there are none): a public one
+        /// whose parameters services can all supply. Two public constructors with the same number of parameters are left
+        /// to the bound path, as before the factories were removed (issue 14).
         /// </summary>
-        private static bool TryChooseConstructor(ClassDeclarationSyntax type, SyntaxScope scope, Compilation compilation, Func<SemanticModel> semanticModel, out ImmutableArray<ArgumentBinding> arguments)
+        private static bool HasServiceConstructor(ClassDeclarationSyntax type, SyntaxScope scope, Compilation compilation, Func<SemanticModel> semanticModel)
         {
-            arguments = ImmutableArray<ArgumentBinding>.Empty;
             var candidates = new List<ConstructorDeclarationSyntax>();
             var declared = false;
             foreach (var member in type.Members)
@@ -417,14 +415,13 @@ namespace Carillon.Generators.Parser
 
             foreach (var candidate in candidates)
             {
-                if (!TryReadParameters(candidate.ParameterList, scope, compilation, semanticModel, out var bindings, out var unbindable))
+                if (!TryReadParameters(candidate.ParameterList, scope, compilation, semanticModel, out _, out var unbindable))
                 {
                     return false;
                 }
 
                 if (!unbindable)
                 {
-                    arguments = bindings;
                     return true;
                 }
             }
